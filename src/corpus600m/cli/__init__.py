@@ -1,0 +1,13 @@
+"""The `corpus600m` command line: thin Typer commands that parse arguments and call stages and flows.
+
+Each command group lives in its own module here (`cli/argilla.py`, `cli/generate.py`, ...) and is
+registered below. Heavy libraries (distilabel, presidio, argilla) are imported inside the commands so
+that `corpus600m --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from corpus600m.cli.app import app
+from corpus600m.cli import core  # noqa: F401  (registers version, schemas, store)
+
+__all__ = ["app"]

@@ -1,0 +1,94 @@
+"""One settings object for the whole pipeline.
+
+Read from the environment (prefix `CORPUS600M_`, e.g. `CORPUS600M_DATA_DIR`) and from a `.env` file in
+the working directory. A few well-known variables are also accepted under their usual names
+(`ARGILLA_API_URL`, `ARGILLA_API_KEY`, `HF_TOKEN`, `HF_ENDPOINT`). Secrets are `SecretStr`: their
+repr, str and JSON dump are masked, so printing or logging the settings never shows them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from corpus600m import catalog
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CORPUS600M_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # ---- store ------------------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Root of the corpus store and every local service's state.")
+
+    # ---- languages --------------------------------------------------------------------------------
+    allowed_langs: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["es"],
+        description="Languages the corpus accepts (ISO 639); opt in to co-official ones, e.g. es,ca,gl.",
+    )
+
+    # ---- Argilla ----------------------------------------------------------------------------------
+    argilla_api_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CORPUS600M_ARGILLA_API_URL", "ARGILLA_API_URL"),
+        description="A remote Argilla 2.x server; unset means the project's local server.",
+    )
+    argilla_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("CORPUS600M_ARGILLA_API_KEY", "ARGILLA_API_KEY")
+    )
+    argilla_host: str = "127.0.0.1"
+    argilla_port: int = 6900
+
+    # ---- LLM (generation) -------------------------------------------------------------------------
+    llm_backend: str = Field("embedded", description="embedded | openai | hf-inference")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. http://host:8000/v1")
+    llm_model: str | None = Field(None, description="Model name the endpoint serves.")
+    llm_api_key: SecretStr | None = None
+    llm_model_path: Path | None = Field(None, description="A GGUF file for the embedded llama.cpp server.")
+    llm_host: str = "127.0.0.1"
+    llm_port: int = 8765
+
+    # ---- Prefect ----------------------------------------------------------------------------------
+    prefect_port: int = 4200
+
+    # ---- Hugging Face Hub (publishing) ------------------------------------------------------------
+    hf_token: SecretStr | None = Field(None, validation_alias=AliasChoices("CORPUS600M_HF_TOKEN", "HF_TOKEN"))
+    hf_endpoint: str | None = Field(None, validation_alias=AliasChoices("CORPUS600M_HF_ENDPOINT", "HF_ENDPOINT"))
+    hub_organization: str = "somosnlp"
+
+    @field_validator("allowed_langs", mode="before")
+    @classmethod
+    def _split_langs(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("allowed_langs")
+    @classmethod
+    def _known_langs(cls, value: list[str]) -> list[str]:
+        return [catalog.language(code).code for code in value]
+
+    @property
+    def state_dir(self) -> Path:
+        """Where local services keep their state (Argilla DB, Prefect home, model files, caches)."""
+        return self.data_dir / "services"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Caches (distilabel, datasets) kept inside the data dir rather than the home directory."""
+        return self.data_dir / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests call `get_settings.cache_clear()` after changing the env."""
+    return Settings()

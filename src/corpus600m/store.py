@@ -1,0 +1,296 @@
+"""The corpus store: one Parquet table per stage under the data dir, read as polars LazyFrames.
+
+Layout of a table (`<data_dir>/tables/<name>/`):
+
+    _manifest.json            the live parts, in write order; replaced atomically (write temp + rename)
+    part-<seq>-<uuid>.parquet immutable parts; a part not named in the manifest is not part of the table
+    .lock                     an advisory lock held by writers (one writer at a time per table)
+
+Why parts and a manifest rather than one file rewritten each time: an upsert of a few hundred rows into a
+table of a million must not rewrite the million, and a crash at any point (kill -9 while writing a part,
+or before the manifest is swapped) must leave the table exactly as it was. Readers only ever see the
+parts the last complete manifest names.
+
+Upsert is keyed (by `id`; by `id`+`stage` for `rejected`) and idempotent: each row carries a content
+hash (`_rowhash`, computed without timestamps), and a row whose key and hash are already in the table
+is not written again. When a key appears in several parts, the last part wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import polars as pl
+
+from corpus600m.records import (
+    REJECTED_POLARS_SCHEMA,
+    RECORD_POLARS_SCHEMA,
+    Record,
+    RejectedRecord,
+    records_to_frame,
+    rejected_to_frame,
+)
+
+
+class Table(StrEnum):
+    GENERATED = "generated"  # synthetic records from the generation stage
+    DONATED = "donated"  # rows of donations that passed validation
+    FILTERED = "filtered"  # records that passed the filters (ready for annotation)
+    REJECTED = "rejected"  # records some stage dropped, with reasons
+    ANNOTATED = "annotated"  # records with annotation consensus pulled from Argilla
+    CURATED = "curated"  # records accepted by annotators: what gets published
+
+
+TIMESTAMP_COLUMNS = ("created_at", "updated_at", "rejected_at")
+ROWHASH = "_rowhash"
+COMPACT_AFTER_PARTS = 64
+
+
+class StoreError(RuntimeError):
+    """A problem with the store's files or with data handed to it."""
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    table: str
+    n_in: int
+    n_new: int
+    n_updated: int
+    n_unchanged: int
+
+    @property
+    def n_written(self) -> int:
+        return self.n_new + self.n_updated
+
+
+def table_schema(table: str) -> dict[str, pl.DataType]:
+    return REJECTED_POLARS_SCHEMA if table == Table.REJECTED else RECORD_POLARS_SCHEMA
+
+
+def table_key(table: str) -> list[str]:
+    return ["id", "stage"] if table == Table.REJECTED else ["id"]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
+    try:
+        frame.write_parquet(tmp, compression="zstd", statistics=True)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_json_atomic(payload: dict, target: Path) -> None:
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class Store:
+    """The Parquet tables of one data dir."""
+
+    def __init__(self, data_dir: Path | str):
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "tables"
+
+    # ---- paths and manifests ----------------------------------------------------------------------
+
+    def table_dir(self, table: str) -> Path:
+        return self.root / str(table)
+
+    def _manifest_path(self, table: str) -> Path:
+        return self.table_dir(table) / "_manifest.json"
+
+    def _parts(self, table: str) -> list[Path]:
+        path = self._manifest_path(table)
+        if not path.exists():
+            return []
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"{path}: manifest is not valid JSON ({exc}); restore it from a backup or delete the table") from exc
+        return [self.table_dir(table) / name for name in manifest["parts"]]
+
+    @contextlib.contextmanager
+    def _lock(self, table: str) -> Iterator[None]:
+        directory = self.table_dir(table)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _commit(self, table: str, parts: list[Path]) -> None:
+        _write_json_atomic({"table": str(table), "parts": [p.name for p in parts], "committed_at": time.time()},
+                           self._manifest_path(table))
+        self._sweep(table, keep=set(parts))
+
+    def _sweep(self, table: str, keep: set[Path]) -> None:
+        """Remove parts no manifest names and temp files left by a crashed writer (we hold the lock)."""
+        for path in self.table_dir(table).iterdir():
+            if path.name.startswith("part-") and path not in keep or path.name.startswith(".tmp-"):
+                path.unlink(missing_ok=True)
+
+    def _new_part_path(self, table: str) -> Path:
+        return self.table_dir(table) / f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
+
+    # ---- reading ----------------------------------------------------------------------------------
+
+    def exists(self, table: str) -> bool:
+        return bool(self._parts(table))
+
+    def scan(self, table: str, *, with_rowhash: bool = False) -> pl.LazyFrame:
+        """The table's current rows (latest version per key) as a LazyFrame; empty with the schema if absent."""
+        schema = table_schema(table)
+        parts = self._parts(table)
+        if not parts:
+            empty = pl.DataFrame(schema={**schema, ROWHASH: pl.UInt64}).lazy()
+            return empty if with_rowhash else empty.drop(ROWHASH)
+        frames = [pl.scan_parquet(p) for p in parts]
+        lazy = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+        if len(frames) > 1:
+            lazy = lazy.unique(subset=table_key(table), keep="last", maintain_order=True)
+        return lazy if with_rowhash else lazy.drop(ROWHASH)
+
+    def read(self, table: str) -> pl.DataFrame:
+        return self.scan(table).collect()
+
+    def count(self, table: str) -> int:
+        return self.scan(table).select(pl.len()).collect().item()
+
+    def ids(self, table: str) -> pl.Series:
+        return self.scan(table).select("id").unique().collect()["id"]
+
+    # ---- writing ----------------------------------------------------------------------------------
+
+    def _to_frame(self, table: str, data: pl.DataFrame | Sequence[Record] | Sequence[RejectedRecord]) -> pl.DataFrame:
+        schema = table_schema(table)
+        if isinstance(data, pl.DataFrame):
+            unknown = sorted(set(data.columns) - set(schema) - {ROWHASH})
+            if unknown:
+                raise StoreError(f"table {table!r}: unknown columns {unknown}; the table's columns are {list(schema)}")
+            missing = [c for c in table_key(table) if c not in data.columns]
+            if missing:
+                raise StoreError(f"table {table!r}: key columns {missing} missing from the data")
+            frame = data.drop(ROWHASH, strict=False)
+            frame = frame.with_columns(pl.lit(None, dtype=dt).alias(c) for c, dt in schema.items() if c not in frame.columns)
+            return frame.select([pl.col(c).cast(dt) for c, dt in schema.items()])
+        items = list(data)
+        if table == Table.REJECTED:
+            if items and not all(isinstance(r, RejectedRecord) for r in items):
+                raise StoreError("table 'rejected' takes RejectedRecord objects")
+            return rejected_to_frame(items) if items else pl.DataFrame(schema=schema)
+        if items and not all(isinstance(r, Record) for r in items):
+            raise StoreError(f"table {table!r} takes Record objects")
+        return records_to_frame(items) if items else pl.DataFrame(schema=schema)
+
+    @staticmethod
+    def _with_rowhash(frame: pl.DataFrame) -> pl.DataFrame:
+        content = [c for c in frame.columns if c not in TIMESTAMP_COLUMNS and c != ROWHASH]
+        return frame.with_columns(pl.struct(content).struct.json_encode().hash(seed=600).alias(ROWHASH))
+
+    def upsert(self, table: str, data: pl.DataFrame | Sequence[Record] | Sequence[RejectedRecord]) -> UpsertResult:
+        """Insert new rows and replace changed ones, by key; rows already present unchanged are skipped.
+
+        Atomic: either the whole batch becomes visible or none of it does.
+        """
+        frame = self._to_frame(table, data)
+        key = table_key(table)
+        n_in = frame.height
+        frame = self._with_rowhash(frame.unique(subset=key, keep="last", maintain_order=True))
+        with self._lock(table):
+            parts = self._parts(table)
+            if parts:
+                existing = self.scan(table, with_rowhash=True).select([*key, ROWHASH]).collect()
+                changed = frame.join(existing, on=[*key, ROWHASH], how="anti")
+                n_updated = changed.join(existing.select(key), on=key, how="semi").height
+            else:
+                changed, n_updated = frame, 0
+            if changed.height:
+                part = self._new_part_path(table)
+                _write_parquet_atomic(changed, part)
+                parts = [*parts, part]
+                self._commit(table, parts)
+                if len(parts) > COMPACT_AFTER_PARTS:
+                    self._compact_locked(table)
+        n_written = changed.height
+        return UpsertResult(str(table), n_in, n_written - n_updated, n_updated, n_in - n_written)
+
+    def _compact_locked(self, table: str, drop_keys: pl.DataFrame | None = None) -> int:
+        current = self.scan(table, with_rowhash=True).collect()
+        if drop_keys is not None:
+            current = current.join(drop_keys, on=drop_keys.columns, how="anti")
+        part = self._new_part_path(table)
+        _write_parquet_atomic(current, part)
+        self._commit(table, [part])
+        return current.height
+
+    def compact(self, table: str) -> int:
+        """Rewrite the table as one part (same rows). Returns the row count."""
+        with self._lock(table):
+            if not self._parts(table):
+                return 0
+            return self._compact_locked(table)
+
+    def delete(self, table: str, ids: Sequence[str] | pl.Series) -> int:
+        """Remove rows by id (every stage's row, for `rejected`). Returns how many rows were removed."""
+        drop = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String}).unique()
+        with self._lock(table):
+            if not self._parts(table) or drop.is_empty():
+                return 0
+            before = self.scan(table).select(pl.len()).collect().item()
+            after = self._compact_locked(table, drop_keys=drop)
+            return before - after
+
+    # ---- summaries --------------------------------------------------------------------------------
+
+    def stats(self) -> pl.DataFrame:
+        """Row counts per table × country × variety (tables that do not exist yet are left out)."""
+        frames = []
+        for table in Table:
+            if self.exists(table):
+                frames.append(
+                    self.scan(table)
+                    .group_by("country", "variety")
+                    .agg(pl.len().alias("records"))
+                    .with_columns(pl.lit(str(table)).alias("table"))
+                    .collect()
+                )
+        if not frames:
+            return pl.DataFrame(schema={"table": pl.String, "country": pl.String, "variety": pl.String, "records": pl.UInt32})
+        order = {str(t): i for i, t in enumerate(Table)}
+        return (
+            pl.concat(frames)
+            .select("table", "country", "variety", "records")
+            .with_columns(pl.col("table").replace_strict(order, default=len(order)).alias("_order"))
+            .sort("_order", "country", "variety", nulls_last=True)
+            .drop("_order")
+        )
