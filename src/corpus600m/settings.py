@@ -77,6 +77,28 @@ class Settings(BaseSettings):
     hub_shard_rows: int = Field(100_000, ge=1, description="Maximum rows per published Parquet shard.")
     hub_private: bool = Field(False, description="Create the Hub repository as private.")
 
+    # ---- donations --------------------------------------------------------------------------------
+    donation_licenses: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-3.0", "CC-BY-SA-3.0", "PDDL-1.0", "ODC-By-1.0",
+            "ODbL-1.0", "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "Apache-2.0", "MIT",
+            "BSD-2-Clause", "BSD-3-Clause", "Unlicense",
+        ],
+        description="SPDX ids of the open licences a donation may carry (comma-separated in the env); others are refused.",
+    )
+    donation_max_field_chars: int = Field(
+        20_000, ge=1, description="Longest instruction/input/output (characters) a donated row may have; longer rows are quarantined."
+    )
+    donation_inbox_dir: str = Field("inbox", description="Folder under the data dir where each donation is a subfolder with its manifest.")
+    donation_batch_rows: int = Field(50_000, ge=1, description="Rows read per batch while ingesting a donation (bounds memory).")
+
+    @field_validator("donation_licenses", mode="before")
+    @classmethod
+    def _split_licenses(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").split(",") if part]
+        return value
+
     @field_validator("allowed_langs", mode="before")
     @classmethod
     def _split_langs(cls, value: object) -> object:
