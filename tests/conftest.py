@@ -22,6 +22,7 @@ import pytest  # noqa: E402
 
 pytest_plugins = [
     "tests.fixtures.prefect_server",
+    "tests.fixtures.llm_server",
 ]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots and other files tests leave for people to look at

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = Field(None, description="A GGUF file for the embedded llama.cpp server.")
     llm_host: str = "127.0.0.1"
     llm_port: int = 8765
+    llm_models_dir: Path | None = Field(None, description="Where installed GGUFs live; default <venv>/share/corpus600m/models.")
+    llm_model_repo: str | None = Field(None, description="'owner/repo/file.gguf' fetched from the Hub if no local model.")
+    llm_threads: int | None = Field(None, description="CPU threads of the embedded server; default all cores.")
+    llm_parallel: int = Field(2, ge=1, description="Concurrent requests: server slots and pipeline batch size.")
+    llm_context: int = Field(4096, ge=512, description="Context tokens of the embedded server (shared by its slots).")
+    llm_max_new_tokens: int = Field(256, ge=8, description="Max tokens the model writes per instruction or answer.")
+    llm_temperature: float = Field(0.7, ge=0.0, le=2.0)
+    llm_timeout: float = Field(600.0, gt=0, description="Seconds to wait for one LLM response.")
 
     # ---- Prefect ----------------------------------------------------------------------------------
     prefect_port: int = 4200
