@@ -81,13 +81,13 @@ VARIETIES: dict[str, Variety] = {
             "voseo (vos tenés), usted también entre familiares, léxico centroamericano (chunche, maje, cipote, tico, pura vida)",
         ),
         Variety(
-            "caribena", "caribeña", ("CU", "DO", "PR", "PA", "VE", "CO"),
-            "Cuba, República Dominicana, Puerto Rico, Panamá y las costas de Venezuela y Colombia", False,
+            "caribena", "caribeña", ("CU", "DO", "PR", "PA", "VE", "CO", "US"),
+            "Cuba, República Dominicana, Puerto Rico, Panamá, las costas de Venezuela y Colombia y comunidades caribeñas de los Estados Unidos", False,
             "tuteo, aspiración o pérdida de /s/, sujeto pronominal explícito en preguntas (¿qué tú quieres?), léxico caribeño (guagua, chévere, vaina)",
         ),
         Variety(
-            "andina", "andina", ("CO", "VE", "EC", "PE", "BO"),
-            "zonas altas de Colombia, Venezuela, Ecuador, Perú y Bolivia", True,
+            "andina", "andina", ("CO", "VE", "EC", "PE", "BO", "AR"),
+            "zonas altas de Colombia, Venezuela, Ecuador, Perú y Bolivia, y el noroeste argentino", True,
             "consonantes finales conservadas, usted frecuente, voseo en partes de Colombia y Ecuador, préstamos del quechua y el aimara (cancha, choclo, guagua por bebé)",
         ),
         Variety(
@@ -101,7 +101,7 @@ VARIETIES: dict[str, Variety] = {
             "voseo (vos sabés, tenés), žeísmo/šeísmo, léxico rioplatense (che, laburo, colectivo, pibe, boludo)",
         ),
         Variety(
-            "paraguaya", "paraguaya", ("PY",),
+            "paraguaya", "paraguaya", ("PY", "AR"),
             "Paraguay y el nordeste argentino", True,
             "voseo, contacto intenso con el guaraní (partículas como 'nomás', 'pio', 'ko'), léxico paraguayo (che'i, jaha)",
         ),
