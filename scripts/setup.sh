@@ -13,6 +13,8 @@ WITH_TEST=0
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+# pip warns once per package about this machine's optional local index mirrors; keep real warnings visible.
+quiet_pip() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found; install Python 3.11 (or set PYTHON=/path/to/python3.11)"
 
@@ -38,10 +40,10 @@ WANT="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)-$WITH_T
 if [[ ! -x .venv/bin/python || ! -f "$STAMP" || "$(cat "$STAMP")" != "$WANT" ]]; then
   [[ -x .venv/bin/python ]] || { log "creating .venv with $PYTHON"; "$PYTHON" -m venv .venv; }
   log "installing corpus600m and its dependencies into .venv (a few minutes the first time)"
-  .venv/bin/python -m pip install -q --upgrade pip
+  quiet_pip .venv/bin/python -m pip install -q --upgrade pip
   extras="."
   [[ $WITH_TEST -eq 1 ]] && extras=".[test]"
-  .venv/bin/python -m pip install -q -e "$extras" || die "pip install -e '$extras' failed (see above)"
+  quiet_pip .venv/bin/python -m pip install -q -e "$extras" || die "pip install -e '$extras' failed (see above)"
   echo "$WANT" > "$STAMP"
 else
   log ".venv is up to date"
