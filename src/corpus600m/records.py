@@ -105,6 +105,7 @@ class Annotation(BaseModel):
     es_correcta: str | None = None
     problemas: list[str] = Field(default_factory=list)
     respuesta_corregida: str | None = None
+    agreement: float | None = Field(None, description="Weakest question's share of annotators agreeing with the consensus.")
     alpha_pais: float | None = None
     alpha_variedad: float | None = None
     alpha_calidad: float | None = None
@@ -255,6 +256,28 @@ class StageReport(BaseModel):
         return self
 
 
+class RunReport(BaseModel):
+    """What one flow run did: a report per stage, where the outputs are, and how long it took."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: NonEmptyStr
+    run_id: str = ""
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    seconds: float = 0.0
+    status: str = "running"  # running | completed | failed
+    stages: list[StageReport] = Field(default_factory=list)
+    outputs: dict[str, str] = Field(default_factory=dict)
+    error: str | None = None
+
+    def finish(self, status: str = "completed", error: str | None = None) -> RunReport:
+        self.finished_at = utcnow()
+        self.seconds = (self.finished_at - self.started_at).total_seconds()
+        self.status, self.error = status, error
+        return self
+
+
 def format_validation_error(error: ValidationError, where: str = "") -> str:
     """One line per problem, naming the field and the offending value: `line 3: field 'country': unknown country 'XX' ...`."""
     prefix = f"{where}: " if where else ""
@@ -292,7 +315,7 @@ ANNOTATION_DTYPE = pl.Struct(
     {
         "dataset": pl.String, "n_annotators": pl.Int64, "pais": pl.String, "variedad": pl.String,
         "calidad": pl.Float64, "es_correcta": pl.String, "problemas": pl.List(pl.String),
-        "respuesta_corregida": pl.String, "alpha_pais": pl.Float64, "alpha_variedad": pl.Float64,
+        "respuesta_corregida": pl.String, "agreement": pl.Float64, "alpha_pais": pl.Float64, "alpha_variedad": pl.Float64,
         "alpha_calidad": pl.Float64, "alpha_es_correcta": pl.Float64, "needs_review": pl.Boolean,
     }
 )
@@ -360,4 +383,5 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "rejected_record": RejectedRecord,
     "donation_manifest": DonationManifest,
     "stage_report": StageReport,
+    "run_report": RunReport,
 }
