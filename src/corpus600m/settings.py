@@ -85,6 +85,17 @@ class Settings(BaseSettings):
     hub_shard_rows: int = Field(100_000, ge=1, description="Maximum rows per published Parquet shard.")
     hub_private: bool = Field(False, description="Create the Hub repository as private.")
 
+    # ---- annotation -------------------------------------------------------------------------------
+    annotation_min_submitted: int = Field(2, ge=1, description="Submitted responses a record needs before its consensus is taken (Argilla task distribution).")
+    annotation_agreement_threshold: float = Field(
+        0.6, ge=0.0, le=1.0, description="Records whose weakest question has a smaller share agreeing with the consensus are flagged needs_review."
+    )
+    annotation_quality_threshold: float = Field(4.0, ge=1.0, le=5.0, description="Minimum consensus calidad (median, 1-5) for a record to be curated.")
+    annotation_workspace_grouping: str = Field(
+        "country", description="Argilla workspaces: 'country', 'variety' or groups 'centroamerica=GT,HN,SV,NI,CR;rioplatense=AR,UY'."
+    )
+    annotation_workspace_prefix: str = Field("somos600m", description="Prefix of workspace names (somos600m-mx, somos600m-global).")
+
     # ---- donations --------------------------------------------------------------------------------
     donation_licenses: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
