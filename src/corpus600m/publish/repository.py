@@ -1,0 +1,215 @@
+"""Build the dataset repository (card, Parquet shards, chart, licence file) and push it to the Hub.
+
+Layout of a built repository (what `datasets.load_dataset(DIR)` and the Hub's viewer read):
+
+    README.md                             the Dataset Card; its `configs:` name the data files
+    LICENSE.md                            licence breakdown (the card's `license_link` when licences are mixed)
+    assets/composition.png                the composition chart
+    data/<CC>/train-00000-of-0000N.parquet one folder per country (ISO alpha-2); `data/sin_pais/` for records without
+
+Configurations: `default` (every file) and one per country, each with a single `train` split. A country's
+rows are stored once and shared by both configurations through glob patterns, so nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus600m.publish.card import LICENSE_FILE, render_card, render_license_file
+from corpus600m.publish.chart import write_composition_chart
+from corpus600m.publish.gates import GateReport, PiiDetector, PublishError, check_gates
+from corpus600m.publish.rows import hub_frame
+from corpus600m.publish.stats import CorpusStats, compute_stats
+from corpus600m.settings import Settings
+
+DATA_DIR = "data"
+CHART = "assets/composition.png"
+NO_COUNTRY_DIR = "sin_pais"
+GATE_REPORT = "gate_report.json"  # written next to (not inside) the repository when a gate refuses
+MANAGED = ("README.md", LICENSE_FILE, "assets", DATA_DIR)  # what a build owns in its output dir
+
+
+class PublishRefused(PublishError):
+    """A gate refused: `report` holds every failing gate and its offending record ids."""
+
+    def __init__(self, report: GateReport):
+        self.report = report
+        super().__init__(report.message())
+
+
+@dataclass
+class BuildResult:
+    """A built repository: where, what files, rows per configuration, the gates' report and the stats."""
+
+    out_dir: Path
+    repo_id: str
+    run_name: str
+    files: list[str]
+    config_rows: dict[str, int]
+    gate_report: GateReport
+    stats: CorpusStats
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_records(self) -> int:
+        return self.stats.n_records
+
+
+def default_run_name() -> str:
+    """A run name for a publish started by hand: `publish-YYYYMMDD-HHMMSS` (UTC)."""
+    return datetime.now(UTC).strftime("publish-%Y%m%d-%H%M%S")
+
+
+def commit_message(result: BuildResult) -> tuple[str, str]:
+    """The commit's summary (naming the run) and description (what the corpus holds)."""
+    countries = sum(1 for name in result.config_rows if name != "default")
+    summary = f"Publish {result.run_name}: {result.n_records} records from {countries} countries"
+    sources = ", ".join(f"{row.key}: {row.n}" for row in result.stats.by_source)
+    description = (f"Built by `corpus600m publish` (run {result.run_name}).\n\nRecords by source: {sources}.\n"
+                   f"Gates passed: licence, provenance, language, PII re-scan ({result.gate_report.n_texts_scanned} texts).")
+    return summary, description
+
+
+def _validate_repo_id(repo_id: str) -> None:
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        raise PublishError(f"--repo-id {repo_id!r} is not a valid Hub repository id: {exc}") from exc
+    if "/" not in repo_id:
+        raise PublishError(f"--repo-id {repo_id!r} needs an owner: e.g. somosnlp/{repo_id}")
+
+
+def _clear_managed(out_dir: Path) -> None:
+    """Remove what a previous build wrote (and only that), so a country that left the corpus leaves the repo."""
+    for name in MANAGED:
+        path = out_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def _standard_type(dtype: pa.DataType) -> pa.DataType:
+    if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
+        return pa.string()
+    if pa.types.is_large_list(dtype) or pa.types.is_list(dtype):
+        return pa.list_(_standard_type(dtype.value_type))
+    if pa.types.is_struct(dtype):
+        return pa.struct([pa.field(f.name, _standard_type(f.type)) for f in dtype])
+    return dtype
+
+
+def _standard_arrow(frame: pl.DataFrame) -> pa.Table:
+    """Arrow with plain `string`/`list` types (polars writes large ones), which every reader and the viewer map simply."""
+    table = frame.to_arrow()
+    return table.cast(pa.schema([pa.field(f.name, _standard_type(f.type)) for f in table.schema]))
+
+
+def _write_shards(rows: pl.DataFrame, out_dir: Path, shard_rows: int) -> tuple[list[str], dict[str, int]]:
+    files: list[str] = []
+    per_country: dict[str, int] = {}
+    for (country,), part in rows.group_by("country", maintain_order=True):
+        folder = country or NO_COUNTRY_DIR
+        n_shards = max(1, -(-part.height // shard_rows))
+        for index in range(n_shards):
+            rel = f"{DATA_DIR}/{folder}/train-{index:05d}-of-{n_shards:05d}.parquet"
+            path = out_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(_standard_arrow(part.slice(index * shard_rows, shard_rows)), path, compression="zstd",
+                           row_group_size=10_000)
+            files.append(rel)
+        if country:
+            per_country[country] = part.height
+    return files, per_country
+
+
+def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
+                     run_name: str | None = None, rejected: pl.DataFrame | None = None,
+                     detect_pii: PiiDetector | None = None,
+                     on_progress: Callable[[int], None] | None = None) -> BuildResult:
+    """Check the gates on store-layout records, then write the complete dataset repository to `out_dir`.
+
+    Raises `PublishRefused` (listing offending ids per gate, and writing them to `<out_dir>.gate_report.json`)
+    when a gate fails; nothing is written to `out_dir` then.
+    """
+    _validate_repo_id(repo_id)
+    if frame.is_empty():
+        raise PublishError("nothing to publish: the curated table (or the --from file) has no records")
+    run_name = run_name or default_run_name()
+    report = check_gates(frame, settings, detect_pii=detect_pii, on_progress=on_progress)
+    if not report.passed:
+        report_path = out_dir.with_name(out_dir.name + "." + GATE_REPORT)
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps({"run": run_name, "n_records": report.n_records,
+                                           "refused": report.offending_ids(),
+                                           "why": {f.gate: f.offenders for f in report.failures}},
+                                          indent=1, ensure_ascii=False), encoding="utf-8")
+        raise PublishRefused(report)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clear_managed(out_dir)
+    rows = hub_frame(frame, settings)
+    stats = compute_stats(frame, settings, rejected)
+    files, per_country = _write_shards(rows, out_dir, settings.hub_shard_rows)
+    config_rows = {"default": rows.height, **dict(sorted(per_country.items()))}
+    configs: list[dict[str, Any]] = [
+        {"config_name": "default", "default": True,
+         "data_files": [{"split": "train", "path": f"{DATA_DIR}/*/train-*.parquet"}]},
+        *({"config_name": country, "data_files": [{"split": "train", "path": f"{DATA_DIR}/{country}/train-*.parquet"}]}
+          for country in sorted(per_country)),
+    ]
+    write_composition_chart(stats, out_dir / CHART)
+    card = render_card(stats, report, repo_id=repo_id, pretty_name=settings.hub_pretty_name, configs=configs,
+                       config_rows=config_rows, run_name=run_name, chart_path=CHART)
+    card.save(out_dir / "README.md")
+    (out_dir / LICENSE_FILE).write_text(render_license_file(stats, pretty_name=settings.hub_pretty_name),
+                                        encoding="utf-8")
+    files = ["README.md", LICENSE_FILE, CHART, *files]
+    return BuildResult(out_dir=out_dir, repo_id=repo_id, run_name=run_name, files=files,
+                       config_rows=config_rows, gate_report=report, stats=stats)
+
+
+def push_repository(result: BuildResult, settings: Settings, *, token: str | None = None) -> str:
+    """Create the dataset repo if needed and upload the built files in ONE commit naming the run; returns its URL.
+
+    Remote files under `data/` and `assets/` that the new build does not have are deleted in the same
+    commit. The token comes from `token`, else `HF_TOKEN` / `CORPUS600M_HF_TOKEN` (settings); it is
+    never printed, and Hub errors are re-raised without it.
+    """
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    secret = token or (settings.hf_token.get_secret_value() if settings.hf_token else None)
+    if not secret:
+        raise PublishError("no Hugging Face token: set HF_TOKEN (or CORPUS600M_HF_TOKEN) to a token with write "
+                           f"access to {result.repo_id.split('/')[0]}")
+    api = HfApi(endpoint=settings.hf_endpoint or None, token=secret)
+    summary, description = commit_message(result)
+    try:
+        api.create_repo(result.repo_id, repo_type="dataset", private=settings.hub_private, exist_ok=True)
+        remote = set(api.list_repo_files(result.repo_id, repo_type="dataset"))
+        operations: list = [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(result.out_dir / rel))
+                            for rel in result.files]
+        operations += [CommitOperationDelete(path_in_repo=path) for path in sorted(remote - set(result.files))
+                       if path.startswith((f"{DATA_DIR}/", "assets/"))]
+        info = api.create_commit(result.repo_id, operations, commit_message=summary,
+                                 commit_description=description, repo_type="dataset")
+    except OfflineModeIsEnabled as exc:
+        raise PublishError("HF_HUB_OFFLINE is set: unset it to push to the Hub") from exc
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "?"
+        raise PublishError(f"the Hub refused the upload to {result.repo_id} (HTTP {status}): "
+                           f"{exc.server_message or exc}".replace(secret, "***")) from None
+    return info.commit_url
