@@ -65,8 +65,26 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.7, ge=0.0, le=2.0)
     llm_timeout: float = Field(600.0, gt=0, description="Seconds to wait for one LLM response.")
 
-    # ---- Prefect ----------------------------------------------------------------------------------
+    # ---- Prefect and scheduling -------------------------------------------------------------------
     prefect_port: int = 4200
+    prefect_api_url: str | None = Field(
+        None, validation_alias=AliasChoices("CORPUS600M_PREFECT_API_URL", "PREFECT_API_URL"),
+        description="A remote Prefect server / Prefect Cloud API; unset means the project's local server.",
+    )
+    pipeline_countries: str = Field("MX,AR,ES,CO", description="Countries the main job generates for by default.")
+    pipeline_per_country: int = Field(2, description="Records per country the main job generates by default.")
+    pipeline_dataset: str = Field("somos600m", description="Argilla dataset name of the main job.")
+    pipeline_repo_id: str = Field("somosnlp/somos600m-instrucciones", description="Hub repo id the main job publishes to.")
+    fill_gaps_target: int = Field(100, description="Records per country×variety the scheduled generation aims at.")
+    schedule_generate_cron: str = "0 3 * * *"
+    schedule_ingest_cron: str = "0 * * * *"
+    schedule_filter_cron: str = "30 * * * *"
+    schedule_pull_minutes: int = 5
+    schedule_publish_cron: str = "0 6 * * 1"
+    schedule_publish_push: bool = Field(False, description="Scheduled publish pushes to the Hub (else a dry run).")
+    dask_address: str | None = Field(
+        None, description="tcp://host:8786 of a Dask scheduler for partitioned filter/ingest; unset = a LocalCluster."
+    )
 
     # ---- Hugging Face Hub (publishing) ------------------------------------------------------------
     hf_token: SecretStr | None = Field(None, validation_alias=AliasChoices("CORPUS600M_HF_TOKEN", "HF_TOKEN"))
