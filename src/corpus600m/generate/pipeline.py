@@ -1,0 +1,307 @@
+"""The generation stage: a distilabel pipeline that writes instructions as speakers of each country and
+variety would, then answers them, and stores the results as `Record`s in the `generated` table.
+
+    items (country, variety, seed topic, task, rendered prompt)
+      -> ChatGeneration "write_instruction"  (the model plays a speaker of the variety)
+      -> PrepareAnswer                        (clean the instruction, build the answer prompt)
+      -> ChatGeneration "write_answer"        (the model answers in the same variety)
+
+Work is done in chunks of `CHUNK_ITEMS` items. Each chunk is one distilabel run whose cache (keyed by the
+steps' signatures, which include the rendered prompts) lives under `<data_dir>/cache/distilabel`; the
+store is written only after a chunk completes. So an interrupted run resumes from the last cached batch,
+and re-running the same request reads the cache and adds nothing (record ids are content hashes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus600m import catalog
+from corpus600m.generate.backends import LLMError, LLMTarget, check_target, make_llm, resolve_target
+from corpus600m.generate.plan import GenerationItem, deficits, plan_items, split_per_country
+from corpus600m.generate.prompts import SEEDS_DIR, load_seeds, load_template, variety_context
+from corpus600m.records import Origin, Record, Source, StageReport
+from corpus600m.settings import Settings, get_settings
+from corpus600m.store import Store, Table
+
+CHUNK_ITEMS = 32  # items per distilabel run: the unit of store writes and of cache reuse
+GENERATION_SEED = 600  # sampling seed sent to the server, so a repeated prompt gives the same text
+PIPELINE_NAME = "corpus600m-generate"
+# Runtime details that must not change the cache key: the port of the embedded server changes per run.
+_NOT_IN_SIGNATURE = {"llm_base_url", "llm_api_key", "llm_timeout", "llm_max_retries"}
+
+ProgressFn = Callable[[int, int], None]
+
+
+class GenerationError(RuntimeError):
+    """Generation could not produce anything; the message says why and what to do."""
+
+
+@dataclass
+class ChunkResult:
+    records: list[Record]
+    failed: Counter = field(default_factory=Counter)
+    output_tokens: int = 0
+    llm_seconds: float = 0.0
+    signature: str = ""
+    from_cache: bool = False
+
+
+def configure_caches(settings: Settings) -> Path:
+    """Point distilabel's and datasets' caches inside the data dir (they default to ~/.cache)."""
+    cache = settings.cache_dir
+    (cache / "distilabel").mkdir(parents=True, exist_ok=True)
+    (cache / "datasets").mkdir(parents=True, exist_ok=True)
+    os.environ["DISTILABEL_CACHE_DIR"] = str(cache / "distilabel")
+    os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
+    import datasets.config
+
+    # datasets reads HF_DATASETS_CACHE once, at import: update the live value too
+    datasets.config.HF_DATASETS_CACHE = Path(cache / "datasets")
+    return cache / "distilabel"
+
+
+def generation_kwargs(target: LLMTarget, settings: Settings, max_new_tokens: int | None) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"max_new_tokens": max_new_tokens or settings.llm_max_new_tokens,
+                              "temperature": settings.llm_temperature}
+    if target.backend != "hf-inference":
+        kwargs["extra_body"] = {"seed": GENERATION_SEED}
+    else:
+        kwargs["seed"] = GENERATION_SEED
+    return kwargs
+
+
+def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
+    answer = load_template("answer")
+    rows = []
+    for item in items:
+        context = variety_context(item.country, item.variety)
+        rows.append({
+            "item_key": f"{item.country}/{item.variety}/{item.slot}",
+            "country": item.country, "variety": item.variety, "slot": item.slot,
+            "domain": item.domain, "seed_topic": item.topic, "task": item.task,
+            "instruction_messages": item.messages,
+            "answer_system": answer.render_system(**context, instruction=""),
+        })
+    return rows
+
+
+def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Settings,
+                   max_new_tokens: int | None = None) -> Any:
+    """The distilabel pipeline for `items` (not run)."""
+    from distilabel.steps import LoadDataFromDicts
+    from distilabel.steps.tasks import ChatGeneration
+
+    from corpus600m.generate.steps import GenerationPipeline, PrepareAnswer
+
+    kwargs = generation_kwargs(target, settings, max_new_tokens)
+    batch = max(1, settings.llm_parallel)
+    with GenerationPipeline(name=PIPELINE_NAME, cache_dir=configure_caches(settings),
+                            description="corpus600m: instructions by country and variety") as pipeline:
+        load = LoadDataFromDicts(name="load_items", data=_input_rows(items), batch_size=batch)
+        write_instruction = ChatGeneration(
+            name="write_instruction", llm=make_llm(target, settings, kwargs), input_batch_size=batch,
+            input_mappings={"messages": "instruction_messages"},
+            output_mappings={"generation": "raw_instruction", "model_name": "instruction_model"},
+            add_raw_output=False, add_raw_input=False,
+        )
+        prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch)
+        write_answer = ChatGeneration(
+            name="write_answer", llm=make_llm(target, settings, kwargs), input_batch_size=batch,
+            input_mappings={"messages": "answer_messages"},
+            output_mappings={"generation": "output", "model_name": "answer_model"},
+            add_raw_output=False, add_raw_input=False,
+        )
+        for step in (write_instruction, write_answer):
+            step.exclude_from_signature = step.exclude_from_signature | _NOT_IN_SIGNATURE
+        load >> write_instruction >> prepare >> write_answer
+    return pipeline
+
+
+def pipeline_signature(pipeline: Any) -> str:
+    """distilabel's signature of the DAG plus its generation steps (model, prompts' wiring, generation kwargs):
+    the same for every record made by the same configuration, whatever the items."""
+    from distilabel import constants
+
+    parts = [pipeline.signature]
+    for name in pipeline.dag:
+        if name != "load_items":
+            parts.append(pipeline.dag.get_step(name)[constants.STEP_ATTR_NAME].signature)
+    return hashlib.sha1("".join(parts).encode()).hexdigest()[:16]
+
+
+def _tokens(row: dict[str, Any]) -> int:
+    total = 0
+    meta = row.get("distilabel_metadata") or {}
+    for key in ("statistics_write_instruction", "statistics_write_answer"):
+        stats = meta.get(key) or {}
+        value = stats.get("output_tokens")
+        if isinstance(value, list):
+            total += sum(v or 0 for v in value)
+        elif isinstance(value, int):
+            total += value
+    return total
+
+
+def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings,
+              max_new_tokens: int | None = None) -> ChunkResult:
+    """Run the pipeline for one chunk and turn its rows into records (nothing is written here)."""
+    import time
+
+    level = os.environ.get("CORPUS600M_DISTILABEL_LOG_LEVEL", "WARNING")
+    os.environ["DISTILABEL_LOG_LEVEL"] = level
+    logging.getLogger("distilabel").setLevel(level)
+    pipeline = build_pipeline(items, target, settings, max_new_tokens)
+    execution_dir = pipeline._cache_location["data"].parent  # noqa: SLF001 (no public accessor in distilabel 1.5)
+    from_cache = (execution_dir / "data").exists()
+    started = time.monotonic()
+    distiset = pipeline.run(use_cache=True)
+    seconds = time.monotonic() - started
+    signature = pipeline_signature(pipeline)
+    instruction_t, answer_t = load_template("instruction"), load_template("answer")
+    rows = list(distiset["default"]["train"]) if "default" in distiset else []
+    result = ChunkResult(records=[], signature=signature, llm_seconds=seconds, from_cache=from_cache)
+    seen = set()
+    for row in rows:
+        seen.add(row["item_key"])
+        result.output_tokens += _tokens(row)
+        output = (row.get("output") or "").strip()
+        if not output:
+            result.failed["no_answer"] += 1
+            continue
+        result.records.append(Record(
+            instruction=row["instruction"], output=output, lang="es",
+            country=row["country"], variety=row["variety"], source=Source.SYNTHETIC,
+            domain=row["domain"], task=row["task"],
+            origin=Origin(
+                model=row.get("answer_model") or target.model, backend=target.backend,
+                template_id=f"{instruction_t.id}+{answer_t.id}",
+                template_version=f"{instruction_t.version}+{answer_t.version}",
+                temperature=settings.llm_temperature, seed_topic=row["seed_topic"], pipeline_signature=signature,
+            ),
+        ))
+    result.failed["no_instruction"] += len({f"{i.country}/{i.variety}/{i.slot}" for i in items} - seen)
+    result.failed = +result.failed
+    if result.failed:
+        # failed items (e.g. the server timed out) are cached as failures: forget this chunk's cache so
+        # the next run retries them (items that worked come back identical: fixed seed, same prompt)
+        shutil.rmtree(execution_dir, ignore_errors=True)
+    return result
+
+
+def _chunks(items: list[GenerationItem], size: int) -> list[list[GenerationItem]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def generate_items(items: list[GenerationItem], *, settings: Settings, store: Store, out: Path | None = None,
+                   max_new_tokens: int | None = None, progress: ProgressFn | None = None,
+                   stage: str = "generate") -> StageReport:
+    """Generate `items` chunk by chunk, upserting each completed chunk into the generated table."""
+    report = StageReport(stage=stage, n_in=len(items))
+    if not items:
+        if out is not None:
+            _write_jsonl([], out)
+        return report.finish()
+    target = resolve_target(settings)
+    check_target(target)
+    written: list[Record] = []
+    failed: Counter = Counter()
+    details: dict[str, Any] = {"backend": target.backend, "model": target.model, "base_url": target.base_url,
+                               "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
+                               "chunks_from_cache": 0}
+    done = 0
+    for chunk in _chunks(items, CHUNK_ITEMS):
+        result = run_chunk(chunk, target, settings, max_new_tokens)
+        if not result.records and len(result.failed) and sum(result.failed.values()) == len(chunk):
+            raise GenerationError(
+                f"the model at {target.base_url or target.backend} ({target.model}) produced nothing for "
+                f"{len(chunk)} items ({dict(result.failed)}); nothing was written for them. Check the server log "
+                "(`corpus600m llm status`) and CORPUS600M_LLM_TIMEOUT, then re-run: finished chunks are kept."
+            )
+        upsert = store.upsert(Table.GENERATED, result.records)
+        written.extend(result.records)
+        failed.update(result.failed)
+        details["new"] += upsert.n_new
+        details["unchanged"] += upsert.n_unchanged + upsert.n_updated
+        details["output_tokens"] += result.output_tokens
+        details["llm_seconds"] += result.llm_seconds
+        details["chunks"] += 1
+        details["chunks_from_cache"] += int(result.from_cache)
+        details["pipeline_signature"] = result.signature
+        done += len(chunk)
+        if progress:
+            progress(done, len(items))
+    if out is not None:
+        _write_jsonl(written, out)
+    per_cell = Counter(f"{r.country}/{r.variety}" for r in written)
+    details["per_cell"] = dict(sorted(per_cell.items()))
+    report.n_kept = len(written)
+    report.n_rejected = sum(failed.values())
+    report.rejected_by_reason = dict(failed)
+    report.details = details
+    return report.finish()
+
+
+def _write_jsonl(records: list[Record], path: Path) -> None:
+    """One record per line in the record schema; written to a temp file then renamed (never half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def generate_records(countries: list[str], per_country: int, *, settings: Settings | None = None,
+                     store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
+                     seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None) -> StageReport:
+    """Generate `per_country` records for each country (spread over its varieties, default variety first).
+
+    Writes to the store's generated table (and to `out` as JSONL when given). The same request always
+    plans the same items, so re-running it adds nothing new.
+    """
+    if per_country < 1:
+        raise ValueError(f"per_country must be at least 1, got {per_country}")
+    settings = settings or get_settings()
+    store = store or Store(settings.data_dir)
+    cells = {cell: (0, n) for cell, n in split_per_country(countries, per_country).items()}
+    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    return generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
+                          progress=progress)
+
+
+def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Settings | None = None,
+              store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
+              seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None) -> StageReport:
+    """Generate only what is missing for each country × variety to reach `target` records.
+
+    The deficit counts curated + filtered (in review) + generated records, minus those the filters rejected.
+    New items start at each cell's next free slot, so they never repeat earlier prompts.
+    """
+    if target < 1:
+        raise ValueError(f"target must be at least 1, got {target}")
+    settings = settings or get_settings()
+    store = store or Store(settings.data_dir)
+    codes = [c.code for c in catalog.parse_countries(countries)] if countries else None
+    table = deficits(store, target, codes)
+    cells = {(row["country"], row["variety"]): (row["generated"], row["deficit"])
+             for row in table.iter_rows(named=True) if row["deficit"] > 0}
+    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    report = generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
+                            progress=progress, stage="generate:fill-gaps")
+    report.details["target"] = target
+    report.details["deficit_before"] = {f"{c}/{v}": n for (c, v), (_, n) in cells.items()}
+    return report
+
+
+__all__ = ["GenerationError", "LLMError", "fill_gaps", "generate_items", "generate_records"]

@@ -1,0 +1,77 @@
+"""distilabel pieces of the generation pipeline (imported only when a pipeline is built: distilabel is heavy).
+
+No `from __future__ import annotations` here: distilabel inspects the real `StepInput` type hint.
+"""
+
+import re
+import threading
+from typing import Any
+
+from distilabel.pipeline import Pipeline
+from distilabel.steps import Step, StepInput
+from distilabel.typing import StepColumns, StepOutput
+
+from corpus600m.generate.prompts import load_template
+
+_LABEL = re.compile(
+    r"^\s*[*_#]*\s*(?:instrucci[oó]n|petici[oó]n|pregunta|solicitud|consulta|mensaje|usuario)\s*[*_]*\s*:\s*[*_]*\s*",
+    re.IGNORECASE,
+)
+_QUOTES = "\"'«»“”‘’`"
+
+
+def clean_instruction(text: str | None) -> str:
+    """The instruction the model wrote, without labels ("Pregunta:"), wrapping quotes or a trailing answer.
+
+    Small models often add a label, quote the request, or go on to answer it after a blank line; only the
+    first paragraph is the request.
+    """
+    if not text:
+        return ""
+    text = text.strip()
+    text = _LABEL.sub("", text)
+    text = re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
+    text = _LABEL.sub("", text).strip()
+    if text and text[0] in _QUOTES:
+        # a quoted request, maybe followed by commentary: keep what is inside the quotes
+        closing = next((i for i in range(1, len(text)) if text[i] in _QUOTES), len(text))
+        text = text[1:closing].strip()
+    return text
+
+
+class PrepareAnswer(Step):
+    """Cleans the generated instruction and builds the answer prompt from it; drops rows with no instruction."""
+
+    @property
+    def inputs(self) -> StepColumns:
+        return ["raw_instruction", "answer_system"]
+
+    @property
+    def outputs(self) -> StepColumns:
+        return ["instruction", "answer_messages"]
+
+    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
+        template = load_template("answer")
+        rows = []
+        for row in inputs:
+            instruction = clean_instruction(row.get("raw_instruction"))
+            if not instruction:
+                continue  # counted as a failed item by the caller (its key is missing from the output)
+            row["instruction"] = instruction
+            row["answer_messages"] = [{"role": "system", "content": row["answer_system"]},
+                                      {"role": "user", "content": template.render_user(instruction=instruction)}]
+            rows.append(row)
+        yield rows
+
+
+class GenerationPipeline(Pipeline):
+    """distilabel's local pipeline, runnable from a worker thread (e.g. a Prefect task).
+
+    distilabel installs a SIGINT handler, which Python allows only in the main thread; elsewhere an
+    interrupt reaches the caller as usual and the next run resumes from distilabel's cache.
+    """
+
+    def _handle_keyboard_interrupt(self) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            return super()._handle_keyboard_interrupt()
+        return None
