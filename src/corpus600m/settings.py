@@ -92,14 +92,14 @@ class Settings(BaseSettings):
     hub_organization: str = "somosnlp"
     hub_pretty_name: str = Field("Somos600M: instrucciones en español", description="Pretty name of the published dataset.")
     hub_synthetic_license: str = Field(
-        "apache-2.0",
+        "Apache-2.0",
         description="Licence of synthetic records whose origin names none: the default generator (Qwen2.5) is Apache-2.0.",
     )
     hub_model_licenses: dict[str, str] = Field(
         default_factory=dict,
         description='Licence per generator model name, JSON, e.g. {"meta-llama/Llama-3.1-8B-Instruct": "llama3.1"}.',
     )
-    hub_annotation_license: str = Field("cc-by-4.0", description="Licence of records written by annotators.")
+    hub_annotation_license: str = Field("CC-BY-4.0", description="Licence of records written by annotators.")
     hub_shard_rows: int = Field(100_000, ge=1, description="Maximum rows per published Parquet shard.")
     hub_private: bool = Field(False, description="Create the Hub repository as private.")
 

@@ -78,6 +78,7 @@ def _annotation(frame: pl.DataFrame) -> dict[str, Any]:
     if annotated.is_empty():
         return {"n_annotated": 0, "agreement": []}
     n = annotated["annotation__n_annotators"]
+    record_agreement = annotated["annotation__agreement"].drop_nulls()
     agreement = []
     for dataset in sorted(annotated["annotation__dataset"].unique().to_list()):
         part = annotated.filter(pl.col("annotation__dataset") == dataset)
@@ -98,6 +99,7 @@ def _annotation(frame: pl.DataFrame) -> dict[str, Any]:
         "n_needs_review": int(annotated["annotation__needs_review"].sum()),
         "n_corrected": int(annotated["annotation__respuesta_corregida"].is_not_null().sum()),
         "agreement": agreement,
+        "record_agreement_median": float(record_agreement.median()) if record_agreement.len() else None,
     }
 
 

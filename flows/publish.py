@@ -1,0 +1,58 @@
+"""Publish the curated corpus to the Hub: load, gate + build the repository, push (when asked).
+
+Tasks call the publish stage's functions; the flow only composes them. The run name (card and commit
+message) is the Prefect flow run's name, so a Hub commit points back at the run that made it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
+
+from corpus600m.publish import BuildResult, build_repository, push_repository, read_curated, read_jsonl, read_rejected
+from corpus600m.records import StageReport
+from corpus600m.settings import get_settings
+
+
+@task(name="load-records")
+def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
+    return read_jsonl(Path(from_file)) if from_file else read_curated(Path(data_dir))
+
+
+@task(name="build-repository")
+def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str) -> BuildResult:
+    settings = get_settings()
+    return build_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
+                            rejected=read_rejected(Path(data_dir)))
+
+
+@task(name="push-repository")
+def push(result: BuildResult) -> str:
+    return push_repository(result, get_settings())
+
+
+@flow(name="publish", log_prints=False)
+def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: str | None = None,
+            data_dir: str | None = None) -> StageReport:
+    """Gate and build the dataset repository of the curated corpus in `out_dir`; upload it when `push_to_hub`.
+
+    A gate refusal fails the run with the offending record ids in its message.
+    """
+    logger = get_run_logger()
+    data_dir = data_dir or str(get_settings().data_dir)
+    run_name = f"{flow_run.flow_name or 'publish'}/{flow_run.name or 'local'}"
+    report = StageReport(stage="publish")
+    frame = load_records(data_dir, from_file)
+    result = build(frame, data_dir, out_dir, repo_id, run_name)
+    report.n_in, report.n_kept = frame.height, result.n_records
+    report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows,
+                           "files": len(result.files), "run_name": run_name})
+    logger.info("built %s in %s: %d records, configurations %s", repo_id, out_dir, result.n_records, result.config_rows)
+    if push_to_hub:
+        url = push(result)
+        report.details["commit_url"] = url
+        logger.info("pushed %s: %s", repo_id, url)
+    return report.finish()
