@@ -22,6 +22,7 @@ import pytest  # noqa: E402
 
 pytest_plugins = [
     "tests.fixtures.prefect_server",
+    "tests.fixtures.hub_standin",
     "tests.fixtures.llm_server",
 ]
 
