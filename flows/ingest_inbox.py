@@ -1,0 +1,45 @@
+"""Flow `ingest-inbox`: ingest every new donation found in the inbox folder, each exactly once.
+
+Schedule it with `corpus600m donate inbox --serve --interval 900` (or any Prefect deployment). Each donation
+is one task; a refused donation is recorded in its folder and does not stop the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+from corpus600m.ingest.inbox import ingest_inbox_donation, pending_donations
+from corpus600m.settings import Settings, get_settings
+
+
+def _settings(data_dir: str | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
+
+
+@task(name="find-new-donations")
+def find_new_donations(data_dir: str | None) -> list[str]:
+    return [str(folder) for folder in pending_donations(_settings(data_dir))]
+
+
+@task(name="ingest-donation")
+def ingest_one(data_dir: str | None, folder: str, run_filters: bool) -> dict:
+    outcome = ingest_inbox_donation(Path(folder), _settings(data_dir), run_filters=run_filters)
+    logger = get_run_logger()
+    if outcome.status == "refused":
+        logger.warning("donation %s refused: %s", outcome.folder, outcome.message)
+    else:
+        logger.info("donation %s: %d rows read, %d kept, %d quarantined, %d duplicates", outcome.folder,
+                    outcome.rows_read, outcome.kept, outcome.quarantined, outcome.duplicates)
+    return outcome.to_dict()
+
+
+@flow(name="ingest-inbox", log_prints=False)
+def ingest_inbox(data_dir: str | None = None, run_filters: bool = True) -> list[dict]:
+    """Ingest each new donation of the inbox (one at a time: they share the donated table's writer lock)."""
+    folders = find_new_donations(data_dir)
+    get_run_logger().info("%d new donation(s) in the inbox", len(folders))
+    return [ingest_one.with_options(task_run_name=f"ingest-{Path(folder).name}")(data_dir, folder, run_filters)
+            for folder in folders]
