@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.prefect_server",
     "tests.fixtures.hub_standin",
     "tests.fixtures.llm_server",
+    "tests.fixtures.argilla_server",
 ]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots and other files tests leave for people to look at

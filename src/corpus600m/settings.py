@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     argilla_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("CORPUS600M_ARGILLA_API_KEY", "ARGILLA_API_KEY")
     )
-    argilla_host: str = "127.0.0.1"
-    argilla_port: int = 6900
+    argilla_host: str = Field("127.0.0.1", description="Interface the local Argilla server listens on.")
+    argilla_port: int = Field(6900, description="Port of the local Argilla server.")
+    argilla_venv: Path | None = Field(
+        None, description="Virtualenv of the local argilla-server; default .venv-argilla/ in the repository."
+    )
 
     # ---- LLM (generation) -------------------------------------------------------------------------
     llm_backend: str = Field("embedded", description="embedded | openai | hf-inference")
