@@ -51,5 +51,6 @@ fi
 
 # ---- files and side environments of the embedded default ----------------------------------------
 # Each step is idempotent and says what it did.
+.venv/bin/corpus600m argilla install || die "could not create the Argilla server virtualenv (.venv-argilla/)"
 
 log "setup done: the CLI is .venv/bin/corpus600m"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from corpus600m.cli.app import app
 from corpus600m.cli import core  # noqa: F401  (registers version, schemas, store)
+from corpus600m.cli import argilla  # noqa: F401  (registers argilla install/up/down/status/logs)
 from corpus600m.cli import generate  # noqa: F401  (registers llm, generate)
 from corpus600m.cli import publish  # noqa: F401  (registers publish)
 from corpus600m.cli import donate  # noqa: F401  (registers donate, donate inbox)
