@@ -31,7 +31,8 @@ def process(home: Path) -> BackgroundProcess:
     return BackgroundProcess("prefect server", home / "server.pid", home / "server.log")
 
 
-def start(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 120.0) -> str:
+def start(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 120.0,
+          extra_env: dict[str, str] | None = None) -> str:
     """Start (or reuse) a Prefect server with its state in `home`; return its API URL once healthy."""
     url = api_url(host, port)
     proc = process(home)
@@ -44,7 +45,7 @@ def start(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float 
     home.mkdir(parents=True, exist_ok=True)
     proc.start(
         [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", host, "--port", str(port)],
-        env=server_env(home),
+        env={**server_env(home), **(extra_env or {})},
     )
     proc.wait_until(lambda: is_healthy(url), timeout, "healthy")
     return url
