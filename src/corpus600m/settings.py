@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     llm_max_new_tokens: int = Field(256, ge=8, description="Max tokens the model writes per instruction or answer.")
     llm_temperature: float = Field(0.7, ge=0.0, le=2.0)
     llm_timeout: float = Field(600.0, gt=0, description="Seconds to wait for one LLM response.")
+    llm_chunk_items: int = Field(32, ge=1, description="Items per distilabel run: the unit of store writes and resume.")
 
     # ---- Prefect and scheduling -------------------------------------------------------------------
     prefect_port: int = 4200
@@ -116,6 +117,24 @@ class Settings(BaseSettings):
         "country", description="Argilla workspaces: 'country', 'variety' or groups 'centroamerica=GT,HN,SV,NI,CR;rioplatense=AR,UY'."
     )
     annotation_workspace_prefix: str = Field("somos600m", description="Prefix of workspace names (somos600m-mx, somos600m-global).")
+
+    # ---- filters ----------------------------------------------------------------------------------
+    filter_pii_policy: dict[str, str] = Field(
+        default_factory=dict,
+        description="Action per PII entity type, JSON: {\"CREDIT_CARD\": \"reject\", \"PERSON\": \"keep\"}; "
+        "actions: redact (typed placeholder such as <EMAIL>), reject (the record), keep (recorded only).",
+    )
+    filter_pii_default_action: str = Field("redact", pattern="^(redact|reject|keep)$",
+                                           description="Action for entity types not in filter_pii_policy.")
+    filter_pii_min_score: float = Field(0.5, ge=0.0, le=1.0, description="PII findings with a lower score are ignored.")
+    filter_min_lang_score: float = Field(0.5, ge=0.0, le=1.0,
+                                         description="Below this confidence an allowed-language verdict is not trusted (lenient for short texts).")
+    filter_min_instruction_chars: int = Field(8, ge=0, description="Shorter instructions are rejected (quality:too_short).")
+    filter_min_output_chars: int = Field(2, ge=0, description="Shorter outputs are rejected (quality:too_short).")
+    filter_max_field_chars: int = Field(20_000, ge=1, description="Longer fields are rejected (quality:too_long).")
+    filter_near_duplicate_threshold: float = Field(0.8, ge=0.0, le=1.0,
+                                                   description="Estimated Jaccard of word 3-grams at or above which two records are near-duplicates.")
+    filter_batch_rows: int = Field(20_000, ge=100, description="Records filtered per batch (bounds memory).")
 
     # ---- donations --------------------------------------------------------------------------------
     donation_licenses: Annotated[list[str], NoDecode] = Field(

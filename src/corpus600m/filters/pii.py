@@ -1,0 +1,185 @@
+"""Where PII is decided: detection (`detect_pii`) and what to do with it (`apply_pii_policy`).
+
+Detection runs presidio recognizers (`pii_recognizers.py`) on the fast path: a few cheap trigger searches
+say which recognizer groups can match a text, only those run, and only on texts that trigger at all
+(most texts trigger none). Context words (e.g. "DNI", "cédula", "tel.") are looked for in a short window
+before each match; patterns that need context are dropped without it. Overlapping findings are resolved
+in favour of the higher score, then the longer span.
+
+`build_analyzer()` gives a stock presidio `AnalyzerEngine` (blank Spanish spaCy pipeline, no model download)
+holding the same recognizers, for anyone who wants presidio's own API.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from corpus600m.records import PiiAction, PiiFinding
+
+CONTEXT_WINDOW = 48  # characters before a match searched for context words
+CONTEXT_BOOST = 0.35
+MIN_SCORE = 0.5  # findings below this are not reported
+
+PLACEHOLDERS = {
+    "EMAIL_ADDRESS": "<EMAIL>", "PHONE_NUMBER": "<PHONE>", "CREDIT_CARD": "<CREDIT_CARD>", "IBAN_CODE": "<IBAN>",
+    "IP_ADDRESS": "<IP>", "URL_PERSONAL": "<URL>", "PERSON": "<PERSON>", "STREET_ADDRESS": "<ADDRESS>",
+    "DATE_OF_BIRTH": "<DATE_OF_BIRTH>",
+}
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One PII entity found in a text: its type, character span and confidence (0-1)."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+    def text(self, source: str) -> str:
+        return source[self.start:self.end]
+
+
+_recognizers = None
+_lock = threading.Lock()
+
+
+def _get_recognizers():
+    global _recognizers
+    if _recognizers is None:
+        with _lock:
+            if _recognizers is None:
+                from corpus600m.filters.pii_recognizers import all_recognizers
+
+                _recognizers = all_recognizers()
+    return _recognizers
+
+
+def _has_context(text_lower: str, start: int, words: list[str]) -> bool:
+    window = text_lower[max(0, start - CONTEXT_WINDOW):start]
+    return any(word in window for word in words)
+
+
+def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
+    kept: list[PiiSpan] = []
+    for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
+        if all(span.end <= other.start or span.start >= other.end for other in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def detect_pii(text: str, *, min_score: float = MIN_SCORE) -> list[PiiSpan]:
+    """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
+
+    Entity types: EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, IP_ADDRESS, URL_PERSONAL, PERSON,
+    STREET_ADDRESS, DATE_OF_BIRTH and national ids (ES_NIF, ES_NIE, ES_NSS, MX_CURP, MX_RFC, CL_RUT, AR_CUIT,
+    AR_DNI, PE_DNI, CO_CEDULA, EC_CEDULA, UY_CI, VE_CEDULA, DO_CEDULA, GT_DPI, SV_DUI, HN_DNI, NI_CEDULA,
+    CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
+    """
+    from corpus600m.filters.pii_recognizers import triggered_groups
+
+    if not text:
+        return []
+    groups = triggered_groups(text)
+    if not groups:
+        return []
+    lower = text.lower()
+    spans: list[PiiSpan] = []
+    for recognizer in _get_recognizers():
+        if getattr(recognizer, "trigger", "digits") not in groups:
+            continue
+        entity = recognizer.supported_entities[0]
+        needs_context = {p.name for p in recognizer.patterns if p.name.endswith(":ctx")}
+        for result in recognizer.analyze(text, recognizer.supported_entities, None):
+            score = float(result.score)
+            pattern_name = (result.recognition_metadata or {}).get("pattern", "")
+            context = recognizer.context and _has_context(lower, result.start, recognizer.context)
+            if pattern_name in needs_context and not context:
+                continue
+            if context:
+                score = min(1.0, score + CONTEXT_BOOST)
+            spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
+    spans = _boost_names_near_pii(spans)
+    return _resolve_overlaps([s for s in spans if s.score >= min_score])
+
+
+def _boost_names_near_pii(spans: list[PiiSpan]) -> list[PiiSpan]:
+    """A weak name guess next to other personal data (a phone, an id...) is very likely that person's name."""
+    others = [s for s in spans if s.entity_type != "PERSON"]
+    if not others:
+        return spans
+    out = []
+    for span in spans:
+        if span.entity_type == "PERSON" and span.score < MIN_SCORE and any(
+            abs(o.start - span.end) < 80 or abs(span.start - o.end) < 80 for o in others
+        ):
+            span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
+        out.append(span)
+    return out
+
+
+def placeholder(entity_type: str, placeholders: dict[str, str] | None = None) -> str:
+    """The typed placeholder that replaces an entity, e.g. `<EMAIL>`, `<PHONE>`, `<MX_CURP>`."""
+    table = {**PLACEHOLDERS, **(placeholders or {})}
+    return table.get(entity_type, f"<{entity_type}>")
+
+
+def apply_pii_policy(
+    field: str, text: str, spans: list[PiiSpan], policy: dict[str, str], default_action: str = "redact",
+    placeholders: dict[str, str] | None = None,
+) -> tuple[str, list[PiiFinding], list[str]]:
+    """Apply the per-entity policy (`redact` | `reject` | `keep`) to one field.
+
+    Returns the new text (entities with `redact` replaced by typed placeholders), the findings (offsets in
+    the ORIGINAL text, with the action taken) and the entity types whose policy is `reject`.
+    """
+    findings: list[PiiFinding] = []
+    rejecting: list[str] = []
+    pieces: list[str] = []
+    cursor = 0
+    for span in spans:
+        action = policy.get(span.entity_type, default_action)
+        if action == "reject":
+            rejecting.append(span.entity_type)
+            findings.append(PiiFinding(field=field, entity_type=span.entity_type, start=span.start, end=span.end,
+                                       score=span.score, action=PiiAction.REJECTED))
+        elif action == "keep":
+            findings.append(PiiFinding(field=field, entity_type=span.entity_type, start=span.start, end=span.end,
+                                       score=span.score, action=PiiAction.KEPT))
+        else:
+            pieces.append(text[cursor:span.start])
+            pieces.append(placeholder(span.entity_type, placeholders))
+            cursor = span.end
+            findings.append(PiiFinding(field=field, entity_type=span.entity_type, start=span.start, end=span.end,
+                                       score=span.score, action=PiiAction.REDACTED))
+    pieces.append(text[cursor:])
+    return "".join(pieces), findings, rejecting
+
+
+def build_analyzer():
+    """A presidio `AnalyzerEngine` for Spanish with this module's recognizers (blank spaCy `es`, no download).
+
+    Use `analyzer.analyze(text, language="es")`. Slower than `detect_pii` (it runs the spaCy pipeline and every
+    recognizer on every text), but it is presidio's standard interface.
+    """
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+    registry = RecognizerRegistry(supported_languages=["es"])
+    for recognizer in _get_recognizers():
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(registry=registry, nlp_engine=blank_spanish_nlp_engine(), supported_languages=["es"])
+
+
+def blank_spanish_nlp_engine():
+    """A presidio NLP engine over `spacy.blank("es")`: tokenization only, nothing to download."""
+    import spacy
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    class BlankSpanishNlpEngine(SpacyNlpEngine):
+        def load(self) -> None:
+            self.nlp = {"es": spacy.blank("es")}
+
+    engine = BlankSpanishNlpEngine(models=[{"lang_code": "es", "model_name": "blank_es"}])
+    engine.load()
+    return engine

@@ -1,0 +1,586 @@
+"""Presidio recognizers for personal data in Spanish text from every Spanish-speaking country.
+
+Each recognizer is a presidio `PatternRecognizer` (so `build_analyzer()` in `pii.py` can register them in a
+stock `AnalyzerEngine`), with two additions our fast path uses:
+
+- `trigger`: the name of a cheap prefilter group (`digits`, `at`, `url`, `upper`, `name`, `address`, `dob`);
+  the recognizer only runs on texts where that group matched;
+- patterns whose name ends in `:ctx` only count when a context word (`context`) appears shortly before the
+  match (numbers without a check digit, such as Argentina's DNI or Colombia's cédula, are everywhere in
+  ordinary text otherwise).
+
+Check digits are validated (`validate_result`): an id whose check digit is wrong is NOT reported.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import phonenumbers
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer, IpRecognizer
+
+LANG = "es"
+CASE_SENSITIVE = re.DOTALL | re.MULTILINE
+CASE_INSENSITIVE = re.DOTALL | re.MULTILINE | re.IGNORECASE
+
+# Regions whose phone numbers we look for: every country where Spanish is spoken (catalog) .
+PHONE_REGIONS = ("ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY", "SV",
+                 "NI", "CR", "PA", "UY", "PR", "GQ", "US")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _valid_date(yy: int, mm: int, dd: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            date(century + yy, mm, dd)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+# ---- check-digit algorithms (each returns True when the id is well formed) ------------------------------
+
+_NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def valid_es_nif(value: str) -> bool:
+    """Spain's DNI/NIF: 8 digits and a letter = digits mod 23."""
+    raw = re.sub(r"[\s.\-]", "", value.upper())
+    return bool(re.fullmatch(r"\d{8}[A-Z]", raw)) and _NIF_LETTERS[int(raw[:8]) % 23] == raw[8]
+
+
+def valid_es_nie(value: str) -> bool:
+    """Spain's NIE: X/Y/Z (0/1/2) + 7 digits + letter, same mod-23 letter as the DNI."""
+    raw = re.sub(r"[\s.\-]", "", value.upper())
+    if not re.fullmatch(r"[XYZ]\d{7}[A-Z]", raw):
+        return False
+    return _NIF_LETTERS[int(str("XYZ".index(raw[0])) + raw[1:8]) % 23] == raw[8]
+
+
+def valid_es_nss(value: str) -> bool:
+    """Spain's social security number: 2-digit province + 8 digits + 2 control digits (mod 97)."""
+    raw = _digits(value)
+    if len(raw) != 12:
+        return False
+    province, number, control = int(raw[:2]), int(raw[2:10]), int(raw[10:])
+    base = province * 10**8 + number if number >= 10**7 else province * 10**7 + number
+    return 1 <= province <= 66 and base % 97 == control
+
+
+_CURP_CHARS = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
+
+
+def valid_mx_curp(value: str) -> bool:
+    """Mexico's CURP: birth date must exist and the 18th character is the weighted mod-10 check digit."""
+    raw = value.upper()
+    if len(raw) != 18 or not _valid_date(int(raw[4:6]), int(raw[6:8]), int(raw[8:10])):
+        return False
+    total = sum(_CURP_CHARS.index(ch) * (18 - i) for i, ch in enumerate(raw[:17]) if ch in _CURP_CHARS)
+    return str((10 - total % 10) % 10) == raw[17]
+
+
+_RFC_CHARS = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
+
+
+def valid_mx_rfc(value: str) -> bool:
+    """Mexico's RFC (12 chars for companies, 13 for people): date must exist, last char is the mod-11 check."""
+    raw = re.sub(r"[\s\-]", "", value.upper())
+    if len(raw) not in (12, 13):
+        return False
+    stem = raw if len(raw) == 13 else " " + raw
+    if not _valid_date(int(stem[4:6]), int(stem[6:8]), int(stem[8:10])):
+        return False
+    total = sum(_RFC_CHARS.index(ch) * (13 - i) for i, ch in enumerate(stem[:12]) if ch in _RFC_CHARS)
+    check = 11 - total % 11
+    expected = "0" if check == 11 else "A" if check == 10 else str(check)
+    return stem[12] == expected
+
+
+def valid_cl_rut(value: str) -> bool:
+    """Chile's RUT/RUN: digits + verifier (0-9 or K), mod 11 with weights 2..7."""
+    raw = re.sub(r"[\s.\-]", "", value.upper())
+    if not re.fullmatch(r"\d{7,8}[\dK]", raw):
+        return False
+    body, dv = raw[:-1], raw[-1]
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(body)))
+    check = 11 - total % 11
+    expected = "0" if check == 11 else "K" if check == 10 else str(check)
+    return dv == expected
+
+
+def valid_ar_cuit(value: str) -> bool:
+    """Argentina's CUIT/CUIL: type prefix + DNI + mod-11 check digit (weights 5432765432)."""
+    raw = _digits(value)
+    if len(raw) != 11 or raw[:2] not in {"20", "23", "24", "27", "30", "33", "34"}:
+        return False
+    total = sum(int(d) * w for d, w in zip(raw[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(raw[10])
+
+
+def valid_ec_cedula(value: str) -> bool:
+    """Ecuador's cédula: province 01-24/30, third digit < 6, mod-10 check with coefficients 2,1,2,..."""
+    raw = _digits(value)
+    if len(raw) != 10 or not (1 <= int(raw[:2]) <= 24 or raw[:2] == "30") or int(raw[2]) >= 6:
+        return False
+    total = 0
+    for i, d in enumerate(raw[:9]):
+        product = int(d) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10 == int(raw[9])
+
+
+def valid_uy_ci(value: str) -> bool:
+    """Uruguay's cédula de identidad: 6-7 digits + check digit (weights 2987634, mod 10)."""
+    raw = _digits(value)
+    if len(raw) not in (7, 8):
+        return False
+    body = raw[:-1].rjust(7, "0")
+    total = sum(int(d) * w for d, w in zip(body, (2, 9, 8, 7, 6, 3, 4), strict=True))
+    return (10 - total % 10) % 10 == int(raw[-1])
+
+
+def luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in _digits(number)]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return bool(digits) and total % 10 == 0
+
+
+def valid_do_cedula(value: str) -> bool:
+    """Dominican Republic's cédula: 11 digits, Luhn check digit."""
+    return len(_digits(value)) == 11 and luhn_ok(value)
+
+
+def valid_gt_dpi(value: str) -> bool:
+    """Guatemala's DPI/CUI: 8 digits + mod-11 check + department (01-22) + municipality."""
+    raw = _digits(value)
+    if len(raw) != 13 or not 1 <= int(raw[9:11]) <= 22 or int(raw[11:]) == 0:
+        return False
+    total = sum(int(d) * (i + 2) for i, d in enumerate(raw[:8]))
+    return total % 11 == int(raw[8])
+
+
+def valid_sv_dui(value: str) -> bool:
+    """El Salvador's DUI: 8 digits + check digit (weights 9..2, mod 10)."""
+    raw = _digits(value)
+    if len(raw) != 9:
+        return False
+    total = sum(int(d) * (9 - i) for i, d in enumerate(raw[:8]))
+    return (10 - total % 10) % 10 == int(raw[8])
+
+
+def valid_us_ssn(value: str) -> bool:
+    """US Social Security number (Spanish speakers in the US and Puerto Rico): no all-zero group, no 666/9xx."""
+    raw = _digits(value)
+    return len(raw) == 9 and raw[:3] not in {"000", "666"} and raw[0] != "9" and raw[3:5] != "00" and raw[5:] != "0000"
+
+
+# ---- the recognizer base ----------------------------------------------------------------------------------
+
+class SpanishPatternRecognizer(PatternRecognizer):
+    """A pattern recognizer with a prefilter trigger group, context-required patterns and a check-digit validator."""
+
+    trigger = "digits"
+
+    def __init__(self, entity: str, patterns: list[Pattern], context: list[str], *, validator=None,
+                 trigger: str = "digits", flags: int = CASE_INSENSITIVE, name: str | None = None):
+        self._validator = validator
+        self.trigger = trigger
+        super().__init__(supported_entity=entity, name=name or f"{entity}Recognizer", supported_language=LANG,
+                         patterns=patterns, context=context, global_regex_flags=flags)
+
+        # Our own compiled copies (stdlib `re`, several times faster than `regex` on these patterns).
+        self._compiled = [(p, re.compile(p.regex, flags)) for p in patterns]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if self._validator is None else bool(self._validator(pattern_text))
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        """Matches of the patterns; a pattern's group `pii`, when present, is the entity's span."""
+        results = []
+        entity = self.supported_entities[0]
+        for pattern, compiled in self._compiled:
+            has_group = "pii" in compiled.groupindex
+            for match in compiled.finditer(text):
+                start, end = match.span("pii") if has_group else match.span()
+                if start == end:
+                    continue
+                value = text[start:end]
+                valid = self.validate_result(value)
+                if valid is False or self.invalidate_result(value):
+                    continue
+                results.append(RecognizerResult(entity, start, end, 1.0 if valid else pattern.score,
+                                                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                                                      "pattern": pattern.name}))
+        return results
+
+
+def _p(name: str, regex: str, score: float) -> Pattern:
+    return Pattern(name=name, regex=regex, score=score)
+
+
+NB = r"(?<![\w.\-/])"  # not glued to a word, a decimal or another number
+NA = r"(?![\w\-/]|\.\d)"
+
+ID_CONTEXT_GENERIC = ["documento", "identidad", "identificación", "identificacion", "número de", "numero de", "n°", "nº",
+                      "no."]
+
+
+def national_id_recognizers() -> list[SpanishPatternRecognizer]:
+    """Recognizers of national ids, tax ids and social security numbers (validated where a check digit exists)."""
+    R = SpanishPatternRecognizer
+    return [
+        R("ES_NIF", [_p("nif", NB + r"\d{2}\.?\d{3}\.?\d{3}[\s\-]?[A-Z]" + NA, 0.5)],
+          ["dni", "nif", "d.n.i", "documento", "identidad"], validator=valid_es_nif),
+        R("ES_NIE", [_p("nie", NB + r"[XYZ][\s\-]?\d{7}[\s\-]?[A-Z]" + NA, 0.5)], ["nie", "extranjero", "residencia"],
+          validator=valid_es_nie),
+        R("ES_NSS", [_p("nss", NB + r"\d{2}[/\s\-]?\d{8}[/\s\-]?\d{2}" + NA, 0.5)],
+          ["seguridad social", "nss", "n.s.s", "afiliación", "afiliacion"], validator=valid_es_nss),
+        R("MX_CURP", [_p("curp", r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{5}[A-Z\d]\d\b", 0.5)], ["curp"],
+          validator=valid_mx_curp, trigger="upper", flags=CASE_SENSITIVE),
+        R("MX_RFC", [_p("rfc", r"\b[A-ZÑ&]{3,4}\d{6}[A-Z\d]{2}[A\d]\b", 0.5)], ["rfc", "sat", "fiscal"],
+          validator=valid_mx_rfc, trigger="upper", flags=CASE_SENSITIVE),
+        R("CL_RUT", [_p("rut dotted", NB + r"\d{1,2}\.\d{3}\.\d{3}[\s]?-[\s]?[\dkK]" + NA, 0.5),
+                     _p("rut hyphen", NB + r"\d{7,8}-[\dkK]" + NA, 0.5),
+                     _p("rut plain:ctx", NB + r"\d{7,8}[\dkK]" + NA, 0.3)],
+          ["rut", "run", "r.u.t", "rol único", "rol unico"], validator=valid_cl_rut),
+        R("AR_CUIT", [_p("cuit", NB + r"(?:20|23|24|27|30|33|34)[\-\s]?\d{8}[\-\s]?\d" + NA, 0.5)],
+          ["cuit", "cuil", "c.u.i.t", "c.u.i.l"], validator=valid_ar_cuit),
+        R("AR_DNI", [_p("dni dotted:ctx", NB + r"\d{1,2}\.\d{3}\.\d{3}" + NA, 0.3),
+                     _p("dni plain:ctx", NB + r"\d{7}" + NA, 0.3)],
+          ["dni", "d.n.i", "documento", "doc."]),
+        R("PE_DNI", [_p("dni:ctx", NB + r"\d{8}(?:-\d)?" + NA, 0.3)], ["dni", "d.n.i", "documento", "reniec"]),
+        R("CO_CEDULA", [_p("cc dotted:ctx", NB + r"\d{1,3}(?:\.\d{3}){2,3}" + NA, 0.3),
+                        _p("cc plain:ctx", NB + r"\d{6,10}" + NA, 0.3)],
+          ["cédula", "cedula", "c.c.", "c.c", "cc.", "cc ", "identificado con", "identificada con"]),
+        R("EC_CEDULA", [_p("cedula", NB + r"\d{9}-?\d(?:001)?" + NA, 0.5)], ["cédula", "cedula", "ruc", "ci"],
+          validator=valid_ec_cedula),
+        R("UY_CI", [_p("ci formatted", NB + r"\d\.?\d{3}\.?\d{3}-\d" + NA, 0.5),
+                    _p("ci plain:ctx", NB + r"\d{7,8}" + NA, 0.3)],
+          ["cédula", "cedula", "c.i.", "ci ", "c.i"], validator=valid_uy_ci),
+        R("VE_CEDULA", [_p("cedula prefixed", r"\b[VE][\-\s]?\d{1,2}\.?\d{3}\.?\d{3}" + NA, 0.6),
+                        _p("cedula:ctx", NB + r"\d{1,2}\.\d{3}\.\d{3}" + NA, 0.3)],
+          ["cédula", "cedula", "c.i.", "ci ", "saime"], flags=CASE_SENSITIVE),
+        R("DO_CEDULA", [_p("cedula", NB + r"\d{3}-?\d{7}-?\d" + NA, 0.5)], ["cédula", "cedula", "jce"],
+          validator=valid_do_cedula),
+        R("GT_DPI", [_p("dpi", NB + r"\d{4}\s?\d{5}\s?\d{4}" + NA, 0.5)], ["dpi", "cui", "renap"], validator=valid_gt_dpi),
+        R("SV_DUI", [_p("dui", NB + r"\d{8}-\d" + NA, 0.5)], ["dui"], validator=valid_sv_dui),
+        R("HN_DNI", [_p("dni", NB + r"\d{4}-\d{4}-\d{5}" + NA, 0.6)], ["dni", "identidad", "rnp"]),
+        R("NI_CEDULA", [_p("cedula", NB + r"\d{3}-?\d{6}-?\d{4}[A-Z]\b", 0.7)], ["cédula", "cedula"]),
+        R("CR_CEDULA", [_p("cedula", NB + r"[1-9]-\d{4}-\d{4}" + NA, 0.6),
+                        _p("cedula plain:ctx", NB + r"[1-9]0?\d{8}" + NA, 0.3)], ["cédula", "cedula"]),
+        R("PA_CEDULA", [_p("cedula:ctx", r"\b(?:[1-9]|1[0-3]|PE|E|N|[1-9]?AV|[1-9]?PI)-\d{1,4}-\d{1,6}" + NA, 0.3)],
+          ["cédula", "cedula"]),
+        R("US_SSN", [_p("ssn", NB + r"\d{3}-\d{2}-\d{4}" + NA, 0.5)], ["ssn", "seguro social", "social security"],
+          validator=valid_us_ssn),
+        R("NATIONAL_ID", [_p("id:ctx", NB + r"\d{1,3}(?:[.\s]?\d{3}){1,3}(?:-[\dkK])?" + NA, 0.3)],
+          ["c.i.", "ci:", "ci n", "carnet", "carné", "cédula", "cedula", "pasaporte", "ine", "documento",
+           "identidad", "dni"]),
+    ]
+
+
+# ---- contact data -----------------------------------------------------------------------------------------
+
+class PhoneNumberRecognizer(SpanishPatternRecognizer):
+    """Phone numbers of every Spanish-speaking country, validated by `phonenumbers` (region-aware).
+
+    A candidate counts if it parses as a valid number in some Spanish-speaking region (or internationally with
+    a `+`/`00` prefix) and it looks like a phone: international prefix, phone-style grouping, or a context word.
+    Prices, thousands ("1.500.000"), dates and year ranges are not phones.
+    """
+
+    CONTEXT = ["tel", "teléfono", "telefono", "tlf", "celular", "cel", "móvil", "movil", "whatsapp", "wsp", "wasap",
+               "llama", "llámame", "llamar", "marca", "márcame", "contacto", "número", "numero", "fijo", "fono",
+               "línea", "linea", "extensión", "ext"]
+    _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+    _DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
+    _YEARS = re.compile(r"^(?:1[5-9]|20)\d{2}\s*[-–]\s*(?:1[5-9]|20)?\d{2}$")
+    _UNIT_AFTER = re.compile(r"^\s*(?:%|€|\$|pesos|euros|dólares|dolares|soles|habitantes|personas|km|kg|m2|m²|"
+                                r"metros|toneladas|millones|usd|eur|mxn|ars|clp|cop|pen|bs)", re.I)
+    _CURRENCY_BEFORE = re.compile(r"(?:[$€£]|usd|eur|mxn|s/\.?|bs\.?|q)\s*$", re.I)
+
+    def __init__(self):
+        super().__init__(
+            "PHONE_NUMBER",
+            [_p("phone", r"(?<![\w.,/\-+])(?:\+|00)?\(?\d[\d\s().\-]{5,18}\d(?![\w\-/]|[.,]\d)", 0.5)],
+            self.CONTEXT, name="PhoneNumberRecognizer",
+        )
+
+    def _valid_phone(self, candidate: str) -> tuple[bool, bool]:
+        """(valid in some region, has an international prefix)."""
+        digits = _digits(candidate)
+        if not 7 <= len(digits) <= 15:
+            return False, False
+        international = candidate.startswith(("+", "00"))
+        if international:
+            try:
+                number = phonenumbers.parse("+" + digits[2:] if candidate.startswith("00") else candidate, None)
+                return phonenumbers.is_valid_number(number), True
+            except phonenumbers.NumberParseException:
+                return False, True
+        for region in PHONE_REGIONS:
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
+                    return True, False
+            except phonenumbers.NumberParseException:
+                continue
+        return False, False
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        results = []
+        for match in self._compiled[0][1].finditer(text):
+            candidate = match.group().strip()
+            start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+            if candidate.startswith("(") and ")" not in candidate:
+                candidate, start = candidate[1:], start + 1
+            end = start + len(candidate)
+            if (self._THOUSANDS.match(candidate) or self._DATE.match(candidate) or self._YEARS.match(candidate)
+                    or self._UNIT_AFTER.match(text[end:end + 12]) or self._CURRENCY_BEFORE.search(text[max(0, start - 5):start])):
+                continue
+            valid, international = self._valid_phone(candidate)
+            if not valid:
+                continue
+            grouped = bool(re.search(r"[\s\-()]", candidate))
+            score = 0.85 if international else 0.7 if grouped else 0.55
+            results.append(RecognizerResult("PHONE_NUMBER", start, end, score,
+                                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
+        return results
+
+
+EMAIL_TLD = r"[a-z]{2,24}"
+
+
+def contact_recognizers() -> list[PatternRecognizer]:
+    """E-mail (also obfuscated: 'arroba', '[at]'), phones, URLs that carry personal data, IPs, cards, IBANs."""
+    R = SpanishPatternRecognizer
+    email = R("EMAIL_ADDRESS", [
+        _p("email", r"\b[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)*\." + EMAIL_TLD + r"\b", 1.0),
+        _p("email obfuscated", r"\b[\w.+\-]+\s*(?:\[at\]|\(at\)|\{at\}|\barroba\b|\[arroba\])\s*[\w\-]+"
+                               r"(?:\s*(?:\.|\[dot\]|\(dot\)|\bpunto\b|\[punto\])\s*[\w\-]+)*"
+                               r"\s*(?:\.|\[dot\]|\(dot\)|\bpunto\b|\[punto\])\s*" + EMAIL_TLD + r"\b", 0.8),
+    ], ["correo", "email", "e-mail", "mail"], trigger="at")
+    url = R("URL_PERSONAL", [
+        _p("social profile", r"(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|linkedin|tiktok|"
+                             r"github|youtube|t|wa|telegram|threads|snapchat)\.(?:com|me|net)/(?:in/|@)?"
+                             r"(?!(?:home|explore|search|hashtag|watch|login|share|sharer|intent|help|about|policies|"
+                             r"legal|privacy)\b)[\w.\-]{2,}[^\s]*", 0.7),
+        _p("url with personal query", r"(?:https?://|www\.)[^\s]*[?&](?:e?mail|correo|user(?:name)?|usuario|name|"
+                                      r"nombre|apellido|phone|tel(?:efono)?|celular|dni|cedula|rut|curp|address|"
+                                      r"direccion|token|session|sid)=[^\s&]+[^\s]*", 0.8),
+        _p("url with e-mail", r"(?:https?://|www\.)[^\s]*(?:%40|@)[^\s]+", 0.8),
+    ], [], trigger="url")
+    card = CreditCardRecognizer(supported_language=LANG, context=["tarjeta", "crédito", "credito", "débito", "debito",
+                                                                     "visa", "mastercard", "amex", "card"])
+    card.trigger = "digits"
+    iban = IbanRecognizer(supported_language=LANG, context=["iban", "cuenta", "transferencia", "banco"])
+    iban.trigger = "upper"
+    ip = IpRecognizer(supported_language=LANG, context=["ip", "dirección ip", "servidor", "host"])
+    ip.trigger = "ip"
+    return [email, PhoneNumberRecognizer(), url, card, iban, ip]
+
+
+# ---- people, places, dates of birth ---------------------------------------------------------------------
+
+UPPER = "A-ZÁÉÍÓÚÑÜ"
+LOWER = "a-záéíóúñüç"
+NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?"
+PARTICLE = r"(?:de(?:l| la| las| los)?|y|da|do|dos|van|von)"
+FULL_NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
+
+FIRST_NAMES = (
+    "María Mari José Juan Carlos Luis Ana Antonio Manuel Francisco Javier Miguel Ángel Jesús David Daniel Pedro "
+    "Alejandro Rafael Pablo Sergio Fernando Jorge Alberto Ricardo Eduardo Roberto Andrés Diego Raúl Enrique Ramón "
+    "Vicente Joaquín Alfonso Santiago Mateo Sebastián Nicolás Martín Tomás Gabriel Emilio Julio Óscar Oscar Rubén "
+    "Víctor Hugo Ignacio Gonzalo Adrián Iván Héctor Marcos Felipe Esteban Cristian Mauricio Rodrigo Gustavo Guillermo "
+    "Ernesto Arturo Armando Alfredo Agustín Lucas Benjamín Valentín Thiago Matías Emiliano Facundo Franco Leonardo "
+    "Camilo Julián Esteban Patricio Álvaro Marcelo Lorenzo Jaime Ximena Sofía Valentina Camila Isabella Lucía Martina "
+    "Valeria Daniela Gabriela Mariana Andrea Paula Laura Carmen Pilar Isabel Rosa Teresa Marta Cristina Elena Sara "
+    "Raquel Beatriz Silvia Patricia Mónica Verónica Claudia Alejandra Natalia Carolina Fernanda Guadalupe Lupita "
+    "Josefina Dolores Rocío Inés Julia Irene Alba Nerea Ainhoa Noelia Lorena Susana Sandra Yolanda Gloria Margarita "
+    "Catalina Florencia Agustina Micaela Antonella Milagros Romina Luciana Paola Adriana Diana Liliana Esperanza Luz "
+    "Marisol Ximena Estefanía Jimena Renata Regina Victoria Emilia Juana Francisca Concepción Consuelo Amparo Soledad "
+    "Rosario Leticia Brenda Karla Karen Jessica Yesenia Wendy Johana Yuliana Leidy Nayeli Itzel Citlali Xóchitl "
+    "Ingrid Gisela Graciela Norma Elsa Olga Rebeca Ruth Noemí Miriam Marisa Maite Aitor Iker Unai Jon Xabier Oriol "
+    "Jordi Pau Núria Montserrat Mercedes Aurora Celia Eva Fátima Yasmín Abril Maximiliano Bautista Joaquina Ulises "
+    "Fidel Wilson Édgar Edgar Iván Kevin Brayan Jhon Yeison Wilmer Freddy Wilfredo Nelson Darío Elías Abel Moisés "
+    "Salvador Gerardo Humberto Octavio Rogelio Ramiro Efraín Germán Rolando Orlando Hernán Horacio Osvaldo Néstor"
+).split()
+SURNAMES = (
+    "García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández Díaz "
+    "Moreno Álvarez Muñoz Romero Alonso Gutiérrez Navarro Torres Domínguez Vázquez Ramos Gil Ramírez Serrano Blanco "
+    "Molina Morales Suárez Ortega Delgado Castro Ortiz Rubio Marín Sanz Núñez Iglesias Medina Garrido Cortés Castillo "
+    "Santos Lozano Guerrero Cano Prieto Méndez Cruz Flores Herrera Peña León Márquez Cabrera Gallego Calvo Vidal "
+    "Campos Reyes Vega Fuentes Carrasco Díez Aguilar Rojas Vargas Mendoza Silva Contreras Soto Espinoza Espinosa "
+    "Sepúlveda Araya Valenzuela Quispe Mamani Huamán Chávez Ríos Salazar Castañeda Acosta Benítez Rivera Jara "
+    "Figueroa Cáceres Paredes Ibarra Luna Sosa Giménez Aguirre Maldonado Valdez Valdés Villalobos Zapata Mejía "
+    "Pineda Orozco Velásquez Velasco Cárdenas Bravo Miranda Guzmán Estrada Cuevas Rosales Arias Montoya Ospina "
+    "Restrepo Londoño Cardona Zuluaga Guerra Sandoval Lara Pacheco Carrillo Avendaño Alvarado Arroyo Bermúdez "
+    "Palacios Cisternas Tapia Fuentealba Becerra Olivares Pizarro Vera Cornejo Godoy Farías Toledo Escobar Trujillo "
+    "Solís Córdoba Córdova Cabello Ayala Rivas Bustos Gallardo Lagos Ferrer Pascual Santana Hidalgo Nieto Soler"
+).split()
+# Public figures: their names in encyclopedic text are not personal data of a private person.
+PUBLIC_FIGURES = (
+    "Gabriel García Márquez|Miguel de Cervantes|Simón Bolívar|Frida Kahlo|Pablo Neruda|Jorge Luis Borges|"
+    "Octavio Paz|Mario Vargas Llosa|Isabel Allende|Gabriela Mistral|Benito Juárez|José Martí|Pablo Picasso|"
+    "Salvador Dalí|Federico García Lorca|Diego Rivera|Julio Cortázar|Rubén Darío|Eva Perón|Juan Domingo Perón|"
+    "Ernesto Guevara|Fidel Castro|Lionel Messi|Diego Maradona|Antonio Machado|Juana Inés de la Cruz|Miguel Hidalgo|"
+    "Emiliano Zapata|Pancho Villa|José de San Martín|Bernardo O'Higgins|Rigoberta Menchú|Óscar Romero|"
+    "Francisco Franco|Hernán Cortés|Cristóbal Colón|Francisco Pizarro|Carlos Fuentes|Juan Rulfo|Violeta Parra|"
+    "Mercedes Sosa|Celia Cruz|Rafael Nadal|Pedro Almodóvar|Miguel de Unamuno|Francisco de Goya|Diego Velázquez|"
+    "Camilo José Cela|Juan Ramón Jiménez|Vicente Aleixandre|Miguel Ángel Asturias|Santiago Ramón y Cajal|"
+    "Severo Ochoa|Rosalía de Castro|Benito Pérez Galdós|Gustavo Adolfo Bécquer|Francisco de Quevedo|Lope de Vega|"
+    "Luis de Góngora|Pedro Calderón de la Barca|Alfonsina Storni|Horacio Quiroga|Ernesto Sabato|Manuel Belgrano|"
+    "Domingo Faustino Sarmiento|Salvador Allende|Augusto Pinochet|Michelle Bachelet|Arturo Prat|Túpac Amaru|"
+    "César Vallejo|José Carlos Mariátegui|Andrés Manuel López Obrador|Pedro Sánchez|Felipe González|Carlos Gardel"
+)
+
+
+class PersonRecognizer(SpanishPatternRecognizer):
+    """Person names without an NER model: cue phrases, honorifics, and known first name + common surname.
+
+    Candidates are runs of capitalized words; each is scored by what precedes it (a cue such as "me llamo",
+    "Sra.", "mi vecina") and by whether it starts with a common first name followed by a common surname.
+    Names of well-known public figures are not personal data and are not reported.
+    """
+
+    CUE = re.compile(
+        r"(?:\bme\s+llamo|\bmi\s+nombre\s+es|\bse\s+llama|\bsu\s+nombre\s+es|\bnombre(?:\s+completo)?\s*:|"
+        r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batt\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
+        r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
+        r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy|\bmi\s+(?:vecin[oa]|herman[oa]|"
+        r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
+        r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
+        r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita))\s*$",
+        re.IGNORECASE,
+    )
+    CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
+
+    def __init__(self):
+        super().__init__("PERSON", [_p("capitalized words", rf"\b{FULL_NAME}\b", 0.35)], [], trigger="name",
+                         flags=CASE_SENSITIVE, name="PersonRecognizer")
+        self._public = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
+        self._first = frozenset(FIRST_NAMES)
+        self._surnames = frozenset(SURNAMES)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        results = []
+        for match in self.CANDIDATE.finditer(text):
+            words = [w for w in match.group().split() if w[0].isupper()]
+            start, end = match.span()
+            if self.CUE.search(text[max(0, start - 40):start]):
+                score = 0.75
+            elif words[0] in self._first and len(words) >= 2:
+                score = 0.6 if any(w in self._surnames for w in words[1:]) else 0.35
+            else:
+                continue
+            if words[0] in ("Me", "Mi", "Se", "Soy", "Su", "El", "La", "Los", "Las", "Un", "Una", "Hola"):
+                continue
+            if self._public.match(match.group()):
+                continue
+            results.append(RecognizerResult("PERSON", start, end, score,
+                                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
+        return results
+
+
+STREET_TYPES = (r"calle|c/|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cl\.|diagonal|transversal|"
+                r"paseo|plaza|pasaje|psje\.?|bulevar|boulevard|blvd\.?|camino|carretera|ronda|traves[íi]a|callej[óo]n|"
+                r"prolongaci[óo]n|calzada|urbanizaci[óo]n|urb\.|colonia|col\.|manzana|mz\.?|lote|barrio|rúa|rua")
+
+
+class StreetAddressRecognizer(SpanishPatternRecognizer):
+    """Street addresses: a street type, a name (words or a number, as in Colombia's 'Calle 45') and a house number."""
+
+    def __init__(self):
+        name_part = rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?(?:[{UPPER}0-9][\w.áéíóúñü]*\s*){{1,5}}?"
+        number = (r",?\s*(?:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*)?\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4})?"
+                  r"|,?\s*s/n")
+        extra = (r"(?:,?\s*(?:piso|planta|dpto\.?|depto\.?|departamento|apto\.?|apartamento|interior|int\.|puerta|"
+                 r"esc\.?|escalera|bloque|torre|casa|oficina|of\.)\s*[\w°º]+){0,3}"
+                 r"(?:,?\s*\d{1,2}\s*[º°ª]\s*[A-Z]?)?(?:,?\s*(?:c\.?\s?p\.?|código postal)?\s*\d{4,5})?")
+        super().__init__("STREET_ADDRESS", [
+            _p("street", rf"(?i:\b(?:{STREET_TYPES}))\s+{name_part}(?:{number}){extra}", 0.7),
+        ], ["vivo en", "dirección", "direccion", "domicilio", "ubicado en", "ubicada en", "envío", "entrega"],
+            trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
+
+
+class DateOfBirthRecognizer(SpanishPatternRecognizer):
+    """Dates of birth: a date right after 'nací el', 'fecha de nacimiento', 'nacido el'..."""
+
+    def __init__(self):
+        months = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+        cue = (r"(?:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|fecha\s+de\s+nacimiento\s*:?|f\.\s?nac\.?\s*:?|"
+               r"cumpleaños\s*(?:es\s+el|:)?|nacimiento\s*:)")
+        super().__init__("DATE_OF_BIRTH", [
+            _p("dob", rf"{cue}\s*(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
+                      rf"(?:\s+de(?:l)?\s+\d{{4}})?)", 0.85),
+        ], [], trigger="dob", name="DateOfBirthRecognizer")
+
+
+def all_recognizers() -> list[PatternRecognizer]:
+    """Every recognizer of the PII filter."""
+    return [*contact_recognizers(), *national_id_recognizers(), PersonRecognizer(), StreetAddressRecognizer(),
+            DateOfBirthRecognizer()]
+
+
+# The prefilter: cheap checks that say which recognizer groups can possibly match a text. Word-set
+# lookups and substring tests rather than big case-insensitive alternations (those cost ~100 µs a text).
+_DIGITS_TRIGGER = re.compile(r"\d[\d\s().\-/]{4,}\d")
+_IP_TRIGGER = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}::?[0-9a-fA-F]{1,4}:")
+_UPPER_TRIGGER = re.compile(r"[A-ZÑ&]{2,4}\s?\d{2}")
+_WORDS = re.compile(r"[^\W\d_]+")
+_NAME_CUES = frozenset(
+    "llamo nombre llama atentamente firmado firma saludos att contacta contactar contacte habla hablar hable hablé "
+    "pregunta preguntar pregunte paciente cliente alumno alumna titular solicitante remitente destinatario "
+    "destinataria parte soy sr sra srta dr dra lic licda ing arq prof profa mtro mtra abg abog dña don doña señor "
+    "señora señorita vecino vecina hermano hermana primo prima tío tía amigo amiga jefe jefa esposo esposa novio "
+    "novia hijo hija madre padre mamá papá abuelo abuela compañero compañera doctor doctora profesor profesora".split()
+)
+_ADDRESS_CUES = frozenset(
+    "calle avenida avda av jirón jiron jr carrera cra kr cl diagonal transversal paseo plaza pasaje psje bulevar "
+    "boulevard blvd camino carretera ronda travesía travesia callejón callejon prolongación prolongacion calzada "
+    "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua".split()
+)
+_DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
+_SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
+           "x.com/", "fb.com/", "threads.")
+_FIRST_NAME_SET = frozenset(FIRST_NAMES)
+
+
+def triggered_groups(text: str) -> set[str]:
+    """The recognizer groups whose cheap trigger matches `text` (an empty set means: no PII possible)."""
+    groups: set[str] = set()
+    lower = text.lower()
+    if _DIGITS_TRIGGER.search(text):
+        groups.add("digits")
+        if _IP_TRIGGER.search(text):
+            groups.add("ip")
+    elif ":" in text and _IP_TRIGGER.search(text):
+        groups.add("ip")
+    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower:
+        groups.add("at")
+    if "http" in lower or "www." in lower or any(site in lower for site in _SOCIAL):
+        groups.add("url")
+    if _UPPER_TRIGGER.search(text):
+        groups.add("upper")
+    words = set(_WORDS.findall(text))
+    lower_words = {w.lower() for w in words}
+    if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
+        groups.add("name")
+    if lower_words & _ADDRESS_CUES or "c/" in lower:
+        groups.add("address")
+    if lower_words & _DOB_CUES:
+        groups.add("dob")
+    return groups

@@ -1,0 +1,220 @@
+"""The filter stage: language, PII, quality and duplicates over a batch of records; every decision kept.
+
+Every check runs on every record (a record rejected for its language is still scanned for PII, scored
+for quality and checked for duplicates), and every reason found is listed. A record with no reason is
+kept, with its text redacted where the PII policy says so and `lang`, `lang_score`, `pii`,
+`dedup_cluster` and `quality_flags` filled. Record ids are not changed by redaction: the id keeps
+pointing at the record the stage received.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from corpus600m.filters.dedup import KnownTexts, find_duplicates
+from corpus600m.filters.language import UNDETERMINED, clean_for_detection, guess_language, letter_count
+from corpus600m.filters.pii import apply_pii_policy, detect_pii
+from corpus600m.filters.quality import QualityConfig, quality_issues
+from corpus600m.records import (
+    RECORD_POLARS_SCHEMA,
+    Record,
+    RejectedRecord,
+    RejectReason,
+    StageReport,
+    frame_to_records,
+    utcnow,
+)
+from corpus600m.settings import Settings, get_settings
+
+STAGE = "filter"
+FIELDS = ("instruction", "input", "output")
+MIN_FIELD_LETTERS_FOR_MIXED = 40  # a field shorter than this is not judged on its own language
+LENIENT_LETTERS = 60  # below this, a low-confidence non-allowed verdict does not reject a record
+
+
+@dataclass
+class FilterResult:
+    """What `filter_records` decided: kept records (redacted, annotated), rejected ones (all reasons), a report."""
+
+    kept: list[Record] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    report: StageReport = field(default_factory=lambda: StageReport(stage=STAGE))
+
+
+@dataclass
+class _Decision:
+    record: Record
+    texts: dict[str, str | None]
+    reasons: list[RejectReason]
+    flags: list[str]
+    findings: list
+    lang: str
+    lang_score: float | None
+
+
+def _language(record: Record, settings: Settings) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
+    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record."""
+    allowed = set(settings.allowed_langs)
+    cleaned = {name: clean_for_detection(getattr(record, name) or "") for name in FIELDS}
+    combined = " ".join(t for t in cleaned.values() if t)
+    guess = guess_language(combined, cleaned=True)
+    per_field = {}
+    for name, text in cleaned.items():
+        if letter_count(text) >= MIN_FIELD_LETTERS_FOR_MIXED:
+            g = guess_language(text, cleaned=True)
+            per_field[name] = (g.lang, g.score)
+    if guess.lang == UNDETERMINED:
+        return record.lang, None, [], ["lang:undetermined"], per_field
+    if guess.lang in allowed:
+        flags = [] if guess.score >= settings.filter_min_lang_score else ["lang:low_confidence"]
+        return guess.lang, round(guess.score, 4), [], flags, per_field
+    best_allowed = max(((lang, guess.probs.get(lang, 0.0)) for lang in allowed), key=lambda kv: kv[1])
+    if guess.letters < LENIENT_LETTERS and guess.score < settings.filter_min_lang_score and best_allowed[1] >= 0.2:
+        return best_allowed[0], round(best_allowed[1], 4), [], ["lang:lenient_short_text"], per_field
+    detail = f"detected {guess.lang} ({guess.score:.2f}; {guess.reason}); allowed: {', '.join(sorted(allowed))}"
+    return record.lang, round(guess.probs.get(record.lang, 0.0), 4), [RejectReason(code="language", detail=detail)], [], per_field
+
+
+def _decide(record: Record, settings: Settings, quality_config: QualityConfig) -> _Decision:
+    reasons: list[RejectReason] = []
+    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings)
+    reasons.extend(lang_reasons)
+
+    texts: dict[str, str | None] = {}
+    findings = []
+    rejecting: list[str] = []
+    for name in FIELDS:
+        value = getattr(record, name)
+        if not value:
+            texts[name] = value
+            continue
+        spans = detect_pii(value, min_score=settings.filter_pii_min_score)
+        new_text, field_findings, field_rejecting = apply_pii_policy(
+            name, value, spans, settings.filter_pii_policy, settings.filter_pii_default_action
+        )
+        texts[name] = new_text
+        findings.extend(field_findings)
+        rejecting.extend(field_rejecting)
+    if rejecting:
+        counts = Counter(rejecting)
+        reasons.append(RejectReason(code="pii", detail="policy rejects: " + ", ".join(f"{t}×{n}" for t, n in sorted(counts.items()))))
+    if any(f.action == "redacted" for f in findings):
+        flags.append("pii:redacted")
+
+    for code, detail in quality_issues(record.instruction, record.input, record.output, config=quality_config,
+                                       field_langs=per_field):
+        reasons.append(RejectReason(code=code, detail=detail))
+    return _Decision(record, texts, reasons, flags, findings, lang, lang_score)
+
+
+def filter_records(records: Iterable[Record], *, settings: Settings | None = None, known: KnownTexts | None = None,
+                   on_progress: Callable[[int], None] | None = None) -> FilterResult:
+    """Run every filter on `records` and split them into kept and rejected (see the module docstring).
+
+    `known` holds texts accepted earlier (store tables, previous batches of a stream): duplicates of them are
+    rejected, and the kept records of this batch are added to it.
+    """
+    settings = settings or get_settings()
+    known = known if known is not None else KnownTexts()
+    quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
+                                   settings.filter_max_field_chars)
+    report = StageReport(stage=STAGE)
+    records = list(records)
+    decisions = []
+    for i, record in enumerate(records):
+        decisions.append(_decide(record, settings, quality_config))
+        if on_progress and (i + 1) % 1000 == 0:
+            on_progress(1000)
+    if on_progress:
+        on_progress(len(records) % 1000)
+
+    ids = [d.record.id for d in decisions]
+    combined = ["\n".join(t for t in (d.texts["instruction"], d.texts["input"], d.texts["output"]) if t) for d in decisions]
+    verdicts, _, _ = find_duplicates(ids, combined, known, threshold=settings.filter_near_duplicate_threshold,
+                                     priority=[1 if d.reasons else 0 for d in decisions])
+    result = FilterResult(report=report)
+    now = utcnow()
+    kept_ids, kept_texts = [], []
+    pii_counts: Counter[str] = Counter()
+    lang_counts: Counter[str] = Counter()
+    for decision, verdict, text in zip(decisions, verdicts, combined, strict=True):
+        reasons = list(decision.reasons)
+        if verdict.kind == "duplicate":
+            reasons.append(RejectReason(code="duplicate", detail=f"same normalized text as {verdict.of}"))
+        elif verdict.kind == "near_duplicate":
+            reasons.append(RejectReason(code="near_duplicate",
+                                        detail=f"estimated Jaccard {verdict.similarity:.2f} with {verdict.of}"))
+        quality_codes = sorted({r.code for r in reasons if r.code.startswith("quality:")})
+        updated = decision.record.model_copy(update={
+            "instruction": decision.texts["instruction"], "input": decision.texts["input"],
+            "output": decision.texts["output"], "lang": decision.lang, "lang_score": decision.lang_score,
+            "pii": decision.findings, "dedup_cluster": verdict.of or decision.record.id,
+            "quality_flags": quality_codes + decision.flags, "updated_at": now,
+        })
+        pii_counts.update(f.entity_type for f in decision.findings)
+        if reasons:
+            result.rejected.append(RejectedRecord(record=updated, stage=STAGE, reasons=reasons))
+            for code in {r.code for r in reasons}:
+                report.rejected_by_reason[code] = report.rejected_by_reason.get(code, 0) + 1
+        else:
+            result.kept.append(updated)
+            lang_counts[updated.lang] += 1
+            kept_ids.append(updated.id)
+            kept_texts.append(text)
+    known.add(kept_ids, kept_texts)
+    report.n_in, report.n_kept, report.n_rejected = len(records), len(result.kept), len(result.rejected)
+    report.details = {"pii_entities": dict(pii_counts), "langs": dict(lang_counts)}
+    report.finish()
+    return result
+
+
+def merge_reports(reports: list[StageReport], stage: str = STAGE) -> StageReport:
+    """One report summing several batch reports."""
+    total = StageReport(stage=stage)
+    if reports:
+        total.started_at = reports[0].started_at
+    pii: Counter[str] = Counter()
+    langs: Counter[str] = Counter()
+    for r in reports:
+        total.n_in += r.n_in
+        total.n_kept += r.n_kept
+        total.n_rejected += r.n_rejected
+        for code, n in r.rejected_by_reason.items():
+            total.rejected_by_reason[code] = total.rejected_by_reason.get(code, 0) + n
+        pii.update(r.details.get("pii_entities", {}))
+        langs.update(r.details.get("langs", {}))
+    total.details = {"pii_entities": dict(pii), "langs": dict(langs)}
+    return total.finish()
+
+
+def filter_table(store, source: str, *, settings: Settings | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> StageReport:
+    """Filter the records of store table `source` that are not yet in `filtered` or (stage filter) `rejected`.
+
+    Duplicates are checked against what `filtered` and `curated` already hold. Kept records are upserted into
+    `filtered`, rejected ones into `rejected`. Idempotent: a second run finds nothing new to filter.
+    """
+    from corpus600m.store import Table
+
+    settings = settings or get_settings()
+    done = [store.scan(Table.FILTERED).select("id")]
+    if store.exists(Table.REJECTED):
+        done.append(store.scan(Table.REJECTED).filter(pl.col("stage") == STAGE).select("id"))
+    pending = store.scan(source).join(pl.concat(done), on="id", how="anti").select(list(RECORD_POLARS_SCHEMA)).collect()
+    known = KnownTexts.from_store(store)
+    reports = []
+    for batch in pending.iter_slices(settings.filter_batch_rows):
+        result = filter_records(frame_to_records(batch), settings=settings, known=known, on_progress=on_progress)
+        if result.kept:
+            store.upsert(Table.FILTERED, result.kept)
+        if result.rejected:
+            store.upsert(Table.REJECTED, result.rejected)
+        reports.append(result.report)
+    report = merge_reports(reports, stage=STAGE)
+    report.details["source"] = str(source)
+    report.details["already_filtered_or_rejected"] = store.count(source) - pending.height
+    return report

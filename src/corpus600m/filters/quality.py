@@ -1,0 +1,107 @@
+"""Quality rules: each returns `quality:<rule>` codes with a detail; all rules run on every record.
+
+Rules: `too_short`, `too_long` (length bounds per field), `repetition` (repeated lines, repeated word
+3-grams, runs of one character), `refusal` (the model declines or talks about being an AI),
+`boilerplate` (assistant small talk such as "¿En qué puedo ayudarte?" instead of doing the task),
+`instruction_equals_output`, `mixed_language` (fields in different languages, outside translation tasks),
+`template_leftover` (unfilled placeholders such as `{instruction}`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from corpus600m.records import normalize_text
+
+REFUSAL = re.compile(
+    r"\b(?:como\s+(?:un\s+|una\s+)?(?:modelo\s+de\s+lenguaje|modelo\s+de\s+ia|ia|inteligencia\s+artificial|"
+    r"asistente\s+(?:virtual|de\s+ia))|soy\s+(?:un|una)\s+(?:modelo\s+de\s+lenguaje|inteligencia\s+artificial|"
+    r"asistente\s+virtual|ia\b)|no\s+(?:puedo|podr[ée]|me\s+es\s+posible)\s+(?:ayudarte|ayudarle|ayudar|cumplir|"
+    r"proporcionar|generar|responder|realizar|hacer\s+eso|atender)|lo\s+siento,?\s+(?:pero\s+)?no\s+(?:puedo|es\s+posible)|"
+    r"no\s+tengo\s+(?:la\s+capacidad|acceso\s+a\s+internet|opiniones\s+personales)|"
+    r"as\s+an\s+ai(?:\s+language\s+model)?|i\s+(?:can(?:no|')t|am\s+unable\s+to)\s+(?:help|assist|provide)|"
+    r"i'?m\s+sorry,?\s+but)",
+    re.IGNORECASE,
+)
+BOILERPLATE = re.compile(
+    r"^\W*(?:hola[!.,]*\s*)?(?:¿\s*)?(?:en\s+qu[ée]\s+(?:m[áa]s\s+)?(?:te|le|les|os)?\s*puedo\s+(?:ayudar(?:te|le|les|os)?|servir(?:te|le)?)|"
+    r"c[óo]mo\s+(?:te|le)\s+puedo\s+ayudar|c[óo]mo\s+puedo\s+ayudar(?:te|le)?|qu[ée]\s+necesitas|"
+    r"estoy\s+aqu[íi]\s+para\s+ayudar(?:te|le)?|claro,?\s+(?:con\s+gusto|aqu[íi]\s+(?:tienes|est[áa]))[.:!]*|"
+    r"(?:aqu[íi]\s+(?:tienes|est[áa])\s+(?:la\s+respuesta|tu\s+respuesta))[.:!]*)\W*$",
+    re.IGNORECASE,
+)
+TEMPLATE_LEFTOVER = re.compile(r"\{\{?\s*(?:instruction|input|output|pais|país|variedad|tema|topic)\s*\}?\}|"
+                               r"\[(?:INSERTAR|INSERT|TU NOMBRE|NOMBRE)[^\]]*\]|<\|im_(?:start|end)\|>", re.IGNORECASE)
+TRANSLATION_TASK = re.compile(r"\btradu[cz]|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
+                              r"gallego|euskera|portugu[ée]s|alem[áa]n|italiano|quechua|guaran[íi])\b", re.IGNORECASE)
+CHAR_RUN = re.compile(r"(.)\1{24,}")
+WORD = re.compile(r"\w+")
+
+
+@dataclass
+class QualityConfig:
+    min_instruction_chars: int = 8
+    min_output_chars: int = 2
+    max_field_chars: int = 20_000
+    max_duplicate_line_fraction: float = 0.3
+    max_top_trigram_fraction: float = 0.2
+
+
+def repetition_detail(text: str, config: QualityConfig) -> str | None:
+    """Why `text` is repetitive, or None (Gopher-style: duplicate lines, top word 3-gram share, char runs)."""
+    if CHAR_RUN.search(text):
+        return "a character repeated 25+ times in a row"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) >= 4:
+        dup = 1 - len(set(lines)) / len(lines)
+        if dup > config.max_duplicate_line_fraction:
+            return f"{dup:.0%} of lines are repeated"
+    words = WORD.findall(text.lower())
+    if len(words) >= 30:
+        grams = Counter(zip(words, words[1:], words[2:], strict=False))
+        gram, count = grams.most_common(1)[0]
+        share = count * 3 / len(words)
+        if count >= 4 and share > config.max_top_trigram_fraction:
+            return f"the 3-gram '{' '.join(gram)}' covers {share:.0%} of the words"
+    return None
+
+
+def quality_issues(instruction: str, input_text: str | None, output: str, *, config: QualityConfig | None = None,
+                   field_langs: dict[str, tuple[str, float]] | None = None) -> list[tuple[str, str]]:
+    """Every quality problem of one record as (code, detail) pairs; empty when the record is fine."""
+    config = config or QualityConfig()
+    issues: list[tuple[str, str]] = []
+    if len(instruction.strip()) < config.min_instruction_chars:
+        issues.append(("quality:too_short", f"instruction has {len(instruction.strip())} characters "
+                                            f"(minimum {config.min_instruction_chars})"))
+    if len(output.strip()) < config.min_output_chars:
+        issues.append(("quality:too_short", f"output has {len(output.strip())} characters (minimum {config.min_output_chars})"))
+    for name, value in (("instruction", instruction), ("input", input_text or ""), ("output", output)):
+        if len(value) > config.max_field_chars:
+            issues.append(("quality:too_long", f"{name} has {len(value):,} characters (maximum {config.max_field_chars:,})"))
+    for name, value in (("instruction", instruction), ("output", output)):
+        detail = repetition_detail(value[: config.max_field_chars], config)
+        if detail:
+            issues.append(("quality:repetition", f"{name}: {detail}"))
+    refusal = REFUSAL.search(output[:2000])
+    if refusal:
+        issues.append(("quality:refusal", f"output: '{refusal.group(0)}'"))
+    if BOILERPLATE.match(output.strip()[:300]) and len(output) < 300:
+        issues.append(("quality:boilerplate", f"output is assistant small talk: '{output.strip()[:80]}'"))
+    norm_instruction, norm_output = normalize_text(instruction).lower(), normalize_text(output).lower()
+    if norm_instruction == norm_output:
+        issues.append(("quality:instruction_equals_output", "the output repeats the instruction"))
+    elif len(norm_output) > 20 and norm_output in norm_instruction:
+        issues.append(("quality:instruction_equals_output", "the output is a piece of the instruction"))
+    for name, value in (("instruction", instruction), ("input", input_text or ""), ("output", output)):
+        leftover = TEMPLATE_LEFTOVER.search(value)
+        if leftover:
+            issues.append(("quality:template_leftover", f"{name}: '{leftover.group(0)}'"))
+    if field_langs:
+        confident = {f: lang for f, (lang, score) in field_langs.items() if lang != "und" and score >= 0.6}
+        if len(set(confident.values())) > 1 and not TRANSLATION_TASK.search(instruction):
+            detail = ", ".join(f"{f}={lang}" for f, lang in confident.items())
+            issues.append(("quality:mixed_language", detail))
+    return issues
