@@ -198,21 +198,32 @@ def _language_mix(samples: list[str]) -> Counter[str]:
     return Counter(detect(text)[0] for text in samples)
 
 
-def _plan(sources: list[SourceFile], manifest: DonationManifest) -> list[str]:
-    """Check each file's columns against the mapping; refuse naming the file and the columns it has."""
-    mapped = [c for c in (manifest.columns.instruction, manifest.columns.input, manifest.columns.output) if c]
+def _plan(sources: list[SourceFile], manifest: DonationManifest, report: DonationReport) -> dict[str, list[str]]:
+    """Check each file's columns against the mapping; refuse naming the file and the columns it has.
+
+    Returns the mapped columns present in each file. `instruction` and `output` must be in every file; the
+    optional `input` column may be absent from some files (a warning), but not from all (then it is a typo).
+    """
+    cols = manifest.columns
+    found = {source.display: source.prepare() for source in sources}
+    non_empty = {name: columns for name, columns in found.items() if columns}  # empty files yield no rows
+    input_is_typo = bool(cols.input) and bool(non_empty) and all(cols.input not in c for c in non_empty.values())
     problems = []
-    for source in sources:
-        found = source.prepare()
-        missing = [c for c in mapped if c not in found]
+    for name, columns in non_empty.items():
+        wanted = [cols.instruction, cols.input if input_is_typo else None, cols.output]
+        missing = [c for c in wanted if c and c not in columns]
         if missing:
-            problems.append(f"  {source.display}: column(s) {', '.join(map(repr, missing))} not found; "
-                            f"columns found: {', '.join(map(repr, found)) or '(none: the file is empty)'}")
+            problems.append((name, missing, columns))
+        elif cols.input and cols.input not in columns:
+            report.warnings.append(f"{name}: no column {cols.input!r} (mapped to input): its rows have no input")
     if problems:
+        lines = [f"  {name}: column(s) {', '.join(map(repr, missing))} not found; columns found: "
+                 f"{', '.join(map(repr, columns))}" for name, missing, columns in problems]
         raise DonationRefused("the manifest's `columns:` mapping names columns the data does not have:\n"
-                              + "\n".join(problems)
+                              + "\n".join(lines)
                               + "\nFix `columns:` (instruction, input, output) in the manifest to use these names")
-    return mapped
+    return {name: [c for c in (cols.instruction, cols.input, cols.output) if c and c in columns]
+            for name, columns in found.items()}
 
 
 def ingest_donation(
@@ -248,7 +259,7 @@ def ingest_donation(
                 ignored = f" (ignored: {', '.join(discovery.ignored)})" if discovery.ignored else ""
                 raise DonationRefused(f"{path}: no data files found{ignored}; supported: .jsonl .json .csv .tsv "
                                       f".parquet, a datasets folder, or a .zip/.tar.gz of those")
-            mapped = _plan(discovery.sources, manifest)
+            present = _plan(discovery.sources, manifest, report)
             report.ignored_files = discovery.ignored
             stager = _Stager(manifest, license, settings, staging, report)
             bars = _Progress(progress)
@@ -257,7 +268,7 @@ def ingest_donation(
                     summary = FileSummary(file=source.display, format=source.format,
                                           encoding=source.encoding.label if source.encoding else None)
                     report.files.append(summary)
-                    stager.read(source, summary, mapped, bars.task(source))
+                    stager.read(source, summary, present[source.display], bars.task(source))
                     report.warnings.extend(source.warnings)
             finally:
                 stager.close()

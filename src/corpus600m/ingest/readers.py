@@ -246,32 +246,42 @@ class SourceFile:
     def _csv_rows(self, progress: Progress) -> Iterator[RawRow]:
         header = self._csv_header()
         with self._open_text(newline="") as fh:
-            reader = csv.reader(fh, delimiter=self._delimiter)
+            consumed: list[str] = []  # the physical lines of the record being parsed: the raw row for the quarantine
+
+            def lines() -> Iterator[str]:
+                for line in fh:
+                    consumed.append(line)
+                    yield line
+
+            # strict: a stray quote is an error (quarantined) instead of silently merging the next rows into a field
+            reader = csv.reader(lines(), delimiter=self._delimiter, strict=True)
             try:
                 next(reader)
-            except StopIteration:
+            except (StopIteration, csv.Error):
                 return
-            row_no, last_line = 0, reader.line_num
+            row_no, line_no = 0, len(consumed)
             while True:
+                consumed.clear()
                 try:
                     values = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as exc:
                     row_no += 1
-                    yield RawRow(last_line + 1, row_no, None, None, RowProblem(
+                    start, line_no = line_no + 1, line_no + len(consumed)
+                    yield RawRow(start, row_no, None, "".join(consumed), RowProblem(
                         QuarantineReason.MALFORMED,
-                        f"row starting at line {last_line + 1} cannot be parsed as CSV ({exc}); an unclosed quote?"))
-                    last_line = reader.line_num
+                        f"row at lines {start}-{line_no} cannot be parsed as CSV ({exc}): an unclosed or stray "
+                        f"quote? Double quotes inside a quoted field (\"\")"))
                     continue
-                start, last_line = last_line + 1, reader.line_num
+                start, line_no = line_no + 1, line_no + len(consumed)
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue  # blank line
                 row_no += 1
                 if row_no % 2000 == 0:
                     progress(fh.buffer.tell())
                 if len(values) != len(header):
-                    spans = f" (it spans lines {start}-{last_line}: an unclosed quote?)" if last_line > start + 1 else ""
+                    spans = f" (it spans lines {start}-{line_no}: an unclosed quote?)" if line_no > start else ""
                     yield RawRow(start, row_no, None, values, RowProblem(
                         QuarantineReason.MALFORMED,
                         f"row has {len(values)} fields; the header has {len(header)}{spans}"))
