@@ -43,6 +43,8 @@ class FilterResult:
     kept: list[Record] = field(default_factory=list)
     rejected: list[RejectedRecord] = field(default_factory=list)
     report: StageReport = field(default_factory=lambda: StageReport(stage=STAGE))
+    # for each input record, in input order: ("kept" | "rejected", index into that list)
+    placement: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -157,10 +159,12 @@ def filter_records(records: Iterable[Record], *, settings: Settings | None = Non
         })
         pii_counts.update(f.entity_type for f in decision.findings)
         if reasons:
+            result.placement.append(("rejected", len(result.rejected)))
             result.rejected.append(RejectedRecord(record=updated, stage=STAGE, reasons=reasons))
             for code in {r.code for r in reasons}:
                 report.rejected_by_reason[code] = report.rejected_by_reason.get(code, 0) + 1
         else:
+            result.placement.append(("kept", len(result.kept)))
             result.kept.append(updated)
             lang_counts[updated.lang] += 1
             kept_ids.append(updated.id)

@@ -1,0 +1,170 @@
+"""`corpus600m filter`: language, PII, duplicates and quality over a file, or over a store table."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import click
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from typer.core import TyperGroup
+
+from corpus600m.cli.app import app, console, err_console, fail
+
+
+class _FilterGroup(TyperGroup):
+    """`filter IN --out OUT` runs the default command `file`; `filter table SOURCE` filters a store table."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+
+filter_app = typer.Typer(
+    cls=_FilterGroup,
+    no_args_is_help=True,
+    help=(
+        "Filter records: language (Spanish vs close languages), PII (redact or reject, per entity type), exact and "
+        "near duplicates, quality (length, repetition, refusals, boilerplate, instruction = output, mixed languages). "
+        "`corpus600m filter IN --out OUT [--rejects REJ]` filters a JSONL/Parquet file; `corpus600m filter table "
+        "generated` filters a store table into `filtered` and `rejected`. Every record ends in exactly one of the two."
+    ),
+)
+app.add_typer(filter_app, name="filter")
+
+
+def _summary(report, title: str) -> RichTable:
+    table = RichTable(title=title)
+    table.add_column("")
+    table.add_column("records", justify="right")
+    table.add_row("in", f"{report.n_in:,}")
+    table.add_row("[green]kept", f"{report.n_kept:,}")
+    table.add_row("[red]rejected", f"{report.n_rejected:,}")
+    for code, n in sorted(report.rejected_by_reason.items(), key=lambda kv: -kv[1]):
+        table.add_row(f"  reason: {code}", f"{n:,}")
+    for entity, n in sorted(report.details.get("pii_entities", {}).items(), key=lambda kv: -kv[1]):
+        table.add_row(f"  PII found: {entity}", f"{n:,}")
+    if report.seconds:
+        table.add_row("seconds", f"{report.seconds:,.1f} ({report.n_in / max(report.seconds, 1e-9):,.0f} records/s)")
+    return table
+
+
+def _settings_with(langs: str | None):
+    from corpus600m.catalog import UnknownCodeError
+    from corpus600m.settings import get_settings
+
+    settings = get_settings()
+    if langs:
+        try:
+            settings = settings.model_copy(update={"allowed_langs": type(settings)._known_langs(
+                type(settings)._split_langs(langs))})
+        except UnknownCodeError as exc:
+            fail(f"--langs: {exc}")
+    return settings
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+@filter_app.command("file")
+def filter_file(
+    input_path: Path = typer.Argument(..., metavar="IN", help="Records to filter: .jsonl (one JSON object per line with "
+                                      "'instruction', optional 'input', 'output'; other fields are passed through) or .parquet."),
+    out: Path = typer.Option(..., "--out", "-o", help="Where kept records go (.jsonl or .parquet), redacted where the PII policy says so."),
+    rejects: Path | None = typer.Option(None, "--rejects", "-r", help="Where rejected records go, each with 'reasons' "
+                                        "[{code, detail}]; default: OUT's name with '.rejects' before the suffix."),
+    langs: str | None = typer.Option(None, "--langs", help="Allowed languages, comma-separated ISO 639 codes (default "
+                                     "from CORPUS600M_ALLOWED_LANGS, else es), e.g. es,ca,gl."),
+    source: str = typer.Option("donation", "--source", help="Record source for rows that do not say: synthetic | donation | annotation."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Filter a JSONL or Parquet file into kept (OUT) and rejected (REJ) records."""
+    from corpus600m.filters.dedup import KnownTexts
+    from corpus600m.filters.io import (
+        InputError, InputRow, MalformedRow, RowWriter, input_format, kept_row, malformed_row, read_rows, rejected_row,
+    )
+    from corpus600m.filters.pipeline import filter_records, merge_reports
+    from corpus600m.records import StageReport
+
+    if source not in ("synthetic", "donation", "annotation"):
+        fail(f"--source {source!r}: use synthetic, donation or annotation")
+    rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
+    try:
+        input_format(input_path), input_format(out), input_format(rejects)
+        rows = read_rows(input_path, default_source=source)
+        first = next(rows, None)
+    except InputError as exc:
+        fail(str(exc))
+    if first is None:
+        fail(f"{input_path}: no records (only blank lines); nothing to filter")
+    if out.resolve() in (input_path.resolve(), rejects.resolve()):
+        fail("--out must differ from IN and from --rejects")
+    settings = _settings_with(langs)
+    kept_writer, rej_writer = RowWriter(out), RowWriter(rejects)
+    known = KnownTexts()
+    reports: list[StageReport] = []
+    malformed = 0
+
+    def run_batch(batch: list[InputRow]) -> None:
+        result = filter_records([r.record for r in batch], settings=settings, known=known,
+                                on_progress=lambda n: progress.advance(task, n))
+        for row, (where, index) in zip(batch, result.placement, strict=True):
+            if where == "kept":
+                kept_writer.write(kept_row(result.kept[index], row.extras))
+            else:
+                rej_writer.write(rejected_row(result.rejected[index], row.extras, row.line))
+        reports.append(result.report)
+
+    with _progress() as progress:
+        task = progress.add_task(f"filtering {input_path.name}", total=None)
+        batch: list[InputRow] = []
+        for row in itertools.chain([first], rows):
+            if isinstance(row, MalformedRow):
+                malformed += 1
+                rej_writer.write(malformed_row(row))
+                err_console.print(f"[yellow]rejected as malformed[/] {input_path}: {row.message}", highlight=False, soft_wrap=True)
+                continue
+            batch.append(row)
+            if len(batch) >= settings.filter_batch_rows:
+                run_batch(batch)
+                batch = []
+        if batch:
+            run_batch(batch)
+    kept_writer.close()
+    rej_writer.close()
+    report = merge_reports(reports)
+    report.n_in += malformed
+    report.n_rejected += malformed
+    if malformed:
+        report.rejected_by_reason["malformed"] = malformed
+    console.print(_summary(report, f"filter {input_path.name}"))
+    console.print(f"kept: {out} ({kept_writer.count:,})   rejected: {rejects} ({rej_writer.count:,})")
+
+
+@filter_app.command("table")
+def filter_table_command(
+    source: str = typer.Argument("generated", help="Store table to filter: generated or donated (or any record table)."),
+    langs: str | None = typer.Option(None, "--langs", help="Allowed languages, comma-separated ISO 639 codes, e.g. es,ca."),
+) -> None:
+    """Filter the records of a store table not filtered yet into `filtered` (kept) and `rejected`; idempotent."""
+    from corpus600m.filters.pipeline import filter_table
+    from corpus600m.store import Store, Table
+
+    valid = [str(t) for t in Table if t not in (Table.FILTERED, Table.REJECTED)]
+    if source not in valid:
+        fail(f"unknown source table {source!r}; choose one of: {', '.join(valid)}")
+    settings = _settings_with(langs)
+    store = Store(settings.data_dir)
+    if not store.exists(source):
+        fail(f"the store at {settings.data_dir} has no {source!r} table yet; generate or donate records first")
+    with _progress() as progress:
+        task = progress.add_task(f"filtering table {source}", total=None)
+        report = filter_table(store, source, settings=settings, on_progress=lambda n: progress.advance(task, n))
+    console.print(_summary(report, f"filter table {source}"))
+    already = report.details.get("already_filtered_or_rejected", 0)
+    console.print(f"{already:,} records of {source!r} had been filtered before and were skipped")

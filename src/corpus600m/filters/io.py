@@ -1,0 +1,162 @@
+"""Reading records to filter from JSONL or Parquet, line by line, and writing kept/rejected files.
+
+Bad input never stops the run and is never lost: a line that is not JSON, not an object, or not a valid
+record (missing `instruction`/`output`, a number where text is expected, an unknown country...) becomes a
+`MalformedRow` carrying its line number, the raw line and a message naming the field. Fields the record
+model does not know are kept aside (`extras`) and written back next to the record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from corpus600m.records import Record, RejectedRecord, format_validation_error
+
+RECORD_FIELDS = set(Record.model_fields)
+RAW_KEPT_CHARS = 1_000_000  # a malformed line longer than this is kept truncated (and says so)
+
+
+class InputError(ValueError):
+    """The input file as a whole cannot be read (missing, empty, unknown format)."""
+
+
+@dataclass
+class InputRow:
+    line: int  # 1-based line (JSONL) or row (Parquet) number
+    record: Record
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MalformedRow:
+    line: int
+    raw: str
+    message: str
+
+
+def input_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl (one JSON record per line) or .parquet")
+
+
+def _to_row(line_no: int, raw: str, data: Any, default_source: str) -> InputRow | MalformedRow:
+    where = f"line {line_no}"
+    if not isinstance(data, dict):
+        return MalformedRow(line_no, raw, f"{where}: expected a JSON object with 'instruction' and 'output', got {type(data).__name__}")
+    missing = [name for name in ("instruction", "output") if name not in data or data[name] is None]
+    if missing:
+        return MalformedRow(line_no, raw, f"{where}: missing field(s) {', '.join(repr(m) for m in missing)}; "
+                                          "every record needs 'instruction' and 'output' (text)")
+    known = {k: v for k, v in data.items() if k in RECORD_FIELDS}
+    extras = {k: v for k, v in data.items() if k not in RECORD_FIELDS}
+    known.setdefault("source", default_source)
+    for name in ("instruction", "input", "output"):
+        if name in known and known[name] is not None and not isinstance(known[name], str):
+            return MalformedRow(line_no, raw, f"{where}: field '{name}' must be text, got {type(known[name]).__name__} "
+                                              f"{str(known[name])[:40]!r}")
+    try:
+        return InputRow(line_no, Record.model_validate(known), extras)
+    except ValidationError as exc:
+        return MalformedRow(line_no, raw, format_validation_error(exc, where).replace("\n", "; "))
+
+
+def _clip(raw: str) -> str:
+    return raw if len(raw) <= RAW_KEPT_CHARS else raw[:RAW_KEPT_CHARS] + f"... [truncated, {len(raw):,} characters]"
+
+
+def read_rows(path: Path, *, default_source: str = "donation") -> Iterator[InputRow | MalformedRow]:
+    """Yield each input row as a valid record or a malformed row (JSONL: per line; Parquet: per row)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    fmt = input_format(path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty; nothing to filter")
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(path)
+        except Exception as exc:  # noqa: BLE001  (pyarrow raises several types for a broken file)
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+        row_no = 0
+        for batch in parquet.iter_batches(batch_size=10_000):
+            for data in batch.to_pylist():
+                row_no += 1
+                yield _to_row(row_no, json.dumps(data, ensure_ascii=False, default=str), data, default_source)
+        return
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            text = raw.rstrip("\n")
+            if not text.strip():
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                yield MalformedRow(line_no, _clip(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")),
+                                   f"line {line_no}: not valid UTF-8; re-encode the file as UTF-8")
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield MalformedRow(line_no, _clip(text), f"line {line_no}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            row = _to_row(line_no, text, data, default_source)
+            if isinstance(row, MalformedRow):
+                row.raw = _clip(row.raw)
+            yield row
+
+
+def kept_row(record: Record, extras: dict[str, Any]) -> dict[str, Any]:
+    """An output row: the caller's extra fields, then the record (redacted text and the filter's decisions)."""
+    return {**extras, **record.model_dump(mode="json")}
+
+
+def rejected_row(rejected: RejectedRecord, extras: dict[str, Any], line: int) -> dict[str, Any]:
+    return {**extras, **rejected.record.model_dump(mode="json"), "line": line, "stage": rejected.stage,
+            "reasons": [r.model_dump() for r in rejected.reasons]}
+
+
+def malformed_row(row: MalformedRow) -> dict[str, Any]:
+    return {"line": row.line, "raw": row.raw, "stage": "filter",
+            "reasons": [{"code": "malformed", "detail": row.message}]}
+
+
+class RowWriter:
+    """Writes rows to JSONL as they come, or collects them for one Parquet file at `close()`."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.format = input_format(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+        self._rows: list[dict[str, Any]] = []
+        self._fh: IO[str] | None = open(self.path, "w", encoding="utf-8") if self.format == "jsonl" else None
+
+    def write(self, row: dict[str, Any]) -> None:
+        self.count += 1
+        if self._fh is not None:
+            self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            self._rows.append(row)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            return
+        import polars as pl
+
+        # nested values (pii findings, reasons, origin) as JSON text keep the schema simple and lossless
+        flat = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
+                for row in self._rows]
+        pl.DataFrame(flat, infer_schema_length=None).write_parquet(self.path)
