@@ -405,3 +405,111 @@ def test_failure_late_in_a_file_writes_nothing(data_dir, tmp_path, monkeypatch):
     with pytest.raises(DonationRefused, match="big.json: not valid JSON at line 3001"):
         ingest_donation(folder, manifest, run_filters=False)
     assert_nothing_written(data_dir)
+
+
+# ---- then through the filters -------------------------------------------------------------------
+
+
+def test_donation_goes_through_the_filters_and_the_report_says_so(data_dir, tmp_path):
+    english = {"pregunta": "What is the capital of France and why is it famous?",
+               "respuesta": "Paris is the capital of France, famous for the Eiffel Tower and its museums."}
+    folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl([*GOOD, english])})
+    report = ingest_donation(folder, manifest)
+    assert (report.kept, report.language_mix) == (6, {"es": 5, "en": 1})
+    assert report.filters is not None and report.filters.n_in == 6
+    assert (report.filters.n_kept, report.filters.n_rejected, report.filters.rejected_by_reason) == (5, 1, {"language": 1})
+    store = Store(data_dir)
+    assert set(store.read(Table.FILTERED)["id"]) == GOOD_IDS
+    assert list(store.read(Table.REJECTED)["id"]) == [row_id(english)]
+    assert "descartadas 1" in Path(report.report_path).with_suffix(".md").read_text(encoding="utf-8")
+
+
+# ---- the row-count identity, as a property --------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st  # noqa: E402
+
+from corpus600m.settings import Settings  # noqa: E402
+
+_WORDS = ["mate", "che", "bondi", "laburo", "pibe", "asado", "fiaca", "quilombo"]
+BAD_LINES = {
+    "malformed": '{"pregunta": "x", ',
+    "not_an_object": "[1, 2]",
+    "missing_field": '{"pregunta": "hola"}',
+    "empty_field": '{"pregunta": "", "respuesta": "chau"}',
+    "non_text": '{"pregunta": "hola", "respuesta": 3.5}',
+    "control_chars": '{"pregunta": "ho\\u0001la", "respuesta": "chau"}',
+    "html": '{"pregunta": "<div>hola</div>", "respuesta": "chau"}',
+}
+good_row = st.tuples(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3), st.sampled_from(_WORDS),
+                     st.sampled_from(["", " ", "  "]))
+line = st.one_of(st.tuples(st.just("good"), good_row), st.tuples(st.sampled_from(sorted(BAD_LINES)), st.none()))
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(line, min_size=1, max_size=25))
+def test_rows_read_equals_kept_plus_quarantined_plus_duplicates(tmp_path_factory, lines):
+    root = tmp_path_factory.mktemp("prop")
+    text, expected_ids, bad = [], set(), 0
+    for kind, value in lines:
+        if kind == "good":
+            words, answer, pad = value
+            instruction = pad + "  ".join(words) + pad  # whitespace variants of the same text are duplicates
+            text.append(json.dumps({"pregunta": instruction, "respuesta": answer}))
+            expected_ids.add(record_id(" ".join(words), None, answer))
+        else:
+            text.append(BAD_LINES[kind])
+            bad += 1
+    folder, manifest = make_donation(root, {"data.jsonl": "\n".join(text) + "\n"},
+                                     columns={"instruction": "pregunta", "output": "respuesta"})
+    settings = Settings(data_dir=root / "data")
+    kinds = {kind for kind, _ in lines}
+    if "missing_field" in kinds and not kinds - {"missing_field", "malformed", "not_an_object"}:
+        # no row that parses has the 'respuesta' column: the mapping itself is wrong, so the donation is refused
+        with pytest.raises(DonationRefused, match="column\\(s\\) 'respuesta' not found"):
+            ingest_donation(folder, manifest, settings=settings, run_filters=False)
+        return
+    for _ in range(2):  # a re-run gives the same accounting and adds nothing
+        report = ingest_donation(folder, manifest, settings=settings, run_filters=False)
+        assert report.rows_read == len(lines) == report.kept + report.quarantined + report.duplicates
+        assert (report.kept, report.quarantined) == (len(expected_ids), bad)
+        assert set(stored(root / "data")["id"]) == expected_ids if expected_ids else not Store(root / "data").exists(Table.DONATED)
+
+
+# ---- the command line ------------------------------------------------------------------------------
+
+from typer.testing import CliRunner  # noqa: E402
+
+from corpus600m.cli import app  # noqa: E402
+
+runner = CliRunner()
+
+
+def test_cli_donate_processes_and_reports(data_dir, tmp_path):
+    bad = '{"pregunta": "hola", "respuesta": 42}'
+    folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl(GOOD) + bad + "\n"})
+    result = runner.invoke(app, ["donate", str(folder), "--manifest", str(manifest), "--report",
+                                 str(tmp_path / "r.json"), "--skip-filters"])
+    assert result.exit_code == 0, result.output
+    assert "total" in result.stdout and "non_text 1" in result.stdout and "quarantine file:" in result.stdout
+    saved = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (saved["rows_read"], saved["kept"], saved["quarantined"], saved["duplicates"]) == (6, 5, 1, 0)
+    assert saved["quarantined_by_reason"] == {"non_text": 1}
+    assert (tmp_path / "r.md").is_file()
+    assert_good_rows_kept(data_dir)
+
+
+def test_cli_refusal_exits_1_with_the_reason_and_no_traceback(data_dir, tmp_path):
+    folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl(GOOD)}, license="CC-BY-NC-ND-4.0")
+    result = runner.invoke(app, ["donate", str(folder / "data.jsonl"), "-m", str(manifest)])
+    assert result.exit_code == 1
+    assert "donation refused, nothing was written" in result.stderr
+    assert "'CC-BY-NC-ND-4.0' is not accepted" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert_nothing_written(data_dir)
+
+
+def test_cli_help_explains_both_forms():
+    result = runner.invoke(app, ["donate", "--help"])
+    assert result.exit_code == 0 and "--manifest" in result.stdout and "inbox" in result.stdout
+    result = runner.invoke(app, ["donate", "add", "--help"])
+    assert "--report" in result.stdout and "--skip-filters" in result.stdout

