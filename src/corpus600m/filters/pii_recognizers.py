@@ -305,7 +305,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
     CONTEXT = ["tel", "teléfono", "telefono", "tlf", "celular", "cel", "móvil", "movil", "whatsapp", "wsp", "wasap",
                "llama", "llámame", "llamar", "marca", "márcame", "contacto", "número", "numero", "fijo", "fono",
                "línea", "linea", "extensión", "ext"]
-    _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+    _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$|\d\.\d{3}\.\d{3}")
     _DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
     _YEARS = re.compile(r"^(?:1[5-9]|20)\d{2}\s*[-–]\s*(?:1[5-9]|20)?\d{2}$")
     _UNIT_AFTER = re.compile(r"^\s*(?:%|€|\$|pesos|euros|dólares|dolares|soles|habitantes|personas|km|kg|m2|m²|"
@@ -347,7 +347,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
             if candidate.startswith("(") and ")" not in candidate:
                 candidate, start = candidate[1:], start + 1
             end = start + len(candidate)
-            if (self._THOUSANDS.match(candidate) or self._DATE.match(candidate) or self._YEARS.match(candidate)
+            if (self._THOUSANDS.search(candidate) or self._DATE.match(candidate) or self._YEARS.match(candidate)
                     or self._UNIT_AFTER.match(text[end:end + 12]) or self._CURRENCY_BEFORE.search(text[max(0, start - 5):start])):
                 continue
             valid, international = self._valid_phone(candidate)
@@ -467,6 +467,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
         re.IGNORECASE,
     )
     CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
+    NOT_NAMES = frozenset("Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En "
+                          "Atentamente Saludos Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora".split())
 
     def __init__(self):
         super().__init__("PERSON", [_p("capitalized words", rf"\b{FULL_NAME}\b", 0.35)], [], trigger="name",
@@ -478,17 +480,20 @@ class PersonRecognizer(SpanishPatternRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         results = []
         for match in self.CANDIDATE.finditer(text):
-            words = [w for w in match.group().split() if w[0].isupper()]
             start, end = match.span()
+            words = match.group().split()
+            # a sentence-initial function word ("Soy Ana Ruiz", "Mi Carmen") is not part of the name
+            while words and words[0] in self.NOT_NAMES:
+                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]
+            words = [w for w in words if w[0].isupper()]
+            if not words or self._public.match(text[start:end]):
+                continue
             if self.CUE.search(text[max(0, start - 40):start]):
                 score = 0.75
             elif words[0] in self._first and len(words) >= 2:
                 score = 0.6 if any(w in self._surnames for w in words[1:]) else 0.35
             else:
-                continue
-            if words[0] in ("Me", "Mi", "Se", "Soy", "Su", "El", "La", "Los", "Las", "Un", "Una", "Hola"):
-                continue
-            if self._public.match(match.group()):
                 continue
             results.append(RecognizerResult("PERSON", start, end, score,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))

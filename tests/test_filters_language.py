@@ -1,0 +1,35 @@
+"""Spanish from many countries vs close languages (tests/data/filters/languages.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus600m.filters.language import clean_for_detection, detect_language
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "filters" / "languages.jsonl")
+         .read_text(encoding="utf-8").splitlines()]
+SPANISH = [c for c in CASES if c["lang"] == "es"]
+OTHER = [c for c in CASES if c["lang"] != "es"]
+
+
+@pytest.mark.parametrize("case", SPANISH, ids=[f"es-{c['country']}-{i}" for i, c in enumerate(SPANISH)])
+def test_spanish_from_every_country_is_spanish_or_too_short_to_tell(case):
+    lang, _ = detect_language(case["text"])
+    assert lang in ("es", "und"), case["text"]
+
+
+@pytest.mark.parametrize("case", OTHER, ids=[f"{c['lang']}-{i}" for i, c in enumerate(OTHER)])
+def test_close_languages_do_not_pass_as_spanish(case):
+    lang, _ = detect_language(case["text"])
+    assert lang != "es", case["text"]
+    if case["lang"] in ("gl", "pt", "ca", "it", "en", "fr"):
+        assert lang == case["lang"], (lang, case["text"])
+
+
+def test_code_urls_and_numbers_are_ignored():
+    text = "Ejecuta esto:\n```bash\nexport PATH=/usr/local/bin:$PATH\ncurl https://example.com/api?x=1\n```\n123 456 789"
+    assert "curl" not in clean_for_detection(text) and "123" not in clean_for_detection(text)
+    assert detect_language("Mira https://github.com/somosnlp/corpus y dime qué opinas del código, por favor.")[0] == "es"
