@@ -1,0 +1,216 @@
+"""`corpus600m annotate ...`: the annotation loop in Argilla (users, push, pull, report)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from corpus600m.cli.app import app, console, err_console, fail
+
+annotate_app = typer.Typer(
+    help=(
+        "Human annotation in Argilla, by country and variety. Records go to one dataset per workspace "
+        "(one workspace per country by default, plus a global one); annotators answer in Spanish (país, "
+        "variedad, calidad, ¿es correcta?, corrección, problemas); `pull` takes the consensus (majority, "
+        "median), Krippendorff's alpha and moves accepted records on to the curated table.\n\n"
+        "Uses the local Argilla server (`corpus600m argilla up`) or ARGILLA_API_URL / ARGILLA_API_KEY."
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(annotate_app, name="annotate")
+
+DATASET_HELP = "Name of the Argilla dataset (the same name in every workspace), e.g. somos600m-2026-11."
+
+
+def _client():
+    from corpus600m.annotate.client import AnnotateError, connect
+
+    try:
+        return connect()
+    except AnnotateError as exc:
+        fail(str(exc))
+
+
+def _layout(settings):
+    from corpus600m.annotate.workspaces import WorkspaceLayoutError, parse_grouping
+
+    try:
+        return parse_grouping(settings.annotation_workspace_grouping, settings.annotation_workspace_prefix)
+    except WorkspaceLayoutError as exc:
+        fail(f"CORPUS600M_ANNOTATION_WORKSPACE_GROUPING: {exc}")
+
+
+@annotate_app.command("users")
+def users(
+    csv_file: Path = typer.Argument(..., help="CSV with columns username,name,countries,role (countries: MX,AR | * | global; "
+                                              "role: annotator | admin)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only check the CSV; change nothing."),
+) -> None:
+    """Create annotators in Argilla and add them to their countries' workspaces. Idempotent.
+
+    New users get a generated password, written with their API key to <data dir>/annotate/credentials.csv
+    (mode 0600). Passwords are never printed. Lines with errors are listed and skipped; the others go on.
+    """
+    from corpus600m.annotate.client import AnnotateError
+    from corpus600m.annotate.users import provision, read_annotators_csv
+    from corpus600m.settings import get_settings
+
+    settings = get_settings()
+    try:
+        parsed = read_annotators_csv(csv_file, _layout(settings))
+    except AnnotateError as exc:
+        fail(str(exc))
+    for error in parsed.errors:
+        err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
+    if dry_run or not parsed.rows:
+        console.print(f"{len(parsed.rows)} valid line(s), {len(parsed.errors)} with errors" + (" (dry run)" if dry_run else ""))
+        if not parsed.rows:
+            raise typer.Exit(1)
+        return
+    credentials = settings.data_dir / "annotate" / "credentials.csv"
+    try:
+        results = provision(_client(), parsed.rows, credentials)
+    except AnnotateError as exc:
+        fail(str(exc))
+    table = RichTable(title="annotators")
+    for column in ("username", "role", "user", "workspaces", "added to"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.username, r.role, "created" if r.created else "existed", ", ".join(r.workspaces),
+                      ", ".join(r.added_to) or "—")
+    console.print(table)
+    console.print(f"passwords and API keys of new users: {credentials} (mode 0600; share each one privately)")
+    if parsed.errors:
+        raise typer.Exit(1)
+
+
+@annotate_app.command("push")
+def push_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    from_file: Path = typer.Option(None, "--from", help="A JSONL file of records instead of the filtered table."),
+    country: str = typer.Option(None, "--country", help="Only records of this country (ISO code, e.g. MX)."),
+    min_submitted: int = typer.Option(None, "--min-submitted", min=1,
+                                      help="Responses per record for new datasets (default CORPUS600M_ANNOTATION_MIN_SUBMITTED)."),
+) -> None:
+    """Send records to Argilla, each to its workspace's dataset, with pais/variedad suggested.
+
+    Idempotent by record id: re-running updates changed records, restores deleted ones and adds no copies.
+    """
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the SDK's own bars would fight with ours
+    from corpus600m.annotate.client import AnnotateError
+    from corpus600m.annotate.push import push, read_jsonl, records_from_store
+    from corpus600m.settings import get_settings
+
+    settings = get_settings()
+    if min_submitted:
+        settings = settings.model_copy(update={"annotation_min_submitted": min_submitted})
+    layout = _layout(settings)
+    errors: list[str] = []
+    try:
+        if from_file:
+            parsed = read_jsonl(from_file)
+            records, errors = parsed.records, parsed.errors
+            if country:
+                records = [r for r in records if r.country == country.upper()]
+        else:
+            records = records_from_store(settings.data_dir, country)
+    except AnnotateError as exc:
+        fail(str(exc))
+    for error in errors:
+        err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
+    if not records:
+        fail(f"no records to push ({'in ' + str(from_file) if from_file else 'in the filtered table'}"
+             f"{', country ' + country if country else ''}); run the filters first or give --from FILE.jsonl")
+    client = _client()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(workspace: str, done: int, total: int) -> None:
+            if workspace not in tasks:
+                tasks[workspace] = bar.add_task(workspace, total=total or 1)
+            bar.update(tasks[workspace], completed=done if total else 1)
+
+        try:
+            result = push(records, dataset, client, settings, layout, progress)
+        except AnnotateError as exc:
+            fail(str(exc))
+    table = RichTable(title=f"pushed to dataset {dataset!r} ({result.seconds:.1f} s)")
+    for column in ("workspace", "records", "new", "updated", "restored", "unchanged"):
+        table.add_column(column, justify="left" if column == "workspace" else "right")
+    for w in result.workspaces.values():
+        table.add_row(w.workspace, str(w.n_in), str(w.n_new), str(w.n_updated), str(w.n_restored), str(w.n_unchanged))
+    console.print(table)
+    if errors:
+        err_console.print(f"{len(errors)} line(s) of {from_file} were skipped (listed above); fix them and push again")
+        raise typer.Exit(1)
+
+
+@annotate_app.command("pull")
+def pull_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    out: Path = typer.Option(None, "--out", help="Also write the annotated records to this JSONL file."),
+    workspace: list[str] = typer.Option(None, "--workspace", help="Only these workspaces (repeatable)."),
+) -> None:
+    """Take the consensus of submitted responses into the annotated table; accepted records into curated.
+
+    Labels: majority; calidad: median; Krippendorff's alpha per question. Records whose agreement is below
+    CORPUS600M_ANNOTATION_AGREEMENT_THRESHOLD are flagged needs_review. Curated: es_correcta 'si' (or
+    'parcial' with a correction, which replaces the output) and calidad >= CORPUS600M_ANNOTATION_QUALITY_THRESHOLD.
+    """
+    from corpus600m.annotate.client import AnnotateError
+    from corpus600m.annotate.pull import pull, write_jsonl
+
+    client = _client()
+    with console.status(f"reading responses of {dataset!r} from Argilla"):
+        try:
+            result = pull(dataset, client, workspaces=workspace or None)
+        except AnnotateError as exc:
+            fail(str(exc))
+    table = RichTable(title=f"pulled {dataset!r} ({result.seconds:.1f} s)")
+    columns = ("workspace", "records", "annotated", "pending", "needs review", "curated", "uncurated",
+               "discarded", "α es_correcta", "α calidad")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "workspace" else "right")
+    for w in result.workspaces.values():
+        alpha = [("—" if w.alpha.get(q) is None else f"{w.alpha[q]:.3f}") for q in ("es_correcta", "calidad")]
+        table.add_row(w.workspace, str(w.n_records), str(w.n_annotated), str(w.n_pending), str(w.n_needs_review),
+                      str(w.n_curated), str(w.n_uncurated), str(w.n_discarded), *alpha)
+    console.print(table)
+    for message in result.messages():
+        err_console.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
+    if out:
+        write_jsonl(result.annotated, out)
+        console.print(f"wrote {len(result.annotated)} annotated record(s) to {out}")
+
+
+@annotate_app.command("report")
+def report_cmd(
+    dataset: str = typer.Option(..., "--dataset", help=DATASET_HELP),
+    out_dir: Path = typer.Option(None, "--out-dir", help="Where to write report.json and report.png "
+                                                         "(default <data dir>/annotate/<dataset>/)."),
+) -> None:
+    """Progress per annotator and per workspace (country), Krippendorff's alpha: table, JSON and PNG chart."""
+    from corpus600m.annotate.client import AnnotateError
+    from corpus600m.annotate.push import ledger_dir
+    from corpus600m.annotate.report import build_report, render_tables, write_chart, write_json
+    from corpus600m.annotate.snapshot import take_snapshot
+    from corpus600m.settings import get_settings
+
+    settings = get_settings()
+    client = _client()
+    try:
+        snapshots = take_snapshot(client, dataset)
+    except AnnotateError as exc:
+        fail(str(exc))
+    report = build_report(dataset, snapshots, settings.annotation_agreement_threshold)
+    for table in render_tables(report):
+        console.print(table)
+    target = out_dir or ledger_dir(settings.data_dir, dataset)
+    json_path = write_json(report, target / "report.json")
+    png_path = write_chart(report, target / "report.png")
+    console.print(f"wrote {json_path} and {png_path}")
