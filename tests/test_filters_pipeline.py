@@ -1,0 +1,181 @@
+"""The filter stage end to end: duplicates, quality, every decision kept, the CLI, the store stage, the flow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from corpus600m.filters import KnownTexts, filter_records, filter_table
+from corpus600m.records import Record
+from corpus600m.store import Store, Table
+
+LONG_OUTPUT = (
+    "El ciclo del agua describe cómo el agua se mueve entre la tierra, los océanos y la atmósfera. El sol calienta "
+    "el agua de mares y ríos, que se evapora y sube como vapor. Al enfriarse en altura, el vapor se condensa y forma "
+    "nubes. Cuando las gotas pesan lo suficiente, caen como lluvia, nieve o granizo, y el agua vuelve a los ríos, "
+    "a los lagos y a las capas subterráneas, desde donde el ciclo empieza otra vez."
+)
+
+
+def rec(instruction: str, output: str, **kw) -> Record:
+    return Record(instruction=instruction, output=output, source=kw.pop("source", "synthetic"), **kw)
+
+
+def reasons_of(result, record_id: str) -> set[str]:
+    return {r.code for rej in result.rejected if rej.record.id == record_id for r in rej.reasons}
+
+
+def test_clean_spanish_passes_unchanged_with_decisions_filled():
+    clean = rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT, country="AR")
+    result = filter_records([clean])
+    assert [r.id for r in result.kept] == [clean.id] and not result.rejected
+    kept = result.kept[0]
+    assert (kept.instruction, kept.output) == (clean.instruction, clean.output)
+    assert kept.lang == "es" and kept.lang_score > 0.9 and kept.pii == [] and kept.dedup_cluster == clean.id
+
+
+def test_exact_and_near_duplicates_within_the_batch_and_against_known_texts():
+    first = rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT)
+    exact = rec("Explica el ciclo del  agua a un niño de diez años.", LONG_OUTPUT.upper(), country="MX")
+    near = rec("Explica el ciclo del agua a una niña de diez años.", LONG_OUTPUT.replace("otra vez", "de nuevo"))
+    other = rec("Dame tres consejos para ahorrar agua en casa.",
+                "Cierra la llave mientras te cepillas los dientes, repara las fugas y reutiliza el agua de lavar verduras.")
+    result = filter_records([first, exact, near, other])
+    assert reasons_of(result, exact.id) == {"duplicate"}
+    assert reasons_of(result, near.id) == {"near_duplicate"}
+    assert {r.id for r in result.kept} == {first.id, other.id}
+    assert all(rej.record.dedup_cluster == first.id for rej in result.rejected)
+
+    known = KnownTexts()
+    known.add([first.id], [f"{first.instruction}\n{first.output}"])
+    again = filter_records([near], known=known)
+    assert reasons_of(again, near.id) == {"near_duplicate"}
+
+
+def test_quality_rules_and_every_check_runs_on_an_already_rejected_record():
+    refusal = rec("Escribe un poema sobre Quito.", "Lo siento, pero no puedo ayudarte con eso. Como modelo de lenguaje no escribo poemas.")
+    small_talk = rec("Dame una receta de arepas venezolanas.", "¡Hola! ¿En qué puedo ayudarte?")
+    echo = rec("Resume la historia de la Alhambra.", "Resume la historia de la Alhambra.")
+    repeated = rec("Escribe una lista de frutas tropicales.", "\n".join(["mango, papaya y piña"] * 12))
+    short = rec("Hola", "x" * 30)
+    # Galician AND a phone number AND a refusal: three reasons, all listed
+    many = rec("Explica como funciona unha bomba de calor nunha vivenda unifamiliar.",
+               "Non podo axudarte. Como modelo de lenguaje no puedo ayudarte; chama ao 612 345 678.")
+    result = filter_records([refusal, small_talk, echo, repeated, short, many])
+    assert not result.kept
+    assert "quality:refusal" in reasons_of(result, refusal.id)
+    assert "quality:boilerplate" in reasons_of(result, small_talk.id)
+    assert "quality:instruction_equals_output" in reasons_of(result, echo.id)
+    assert "quality:repetition" in reasons_of(result, repeated.id)
+    assert "quality:too_short" in reasons_of(result, short.id)
+    assert {"language", "quality:refusal"} <= reasons_of(result, many.id)
+    rejected_many = next(r for r in result.rejected if r.record.id == many.id)
+    assert "<PHONE>" in rejected_many.record.output and rejected_many.record.pii[0].entity_type == "PHONE_NUMBER"
+
+
+def test_mixed_languages_are_flagged_but_translation_tasks_are_not():
+    mixed = rec("Explica en detalle cómo funciona la memoria caché de un procesador moderno.",
+                "A cache is a small and fast memory placed close to the processor cores that keeps copies of recently used data.")
+    translation = rec("Traduce al inglés: la memoria caché guarda copias de los datos usados recientemente por el procesador.",
+                      "The cache memory keeps copies of the data recently used by the processor.")
+    result = filter_records([mixed, translation])
+    assert "quality:mixed_language" in reasons_of(result, mixed.id)
+    assert [r.id for r in result.kept] == [translation.id]
+
+
+def test_pii_reject_policy(data_dir):
+    from corpus600m.settings import get_settings
+
+    settings = get_settings().model_copy(update={"filter_pii_policy": {"CREDIT_CARD": "reject"}})
+    card = rec("¿Es seguro pagar así?", "Pagué con la tarjeta 4111 1111 1111 1111 y no me llegó la confirmación del pedido.")
+    result = filter_records([card], settings=settings)
+    assert reasons_of(result, card.id) == {"pii"}
+    assert result.rejected[0].record.pii[0].action == "rejected"
+
+
+def test_filter_table_is_idempotent_and_dedups_against_the_store(data_dir: Path):
+    store = Store(data_dir)
+    a = rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT)
+    b = rec("Dame tres consejos para ahorrar agua en casa.",
+            "Cierra la llave mientras te cepillas los dientes, repara las fugas y reutiliza el agua de lavar verduras.")
+    pt = rec("Você pode me explicar como funciona a fotossíntese?", "A fotossíntese é o processo pelo qual as plantas produzem o seu alimento.")
+    store.upsert(Table.GENERATED, [a, b, pt])
+    report = filter_table(store, "generated")
+    assert (report.n_in, report.n_kept, report.n_rejected) == (3, 2, 1)
+    assert store.count(Table.FILTERED) == 2 and store.count(Table.REJECTED) == 1
+    assert filter_table(store, "generated").n_in == 0  # idempotent
+    donated = rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT.replace("otra vez", "de nuevo"), source="donation")
+    store.upsert(Table.DONATED, [donated])
+    report = filter_table(store, "donated")
+    assert report.rejected_by_reason == {"near_duplicate": 1}
+    rejected = store.read(Table.REJECTED).filter(pl.col("id") == donated.id)
+    assert rejected["reasons"][0][0]["code"] == "near_duplicate"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "corpus600m"), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_keeps_every_line_and_names_bad_lines(tmp_path: Path, data_dir: Path):
+    lines = [
+        json.dumps({"instruction": "Explica el ciclo del agua a un niño de diez años.", "output": LONG_OUTPUT,
+                    "country": "CL", "mi_campo": 7}, ensure_ascii=False),
+        json.dumps({"instruction": "Escribe un correo para pedir cita.",
+                    "output": "Hola, soy Ana Ruiz. Mi teléfono es 612 345 678 y mi correo ana.ruiz@gmail.com."}, ensure_ascii=False),
+        '{"instruction": "sin cerrar',
+        json.dumps({"instruction": 12, "output": "texto"}),
+        json.dumps({"output": "falta la instrucción"}, ensure_ascii=False),
+        "",
+        json.dumps({"instruction": "Bon dia", "output": "Els nens juguen a la plaça mentre les seves mares parlen de la feina."},
+                   ensure_ascii=False),
+        json.dumps({"instruction": "Resume esto.", "output": "Hola " * 50_000}),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, rej = tmp_path / "out.jsonl", tmp_path / "rej.jsonl"
+    proc = run_cli("filter", str(src), "--out", str(out), "--rejects", str(rej))
+    assert proc.returncode == 0, proc.stderr
+    kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    rejected = [json.loads(line) for line in rej.read_text(encoding="utf-8").splitlines()]
+    assert len(kept) + len(rejected) == 7  # 7 non-blank lines, each in exactly one file
+    assert kept[0]["mi_campo"] == 7 and kept[0]["country"] == "CL"
+    assert kept[1]["output"] == "Hola, soy <PERSON>. Mi teléfono es <PHONE> y mi correo <EMAIL>."
+    by_line = {r["line"]: r for r in rejected}
+    assert by_line[3]["reasons"][0]["code"] == "malformed" and by_line[3]["raw"] == '{"instruction": "sin cerrar'
+    assert "instruction" in by_line[4]["reasons"][0]["detail"] and "line 4" in by_line[4]["reasons"][0]["detail"]
+    assert "missing" in by_line[5]["reasons"][0]["detail"]
+    assert by_line[7]["reasons"][0]["code"] == "language"
+    assert {"quality:too_long", "quality:repetition"} <= {r["code"] for r in by_line[8]["reasons"]}
+    assert "line 3" in proc.stderr and "rejected" in proc.stdout
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    proc = run_cli("filter", str(empty), "--out", str(out))
+    assert proc.returncode == 1 and "empty" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_parquet_in_and_out_with_langs(tmp_path: Path, data_dir: Path):
+    src = tmp_path / "in.parquet"
+    pl.DataFrame({"instruction": ["Explica com es prepara el pa amb tomàquet.", "Explica el ciclo del agua a un niño."],
+                  "output": ["Es frega el pa amb tomàquet madur, s'hi afegeix oli d'oliva i una mica de sal.", LONG_OUTPUT]}
+                 ).write_parquet(src)
+    out = tmp_path / "out.parquet"
+    proc = run_cli("filter", str(src), "--out", str(out), "--langs", "es,ca")
+    assert proc.returncode == 0, proc.stderr
+    kept = pl.read_parquet(out)
+    assert sorted(kept["lang"].to_list()) == ["ca", "es"]
+
+
+def test_prefect_flow_filter(prefect_api: str, data_dir: Path):
+    from flows.filter import filter_flow
+
+    store = Store(data_dir)
+    store.upsert(Table.GENERATED, [rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT)])
+    report = filter_flow(str(data_dir), sources=["generated", "donated"])
+    assert report.n_in == 1 and report.n_kept == 1
+    assert store.count(Table.FILTERED) == 1
