@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,9 @@ def ensure_dataset(client: rg.Argilla, workspace: str, name: str, min_submitted:
     from corpus600m.annotate.users import ensure_workspaces
 
     ensure_workspaces(client, [workspace])
-    dataset = client.datasets(name=name, workspace=workspace)
+    with warnings.catch_warnings():  # the SDK warns when the dataset does not exist yet: expected here
+        warnings.simplefilter("ignore", UserWarning)
+        dataset = client.datasets(name=name, workspace=workspace)
     if dataset is None:
         return rg.Dataset(name=name, workspace=workspace, settings=design.build_settings(min_submitted),
                           client=client).create()

@@ -72,19 +72,24 @@ def _alpha(value: float | None) -> str:
 
 
 def render_tables(report: dict[str, Any]) -> list[RichTable]:
-    """Two rich tables: per workspace (country) with alpha, and per annotator."""
-    by_ws = RichTable(title=f"annotation of {report['dataset']!r}: progress and agreement per workspace")
-    for column in ("workspace", "records", "completed", "needs review", "in progress", "untouched"):
-        by_ws.add_column(column, justify="left" if column == "workspace" else "right")
-    for q in (*ALPHA_QUESTIONS, PROBLEMAS):
-        by_ws.add_column(f"α {q}", justify="right")
-    for w in report["workspaces"]:
-        by_ws.add_row(w["workspace"], str(w["records"]), str(w["completed"]), str(w["needs_review"]), str(w["in_progress"]),
-                      str(w["untouched"]), *(_alpha(w["alpha"].get(q)) for q in (*ALPHA_QUESTIONS, PROBLEMAS)))
+    """Three rich tables: progress per workspace (country), Krippendorff's alpha per workspace, and per annotator."""
+    questions = (*ALPHA_QUESTIONS, PROBLEMAS)
     totals = report["totals"]
-    by_ws.add_row("[bold]all[/]", str(totals["records"]), str(totals["completed"]),
-                  str(sum(w["needs_review"] for w in report["workspaces"])), "", "",
-                  *(_alpha(report["alpha"].get(q)) for q in (*ALPHA_QUESTIONS, PROBLEMAS)))
+    progress = RichTable(title=f"{report['dataset']}: progress per workspace")
+    for column in ("workspace", "records", "completed", "review", "in progress", "untouched"):
+        progress.add_column(column, justify="left" if column == "workspace" else "right")
+    for w in report["workspaces"]:
+        progress.add_row(w["workspace"], str(w["records"]), str(w["completed"]), str(w["needs_review"]),
+                         str(w["in_progress"]), str(w["untouched"]))
+    progress.add_row("[bold]all[/]", str(totals["records"]), str(totals["completed"]),
+                     str(sum(w["needs_review"] for w in report["workspaces"])), "", "")
+    agreement = RichTable(title="Krippendorff's alpha per question")
+    agreement.add_column("workspace")
+    for q in questions:
+        agreement.add_column(q, justify="right")
+    for w in report["workspaces"]:
+        agreement.add_row(w["workspace"], *(_alpha(w["alpha"].get(q)) for q in questions))
+    agreement.add_row("[bold]all[/]", *(_alpha(report["alpha"].get(q)) for q in questions))
     by_user = RichTable(title="responses per annotator")
     by_user.add_column("annotator")
     for s in STATUSES:
@@ -92,7 +97,7 @@ def render_tables(report: dict[str, Any]) -> list[RichTable]:
     by_user.add_column("workspaces")
     for a in report["annotators"]:
         by_user.add_row(a["username"], *(str(a[s]) for s in STATUSES), ", ".join(a["workspaces"]))
-    return [by_ws, by_user]
+    return [progress, agreement, by_user]
 
 
 def write_json(report: dict[str, Any], path: Path) -> Path:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from corpus600m.annotate.client import AnnotateError, find_datasets, list_records, usernames
+from corpus600m.annotate.client import AnnotateError, find_datasets, get_json, list_records, usernames
 from corpus600m.annotate.consensus import AnnotatorResponse
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ def take_snapshot(client: rg.Argilla, dataset_name: str, workspaces: list[str] |
     names = usernames(client)
     out = []
     for workspace, dataset in sorted(datasets.items()):
-        distribution = dataset.settings.distribution
-        snapshot = WorkspaceSnapshot(workspace, str(dataset.id), distribution.min_submitted if distribution else 1)
+        # read raw: datasets listed through a workspace carry the SDK's default distribution, not the server's
+        distribution = get_json(client, f"/api/v1/datasets/{dataset.id}").get("distribution") or {}
+        snapshot = WorkspaceSnapshot(workspace, str(dataset.id), int(distribution.get("min_submitted") or 1))
         for raw in list_records(client, str(dataset.id)):
             record_id = raw.get("external_id") or raw["id"]
             responses = [response_from_json(record_id, r, names) for r in raw.get("responses") or []]
