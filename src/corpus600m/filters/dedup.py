@@ -155,17 +155,16 @@ def find_duplicates(ids: list[str], texts: list[str], known: KnownTexts, *, thre
             continue
         best: tuple[float, str | None] = (0.0, None)
         row_keys = keys[i].tolist()
-        for key in row_keys:
-            row = known.bands.get(key)
-            if row is not None:
-                sim = float(np.mean(known.digests[row] == digests[i]))
-                if sim > best[0]:
-                    best = (sim, known.ids[row])
-            j = batch_bands.get(key)
-            if j is not None:
-                sim = float(np.mean(digests[j] == digests[i]))
-                if sim > best[0]:
-                    best = (sim, ids[j])
+        known_rows = {known.bands[key] for key in row_keys if key in known.bands}
+        batch_rows = {batch_bands[key] for key in row_keys if key in batch_bands}
+        for row in known_rows:
+            sim = np.count_nonzero(known.digests[row] == digests[i]) / NUM_PERM
+            if sim > best[0]:
+                best = (sim, known.ids[row])
+        for j in batch_rows:
+            sim = np.count_nonzero(digests[j] == digests[i]) / NUM_PERM
+            if sim > best[0]:
+                best = (sim, ids[j])
         if best[0] >= threshold:
             verdicts[i] = DuplicateVerdict("near_duplicate", best[1], round(best[0], 3))
             continue

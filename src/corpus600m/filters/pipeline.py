@@ -33,6 +33,7 @@ from corpus600m.settings import Settings, get_settings
 STAGE = "filter"
 FIELDS = ("instruction", "input", "output")
 MIN_FIELD_LETTERS_FOR_MIXED = 40  # a field shorter than this is not judged on its own language
+MIXED_CHECK_BELOW = 0.9  # combined-text confidence under which each field's language is checked
 LENIENT_LETTERS = 60  # below this, a low-confidence non-allowed verdict does not reject a record
 
 
@@ -65,8 +66,10 @@ def _language(record: Record, settings: Settings) -> tuple[str, float | None, li
     combined = " ".join(t for t in cleaned.values() if t)
     guess = guess_language(combined, cleaned=True)
     per_field = {}
+    # a record whose fields are in different languages makes the combined verdict unsure: only then look per field
+    unsure = guess.lang == UNDETERMINED or guess.score < MIXED_CHECK_BELOW
     for name, text in cleaned.items():
-        if letter_count(text) >= MIN_FIELD_LETTERS_FOR_MIXED:
+        if unsure and letter_count(text) >= MIN_FIELD_LETTERS_FOR_MIXED:
             g = guess_language(text, cleaned=True)
             per_field[name] = (g.lang, g.score)
     if guess.lang == UNDETERMINED:
