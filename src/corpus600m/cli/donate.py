@@ -61,8 +61,7 @@ def donate_add(
 ) -> None:
     """Ingest one donation: valid rows go to the donated table and through the filters; bad rows to a quarantine file.
 
-    Exit code 0 when the donation was processed (even with quarantined rows), 1 when it was refused as a whole
-    (licence not open, columns not found, unreadable file, no rows): then nothing is written.
+    Exit code 0 when the donation was processed (even with quarantined rows), 1 when it was refused as a whole (licence not open, columns not found, unreadable file, no rows): then nothing is written.
     """
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -103,8 +102,7 @@ def donate_inbox(
 ) -> None:
     """Ingest every new donation of the inbox (`<data dir>/inbox/<donation>/` with a manifest.yaml), each once.
 
-    Runs the Prefect flow `ingest-inbox`. A refused donation gets a `.refused.json` note in its folder and is
-    retried when its files change; an ingested one gets `.ingested.json` and is not processed again.
+    Runs the Prefect flow `ingest-inbox`. A refused donation gets a `.refused.json` note in its folder and is retried when its files change; an ingested one gets `.ingested.json` and is not processed again.
     """
     from datetime import timedelta
 

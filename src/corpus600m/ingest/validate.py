@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from corpus600m.records import ColumnMapping
@@ -90,15 +91,17 @@ def _describe(value: Any) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
+@lru_cache(maxsize=8)
+def _spec(instruction: str, input: str | None, output: str) -> tuple[tuple[str, str, bool], ...]:
+    """(field, column, required) for each mapped field: computed once per mapping, not per row."""
+    mapped = {"instruction": instruction, "input": input, "output": output}
+    return tuple((field, mapped[field], field != "input") for field in FIELDS if mapped[field])
+
+
 def extract_fields(row: dict[str, Any], columns: ColumnMapping, max_chars: int) -> tuple[str, str | None, str]:
     """The row's (instruction, input, output), stripped of outer whitespace; `RowProblem` when the row is unusable."""
-    out: dict[str, str | None] = {}
-    for field in FIELDS:
-        column = getattr(columns, field)
-        if column is None:
-            out[field] = None
-            continue
-        required = field != "input"
+    out: dict[str, str | None] = {"input": None}
+    for field, column, required in _spec(columns.instruction, columns.input, columns.output):
         if column not in row:
             if required:
                 raise RowProblem(QuarantineReason.MISSING_FIELD,
