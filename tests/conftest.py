@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.hub_standin",
     "tests.fixtures.llm_server",
     "tests.fixtures.argilla_server",
+    "tests.fixtures.browser",
 ]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots and other files tests leave for people to look at
