@@ -4,7 +4,7 @@ Signatures are computed in bulk: word 3-gram hashes with polars (vectorized), Mi
 (Rust), LSH band keys and candidate verification with numpy. `KnownTexts` holds what is already accepted
 (the store's `filtered` and `curated` tables, and earlier batches of a stream) so a batch is checked
 against it as well as against itself. Memory per known text: 8 B exact hash + 4 B × `NUM_PERM` digest
-+ 8 B × `NUM_BANDS` band keys (~300 B with the defaults: 300 MB for a million texts).
++ 16 B × `NUM_BANDS` sorted band keys and rows (~530 B with the defaults: ~0.5 GB for a million texts).
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ class KnownTexts:
     ids: list[str] = field(default_factory=list)
     exact: dict[int, str] = field(default_factory=dict)
     digests: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
-    bands: dict[int, int] = field(default_factory=dict)  # band key -> row in `digests`
+    # band keys sorted, with the row in `digests` each comes from (numpy, not a dict: ~16 B per key)
+    band_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    band_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -98,10 +100,25 @@ class KnownTexts:
         for h, rid in zip(hashes.tolist(), ids, strict=True):
             self.exact.setdefault(h, rid)
         self.digests = np.concatenate([self.digests, digests]) if len(self.digests) else digests
-        keys = band_keys(digests)
-        for row, row_keys in enumerate(keys.tolist()):
-            for key in row_keys:
-                self.bands.setdefault(key, base + row)
+        keys = band_keys(digests).ravel()
+        rows = np.repeat(np.arange(base, base + len(digests), dtype=np.int64), NUM_BANDS)
+        all_keys = np.concatenate([self.band_keys, keys])
+        all_rows = np.concatenate([self.band_rows, rows])
+        order = np.argsort(all_keys, kind="stable")
+        self.band_keys, self.band_rows = all_keys[order], all_rows[order]
+
+    def candidate_rows(self, keys: np.ndarray) -> list[set[int]]:
+        """For each row of band keys (n, NUM_BANDS): the known rows sharing at least one band key."""
+        out: list[set[int]] = [set() for _ in range(len(keys))]
+        if not len(self.band_keys) or not len(keys):
+            return out
+        flat = keys.ravel()
+        pos = np.searchsorted(self.band_keys, flat)
+        pos_clipped = np.minimum(pos, len(self.band_keys) - 1)
+        hit = self.band_keys[pos_clipped] == flat
+        for index in np.nonzero(hit)[0].tolist():
+            out[index // NUM_BANDS].add(int(self.band_rows[pos_clipped[index]]))
+        return out
 
     @classmethod
     def from_store(cls, store, tables=("filtered", "curated")) -> KnownTexts:
@@ -144,6 +161,7 @@ def find_duplicates(ids: list[str], texts: list[str], known: KnownTexts, *, thre
     digests = minhash_digests(normalized)
     keys = band_keys(digests)
     order = sorted(range(n), key=lambda i: ((priority[i] if priority else 0), i))
+    known_candidates = known.candidate_rows(keys)
     verdicts: list[DuplicateVerdict] = [DuplicateVerdict(None, None)] * n
     batch_exact: dict[int, str] = {}
     batch_bands: dict[int, int] = {}
@@ -155,7 +173,7 @@ def find_duplicates(ids: list[str], texts: list[str], known: KnownTexts, *, thre
             continue
         best: tuple[float, str | None] = (0.0, None)
         row_keys = keys[i].tolist()
-        known_rows = {known.bands[key] for key in row_keys if key in known.bands}
+        known_rows = known_candidates[i]
         batch_rows = {batch_bands[key] for key in row_keys if key in batch_bands}
         for row in known_rows:
             sim = np.count_nonzero(known.digests[row] == digests[i]) / NUM_PERM
