@@ -211,7 +211,9 @@ def filter_table(store, source: str, *, settings: Settings | None = None,
     done = [store.scan(Table.FILTERED).select("id")]
     if store.exists(Table.REJECTED):
         done.append(store.scan(Table.REJECTED).filter(pl.col("stage") == STAGE).select("id"))
-    pending = store.scan(source).join(pl.concat(done), on="id", how="anti").select(list(RECORD_POLARS_SCHEMA)).collect()
+    # sorted so that which of two near-duplicates is kept does not depend on the join's thread scheduling
+    pending = (store.scan(source).join(pl.concat(done), on="id", how="anti").select(list(RECORD_POLARS_SCHEMA))
+               .sort("id").collect())
     known = KnownTexts.from_store(store)
     reports = []
     for batch in pending.iter_slices(settings.filter_batch_rows):
