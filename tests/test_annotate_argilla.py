@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from fractions import Fraction
@@ -45,7 +46,8 @@ def make_records() -> list[Record]:
     """40 Mexican and 10 Argentine records; some carry HTML that must show as plain text."""
     records = []
     for i in range(40):
-        records.append(Record(instruction=f"¿Qué es un chamba número {i}? <b>negrita</b>",
+        records.append(Record(instruction=f"¿Qué es un chamba número {i}? <b>negrita</b> "
+                                          "<img src=x onerror=\"parent.document.title='PWNED'\">",
                               output=f"Es un trabajo, güey ({i}). <script>alert(1)</script>",
                               country="MX", variety="mexicana", source="synthetic",
                               origin={"model": "Qwen2.5-0.5B-Instruct"}))
@@ -321,3 +323,28 @@ def test_push_from_a_jsonl_file_names_bad_lines_and_pushes_the_rest(env: Loop, t
     dataset = owner.datasets(DATASET, workspace="somos600m-es")
     page = owner.http_client.get(f"/api/v1/datasets/{dataset.id}/records").json()["items"]
     assert [r["external_id"] for r in page] == [good.id]
+
+
+@pytest.mark.browser
+def test_an_annotator_signs_in_and_sees_spanish_guidelines_and_suggestions(env: Loop, browser_page, artifacts_dir):
+    page = browser_page
+    url = env.server.url
+    page.goto(f"{url}/sign-in", wait_until="domcontentloaded")
+    page.locator("input[type=text]").first.fill("ana")  # labels follow the browser's locale (es)
+    page.locator("input[type=password]").fill(env.credentials["ana"]["password"])
+    page.locator("input[type=password]").press("Enter")
+    page.wait_for_url(lambda u: "sign-in" not in u)
+    dataset_id = argilla_client(env.server).datasets(DATASET, workspace=MX_WS).id
+    page.goto(f"{url}/dataset/{dataset_id}/annotation-mode", wait_until="domcontentloaded")
+    page.get_by_text("MX · México").first.wait_for()
+    page.get_by_text(re.compile(r"^\s*(directrices|guidelines)\s*$", re.I)).first.click()  # the panel starts folded
+    page.get_by_text("Guía de anotación de #Somos600M").wait_for()
+    assert page.get_by_text("vos sabés", exact=False).first.is_visible()  # examples from several countries
+    # the suggestion from the record's metadata is pre-selected and marked as a suggestion
+    assert page.locator("#pais_MX").is_checked() and page.locator("#variedad_mexicana").is_checked()
+    # field text is shown literally: the donated HTML neither renders nor runs
+    page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for()
+    texts = " ".join(f.evaluate("() => document.body.innerText") for f in page.frames)
+    assert "<b>negrita</b>" in texts and "<script>alert(1)</script>" in texts, texts[:500]
+    assert page.title() != "PWNED"
+    page.screenshot(path=artifacts_dir / "annotate_argilla_annotator.png", full_page=True)

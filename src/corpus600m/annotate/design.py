@@ -7,6 +7,7 @@ so the consensus code and the CLI's `--help` do not pay for it.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -90,7 +91,8 @@ def guidelines() -> str:
 def build_settings(min_submitted: int) -> rg.Settings:
     """The `rg.Settings` of an annotation dataset, with task distribution `min_submitted`.
 
-    Text fields use `use_markdown=False`: donated text is shown as plain text and cannot inject HTML.
+    Text fields use `use_markdown=False`, and their values are HTML-escaped on push (`as_plain_text`):
+    donated text is shown as plain text and cannot inject HTML.
     """
     import argilla as rg
 
@@ -138,13 +140,24 @@ def suggested_variety(record: Record) -> str | None:
     return catalog.country(record.country).default_variety if record.country else None
 
 
+def as_plain_text(text: str) -> str:
+    """Text escaped so Argilla's UI shows it literally.
+
+    Measured on argilla-server 2.8: a TextField with `use_markdown=False` is still written as HTML into
+    a same-origin, unsandboxed iframe, so a donated `<img src=x onerror=...>` ran script in the
+    annotator's session. Escaping `&`, `<`, `>` makes the UI show the characters instead. The store keeps
+    the original text; `pull` rebuilds records from the push ledger, never from these fields.
+    """
+    return html.escape(text, quote=False)
+
+
 def to_argilla_record(record: Record) -> rg.Record:
     """An `rg.Record` whose `id` is our record id (so logging again updates it), with pais/variedad suggested."""
     import argilla as rg
 
-    fields = {"instruction": record.instruction, "output": record.output}
+    fields = {"instruction": as_plain_text(record.instruction), "output": as_plain_text(record.output)}
     if record.input:
-        fields["input"] = record.input
+        fields["input"] = as_plain_text(record.input)
     suggestions = []
     if record.country:
         suggestions.append(rg.Suggestion(question_name=PAIS, value=record.country, agent="metadata"))

@@ -13,6 +13,7 @@ and left untouched in the store; records are rebuilt from the push ledger, so th
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,8 +99,9 @@ def _known_records(data_dir: Path, dataset: str, ids: set[str]) -> dict[str, Rec
 def _rebuild(record: ArgillaRecord) -> Record:
     """A record pushed by someone else (not in our ledger), from what Argilla shows."""
     meta = record.metadata
-    return Record(id=record.id, instruction=record.fields.get("instruction", ""), input=record.fields.get("input"),
-                  output=record.fields.get("output", ""), country=meta.get("country"), variety=meta.get("variety"),
+    text = {k: html.unescape(v) if isinstance(v, str) else v for k, v in record.fields.items()}  # undo as_plain_text
+    return Record(id=record.id, instruction=text.get("instruction", ""), input=text.get("input"),
+                  output=text.get("output", ""), country=meta.get("country"), variety=meta.get("variety"),
                   source=meta.get("source") or Source.SYNTHETIC)
 
 

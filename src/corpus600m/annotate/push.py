@@ -68,6 +68,7 @@ def signature(record: Record, workspace: str) -> str:
     """Hash of what Argilla shows for a record: a changed signature means the record must be sent again."""
     payload = {
         "workspace": workspace,
+        "render": "html-escaped",  # how fields are written (see design.as_plain_text); a change re-sends records
         "fields": [record.instruction, record.input, record.output],
         "metadata": design.record_metadata(record),
         "suggestions": [record.country, design.suggested_variety(record)],
