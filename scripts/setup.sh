@@ -52,5 +52,6 @@ fi
 # ---- files and side environments of the embedded default ----------------------------------------
 # Each step is idempotent and says what it did.
 .venv/bin/corpus600m argilla install || die "could not create the Argilla server virtualenv (.venv-argilla/)"
+.venv/bin/corpus600m llm install || die "could not install the default LLM model (see above; or set CORPUS600M_LLM_MODEL_PATH)"
 
 log "setup done: the CLI is .venv/bin/corpus600m"

@@ -6,7 +6,7 @@ variety would, then answers them, and stores the results as `Record`s in the `ge
       -> PrepareAnswer                        (clean the instruction, build the answer prompt)
       -> ChatGeneration "write_answer"        (the model answers in the same variety)
 
-Work is done in chunks of `CHUNK_ITEMS` items. Each chunk is one distilabel run whose cache (keyed by the
+Work is done in chunks of `settings.llm_chunk_items` items. Each chunk is one distilabel run whose cache (keyed by the
 steps' signatures, which include the rendered prompts) lives under `<data_dir>/cache/distilabel`; the
 store is written only after a chunk completes. So an interrupted run resumes from the last cached batch,
 and re-running the same request reads the cache and adds nothing (record ids are content hashes).
@@ -33,7 +33,6 @@ from corpus600m.records import Origin, Record, Source, StageReport
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table
 
-CHUNK_ITEMS = 32  # items per distilabel run: the unit of store writes and of cache reuse
 GENERATION_SEED = 600  # sampling seed sent to the server, so a repeated prompt gives the same text
 PIPELINE_NAME = "corpus600m-generate"
 # Runtime details that must not change the cache key: the port of the embedded server changes per run.
@@ -98,25 +97,24 @@ def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
 def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Settings,
                    max_new_tokens: int | None = None) -> Any:
     """The distilabel pipeline for `items` (not run)."""
-    from distilabel.steps import LoadDataFromDicts
-    from distilabel.steps.tasks import ChatGeneration
-
-    from corpus600m.generate.steps import GenerationPipeline, PrepareAnswer
+    from corpus600m.generate.steps import GenerationPipeline, LoadItems, PrepareAnswer, VarietyChatGeneration
 
     kwargs = generation_kwargs(target, settings, max_new_tokens)
     batch = max(1, settings.llm_parallel)
+    rows = _input_rows(items)
+    digest = hashlib.sha1(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     with GenerationPipeline(name=PIPELINE_NAME, cache_dir=configure_caches(settings),
                             description="corpus600m: instructions by country and variety") as pipeline:
-        load = LoadDataFromDicts(name="load_items", data=_input_rows(items), batch_size=batch)
-        write_instruction = ChatGeneration(
-            name="write_instruction", llm=make_llm(target, settings, kwargs), input_batch_size=batch,
+        load = LoadItems(name="load_items", data=rows, batch_size=batch, items_digest=digest)
+        write_instruction = VarietyChatGeneration(
+            name="write_instruction", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
             input_mappings={"messages": "instruction_messages"},
             output_mappings={"generation": "raw_instruction", "model_name": "instruction_model"},
             add_raw_output=False, add_raw_input=False,
         )
-        prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch)
-        write_answer = ChatGeneration(
-            name="write_answer", llm=make_llm(target, settings, kwargs), input_batch_size=batch,
+        prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch, items_digest=digest)
+        write_answer = VarietyChatGeneration(
+            name="write_answer", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
             input_mappings={"messages": "answer_messages"},
             output_mappings={"generation": "output", "model_name": "answer_model"},
             add_raw_output=False, add_raw_input=False,
@@ -128,14 +126,20 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
 
 
 def pipeline_signature(pipeline: Any) -> str:
-    """distilabel's signature of the DAG plus its generation steps (model, prompts' wiring, generation kwargs):
-    the same for every record made by the same configuration, whatever the items."""
+    """distilabel's signature of the DAG plus its generation steps (model, prompts' wiring, generation kwargs),
+    computed without the chunk digest: the same for every record made by the same configuration."""
     from distilabel import constants
 
     parts = [pipeline.signature]
     for name in pipeline.dag:
-        if name != "load_items":
-            parts.append(pipeline.dag.get_step(name)[constants.STEP_ATTR_NAME].signature)
+        step = pipeline.dag.get_step(name)[constants.STEP_ATTR_NAME]
+        if name == "load_items":
+            continue
+        digest, step.items_digest = step.items_digest, ""
+        try:
+            parts.append(step.signature)
+        finally:
+            step.items_digest = digest
     return hashlib.sha1("".join(parts).encode()).hexdigest()[:16]
 
 
@@ -164,7 +168,15 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
     execution_dir = pipeline._cache_location["data"].parent  # noqa: SLF001 (no public accessor in distilabel 1.5)
     from_cache = (execution_dir / "data").exists()
     started = time.monotonic()
-    distiset = pipeline.run(use_cache=True)
+    try:
+        distiset = pipeline.run(use_cache=True)
+    except FileNotFoundError:
+        # a run killed at the wrong moment can leave distilabel's saved batch manager saying "done" with no
+        # step outputs on disk: drop that execution's cache and run the chunk again
+        shutil.rmtree(execution_dir, ignore_errors=True)
+        from_cache = False
+        pipeline = build_pipeline(items, target, settings, max_new_tokens)
+        distiset = pipeline.run(use_cache=True)
     seconds = time.monotonic() - started
     signature = pipeline_signature(pipeline)
     instruction_t, answer_t = load_template("instruction"), load_template("answer")
@@ -219,7 +231,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
                                "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
                                "chunks_from_cache": 0}
     done = 0
-    for chunk in _chunks(items, CHUNK_ITEMS):
+    for chunk in _chunks(items, settings.llm_chunk_items):
         result = run_chunk(chunk, target, settings, max_new_tokens)
         if not result.records and len(result.failed) and sum(result.failed.values()) == len(chunk):
             raise GenerationError(
@@ -262,6 +274,27 @@ def _write_jsonl(records: list[Record], path: Path) -> None:
     os.replace(tmp, path)
 
 
+def plan_request(countries: list[str], per_country: int, seeds_dir: Path = SEEDS_DIR) -> list[GenerationItem]:
+    """The items of `generate_records(countries, per_country)`: slots 0..n-1 of each cell, always the same."""
+    if per_country < 1:
+        raise ValueError(f"per_country must be at least 1, got {per_country}")
+    cells = {cell: (0, n) for cell, n in split_per_country(countries, per_country).items()}
+    return plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+
+
+def plan_gaps(target: int, store: Store, countries: list[str] | None = None,
+              seeds_dir: Path = SEEDS_DIR) -> tuple[list[GenerationItem], dict[str, int]]:
+    """The items `fill_gaps(target)` would generate, and the deficit per `country/variety` they cover."""
+    if target < 1:
+        raise ValueError(f"target must be at least 1, got {target}")
+    codes = [c.code for c in catalog.parse_countries(countries)] if countries else None
+    table = deficits(store, target, codes)
+    cells = {(row["country"], row["variety"]): (row["generated"], row["deficit"])
+             for row in table.iter_rows(named=True) if row["deficit"] > 0}
+    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    return items, {f"{c}/{v}": n for (c, v), (_, n) in cells.items()}
+
+
 def generate_records(countries: list[str], per_country: int, *, settings: Settings | None = None,
                      store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
                      seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None) -> StageReport:
@@ -270,12 +303,9 @@ def generate_records(countries: list[str], per_country: int, *, settings: Settin
     Writes to the store's generated table (and to `out` as JSONL when given). The same request always
     plans the same items, so re-running it adds nothing new.
     """
-    if per_country < 1:
-        raise ValueError(f"per_country must be at least 1, got {per_country}")
     settings = settings or get_settings()
     store = store or Store(settings.data_dir)
-    cells = {cell: (0, n) for cell, n in split_per_country(countries, per_country).items()}
-    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    items = plan_request(countries, per_country, seeds_dir)
     return generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                           progress=progress)
 
@@ -288,20 +318,37 @@ def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Sett
     The deficit counts curated + filtered (in review) + generated records, minus those the filters rejected.
     New items start at each cell's next free slot, so they never repeat earlier prompts.
     """
-    if target < 1:
-        raise ValueError(f"target must be at least 1, got {target}")
     settings = settings or get_settings()
     store = store or Store(settings.data_dir)
-    codes = [c.code for c in catalog.parse_countries(countries)] if countries else None
-    table = deficits(store, target, codes)
-    cells = {(row["country"], row["variety"]): (row["generated"], row["deficit"])
-             for row in table.iter_rows(named=True) if row["deficit"] > 0}
-    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    items, deficit = plan_gaps(target, store, countries, seeds_dir)
     report = generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                             progress=progress, stage="generate:fill-gaps")
     report.details["target"] = target
-    report.details["deficit_before"] = {f"{c}/{v}": n for (c, v), (_, n) in cells.items()}
+    report.details["deficit_before"] = deficit
     return report
 
 
-__all__ = ["GenerationError", "LLMError", "fill_gaps", "generate_items", "generate_records"]
+def merge_reports(stage: str, reports: list[StageReport]) -> StageReport:
+    """One report for several `generate_items` calls (e.g. one per chunk in the Prefect flow)."""
+    merged = StageReport(stage=stage)
+    if reports:
+        merged.started_at = min(r.started_at for r in reports)
+    per_cell: Counter = Counter()
+    for r in reports:
+        merged.n_in += r.n_in
+        merged.n_kept += r.n_kept
+        merged.n_rejected += r.n_rejected
+        for reason, n in r.rejected_by_reason.items():
+            merged.rejected_by_reason[reason] = merged.rejected_by_reason.get(reason, 0) + n
+        for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache"):
+            merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
+        for key in ("backend", "model", "base_url", "pipeline_signature"):
+            if key in r.details:
+                merged.details[key] = r.details[key]
+        per_cell.update(r.details.get("per_cell", {}))
+    merged.details["per_cell"] = dict(sorted(per_cell.items()))
+    return merged.finish()
+
+
+__all__ = ["GenerationError", "LLMError", "fill_gaps", "generate_items", "generate_records", "merge_reports",
+           "plan_gaps", "plan_request"]

@@ -8,7 +8,8 @@ import threading
 from typing import Any
 
 from distilabel.pipeline import Pipeline
-from distilabel.steps import Step, StepInput
+from distilabel.steps import LoadDataFromDicts, Step, StepInput
+from distilabel.steps.tasks import ChatGeneration
 from distilabel.typing import StepColumns, StepOutput
 
 from corpus600m.generate.prompts import load_template
@@ -39,7 +40,26 @@ def clean_instruction(text: str | None) -> str:
     return text
 
 
-class PrepareAnswer(Step):
+class ChunkBoundStep:
+    """Mixin: a step whose cache signature includes a digest of the chunk's input items.
+
+    distilabel reuses a step's saved outputs in any later pipeline whose step has the same signature
+    (`<cache>/steps_data/<step>_<signature>`), whatever its input, and `LoadDataFromDicts` leaves its data
+    out of its signature; without this, chunk 2 would receive chunk 1's generations.
+    """
+
+    items_digest: str = ""
+
+
+class LoadItems(ChunkBoundStep, LoadDataFromDicts):
+    """`LoadDataFromDicts` bound to its chunk's items (see `ChunkBoundStep`)."""
+
+
+class VarietyChatGeneration(ChunkBoundStep, ChatGeneration):
+    """`ChatGeneration` bound to its chunk's items (see `ChunkBoundStep`)."""
+
+
+class PrepareAnswer(ChunkBoundStep, Step):
     """Cleans the generated instruction and builds the answer prompt from it; drops rows with no instruction."""
 
     @property

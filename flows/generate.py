@@ -1,0 +1,53 @@
+"""Prefect flow `generate`: synthetic instructions by country and variety, or only what is missing (fill-gaps).
+
+The flow plans the work, then runs one task per chunk of items. The LLM calls live in those tasks, which
+Prefect retries (a timeout or a restarted server costs one chunk, not the run); each chunk is written to
+the store when it completes and distilabel's cache makes a retried or re-run chunk resume, not restart.
+Scheduled mode: `generate(data_dir, target=N)` tops every country × variety up to N records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE as NO_CACHE
+
+from corpus600m.generate.pipeline import generate_items, merge_reports, plan_gaps, plan_request
+from corpus600m.generate.plan import GenerationItem
+from corpus600m.records import StageReport
+from corpus600m.settings import get_settings
+from corpus600m.store import Store
+
+
+@task(name="plan-generation", cache_policy=NO_CACHE)
+def plan(data_dir: str, countries: list[str] | None, per_country: int | None, target: int | None) -> list[GenerationItem]:
+    if target is not None:
+        items, _ = plan_gaps(target, Store(data_dir), countries)
+        return items
+    if not countries or not per_country:
+        raise ValueError("give countries and per_country, or target (fill-gaps mode)")
+    return plan_request(countries, per_country)
+
+
+@task(name="generate-chunk", retries=2, retry_delay_seconds=15, cache_policy=NO_CACHE)
+def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: int | None) -> StageReport:
+    """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk."""
+    settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
+    return generate_items(items, settings=settings, store=Store(data_dir), max_new_tokens=max_new_tokens)
+
+
+@flow(name="generate", log_prints=False)
+def generate(data_dir: str | None = None, countries: list[str] | None = None, per_country: int | None = None,
+             target: int | None = None, max_new_tokens: int | None = None) -> StageReport:
+    """Generate `per_country` records for `countries`, or (with `target`) fill every cell's deficit."""
+    data_dir = str(data_dir or get_settings().data_dir)
+    items = plan(data_dir, countries, per_country, target)
+    logger = get_run_logger()
+    size = get_settings().llm_chunk_items
+    logger.info("planned %d items in %d chunks", len(items), -(-len(items) // size))
+    reports = [generate_chunk(data_dir, items[i:i + size], max_new_tokens) for i in range(0, len(items), size)]
+    report = merge_reports("generate:fill-gaps" if target is not None else "generate", reports)
+    report.n_in = len(items)
+    logger.info("generated %d records (%d new), %d failed", report.n_kept, report.details.get("new", 0), report.n_rejected)
+    return report

