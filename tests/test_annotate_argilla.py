@@ -348,3 +348,27 @@ def test_an_annotator_signs_in_and_sees_spanish_guidelines_and_suggestions(env: 
     assert "<b>negrita</b>" in texts and "<script>alert(1)</script>" in texts, texts[:500]
     assert page.title() != "PWNED"
     page.screenshot(path=artifacts_dir / "annotate_argilla_annotator.png", full_page=True)
+
+
+def test_prefect_flows_push_and_pull_on_the_real_prefect_server(env: Loop, prefect_api: str):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from flows.annotate import annotate_pull, annotate_push
+
+    push_state = annotate_push(DATASET, return_state=True)
+    assert push_state.is_completed()
+    assert push_state.result().details["sent"] == 0  # everything already in Argilla
+    pull_state = annotate_pull(DATASET, return_state=True)
+    assert pull_state.is_completed()
+    report = pull_state.result()
+    assert (report.n_in, report.n_kept) == (6, 3)
+    assert report.details["alpha"][MX_WS]["es_correcta"] == pytest.approx(117 / 202)
+
+    async def read(run_id):
+        async with get_client() as client:
+            return await client.read_flow_run(run_id)
+
+    run = asyncio.run(read(pull_state.state_details.flow_run_id))
+    assert run.name and run.state.type.value == "COMPLETED"

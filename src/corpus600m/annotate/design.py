@@ -88,7 +88,7 @@ def guidelines() -> str:
     return resources.files("corpus600m.annotate").joinpath("guidelines_es.md").read_text(encoding="utf-8")
 
 
-def build_settings(min_submitted: int) -> rg.Settings:
+def build_settings(min_submitted: int, client: rg.Argilla) -> rg.Settings:
     """The `rg.Settings` of an annotation dataset, with task distribution `min_submitted`.
 
     Text fields use `use_markdown=False`, and their values are HTML-escaped on push (`as_plain_text`):
@@ -98,7 +98,8 @@ def build_settings(min_submitted: int) -> rg.Settings:
 
     questions = []
     for q in QUESTIONS:
-        common = {"name": q.name, "title": q.title, "description": q.description, "required": q.required}
+        common = {"name": q.name, "title": q.title, "description": q.description, "required": q.required,
+                  "client": client}
         if q.kind == "label":
             questions.append(rg.LabelQuestion(labels=q.labels, **common))
         elif q.kind == "multi_label":
@@ -111,16 +112,16 @@ def build_settings(min_submitted: int) -> rg.Settings:
         guidelines=guidelines(),
         allow_extra_metadata=False,
         fields=[
-            rg.TextField(name="instruction", title="Instrucción", use_markdown=False, required=True),
-            rg.TextField(name="input", title="Contexto (opcional)", use_markdown=False, required=False),
-            rg.TextField(name="output", title="Respuesta", use_markdown=False, required=True),
+            rg.TextField(name="instruction", title="Instrucción", use_markdown=False, required=True, client=client),
+            rg.TextField(name="input", title="Contexto (opcional)", use_markdown=False, required=False, client=client),
+            rg.TextField(name="output", title="Respuesta", use_markdown=False, required=True, client=client),
         ],
         questions=questions,
         metadata=[
-            rg.TermsMetadataProperty(name="country", title="País", options=list(catalog.COUNTRIES)),
-            rg.TermsMetadataProperty(name="variety", title="Variedad", options=list(catalog.VARIETIES)),
-            rg.TermsMetadataProperty(name="source", title="Origen", options=[str(s) for s in Source]),
-            rg.TermsMetadataProperty(name="model", title="Modelo o donante"),
+            rg.TermsMetadataProperty(name="country", title="País", options=list(catalog.COUNTRIES), client=client),
+            rg.TermsMetadataProperty(name="variety", title="Variedad", options=list(catalog.VARIETIES), client=client),
+            rg.TermsMetadataProperty(name="source", title="Origen", options=[str(s) for s in Source], client=client),
+            rg.TermsMetadataProperty(name="model", title="Modelo o donante", client=client),
         ],
         distribution=rg.TaskDistribution(min_submitted=min_submitted),
     )

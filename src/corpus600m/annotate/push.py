@@ -150,7 +150,7 @@ def ensure_dataset(client: rg.Argilla, workspace: str, name: str, min_submitted:
         warnings.simplefilter("ignore", UserWarning)
         dataset = client.datasets(name=name, workspace=workspace)
     if dataset is None:
-        return rg.Dataset(name=name, workspace=workspace, settings=design.build_settings(min_submitted),
+        return rg.Dataset(name=name, workspace=workspace, settings=design.build_settings(min_submitted, client),
                           client=client).create()
     have = {q.name for q in dataset.settings.questions}
     missing = [q.name for q in design.QUESTIONS if q.name not in have]

@@ -63,7 +63,9 @@ def read_annotators_csv(path: Path, layout: WorkspaceLayout) -> CsvProblems:
         raise AnnotateError(f"{path}: no such file; give a CSV with columns {', '.join(COLUMNS)}") from exc
     except UnicodeDecodeError as exc:
         raise AnnotateError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc
-    reader = csv.DictReader(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    kept = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if not line.lstrip().startswith("#")]
+    numbers = [number for number, _ in kept]  # errors name the line in the file, comments included
+    reader = csv.DictReader(line for _, line in kept)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -72,7 +74,7 @@ def read_annotators_csv(path: Path, layout: WorkspaceLayout) -> CsvProblems:
     reader.fieldnames = header
     seen: dict[str, int] = {}
     for row in reader:
-        line = reader.line_num
+        line = numbers[reader.line_num - 1]
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
         where = f"{path}: line {line}"
         username = values["username"].lower()
