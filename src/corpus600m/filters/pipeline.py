@@ -124,19 +124,33 @@ def filter_records(records: Iterable[Record], *, settings: Settings | None = Non
     rejected, and the kept records of this batch are added to it.
     """
     settings = settings or get_settings()
-    known = known if known is not None else KnownTexts()
+    decisions = decide_records(records, settings=settings, on_progress=on_progress)
+    return assemble(decisions, settings=settings, known=known)
+
+
+def decide_records(records: Iterable[Record], *, settings: Settings | None = None,
+                   on_progress: Callable[[int], None] | None = None) -> list[_Decision]:
+    """The per-record checks (language, PII, quality): independent of each other, so they can run on partitions
+    in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place."""
+    settings = settings or get_settings()
     quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
                                    settings.filter_max_field_chars)
-    report = StageReport(stage=STAGE)
-    records = list(records)
     decisions = []
     for i, record in enumerate(records):
         decisions.append(_decide(record, settings, quality_config))
         if on_progress and (i + 1) % 1000 == 0:
             on_progress(1000)
     if on_progress:
-        on_progress(len(records) % 1000)
+        on_progress(len(decisions) % 1000)
+    return decisions
 
+
+def assemble(decisions: list[_Decision], *, settings: Settings | None = None,
+             known: KnownTexts | None = None) -> FilterResult:
+    """Duplicates (within `decisions`, in their order, and against `known`), then kept vs rejected with all reasons."""
+    settings = settings or get_settings()
+    known = known if known is not None else KnownTexts()
+    report = StageReport(stage=STAGE)
     ids = [d.record.id for d in decisions]
     combined = ["\n".join(t for t in (d.texts["instruction"], d.texts["input"], d.texts["output"]) if t) for d in decisions]
     verdicts, _, _ = find_duplicates(ids, combined, known, threshold=settings.filter_near_duplicate_threshold,
@@ -173,7 +187,7 @@ def filter_records(records: Iterable[Record], *, settings: Settings | None = Non
             kept_ids.append(updated.id)
             kept_texts.append(text)
     known.add(kept_ids, kept_texts)
-    report.n_in, report.n_kept, report.n_rejected = len(records), len(result.kept), len(result.rejected)
+    report.n_in, report.n_kept, report.n_rejected = len(decisions), len(result.kept), len(result.rejected)
     report.details = {"pii_entities": dict(pii_counts), "langs": dict(lang_counts)}
     report.finish()
     return result
