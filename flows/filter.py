@@ -9,9 +9,11 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from corpus600m.filters.pipeline import filter_table, merge_reports
-from corpus600m.records import StageReport
-from corpus600m.settings import get_settings
+import polars as pl
+
+from corpus600m.filters.pipeline import decide_records, filter_table, merge_reports
+from corpus600m.records import StageReport, frame_to_records
+from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table
 
 
@@ -40,3 +42,54 @@ def filter_flow(data_dir: str | None = None, sources: list[str] | None = None,
     report = merge_reports(reports)
     report.details["sources"] = sources
     return report
+
+
+# ---- scale-out: the per-record checks on Dask partitions --------------------------------------------
+
+
+@task(name="decide-partition")
+def decide_partition(partition: pl.DataFrame, settings: Settings) -> list:
+    """The per-record checks (language, PII, quality) of one partition; runs on a Dask worker."""
+    return decide_records(frame_to_records(partition), settings=settings)
+
+
+def _dask_decider(partitions: int, settings: Settings):
+    def decide(batch: pl.DataFrame) -> list:
+        size = max(1, -(-batch.height // partitions))
+        futures = [decide_partition.submit(batch.slice(offset, size), settings)
+                   for offset in range(0, batch.height, size)]
+        return [decision for future in futures for decision in future.result()]  # in partition order
+
+    return decide
+
+
+@flow(name="filter-partitioned", log_prints=False)
+def filter_partitioned_flow(data_dir: str, sources: list[str], partitions: int) -> StageReport:
+    """Like `filter`, with each batch's per-record checks spread over the flow's (Dask) task runner.
+
+    Duplicates and writes are decided on the flow's process in batch order, so the output equals `filter`'s.
+    """
+    settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
+    store = Store(data_dir)
+    reports = []
+    for source in sources:
+        if store.exists(source):
+            reports.append(filter_table(store, source, settings=settings,
+                                        decide=_dask_decider(partitions, settings)))
+    report = merge_reports(reports)
+    report.details.update({"sources": sources, "partitions": partitions})
+    return report
+
+
+def filter_on_dask(data_dir: str, sources: list[str] | None = None, *, address: str | None = None,
+                   n_workers: int = 2, partitions: int | None = None) -> StageReport:
+    """Run `filter-partitioned` on a Dask cluster: the scheduler at `address` (tcp://host:8786), else a
+    LocalCluster of `n_workers` single-threaded worker processes."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = (DaskTaskRunner(address=address) if address else
+              DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True,
+                                             "dashboard_address": None}))
+    sources = sources or [str(Table.GENERATED), str(Table.DONATED)]
+    return filter_partitioned_flow.with_options(task_runner=runner)(
+        data_dir=data_dir, sources=sources, partitions=partitions or 2 * n_workers)

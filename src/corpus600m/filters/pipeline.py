@@ -212,30 +212,52 @@ def merge_reports(reports: list[StageReport], stage: str = STAGE) -> StageReport
     return total.finish()
 
 
+def pending_records(store, source: str) -> pl.DataFrame:
+    """Records of store table `source` not yet in `filtered` or (stage filter) `rejected`, in id order.
+
+    Sorted so that which of two near-duplicates is kept does not depend on the join's thread scheduling, nor
+    on how the work is partitioned.
+    """
+    from corpus600m.store import Table
+
+    done = [store.scan(Table.FILTERED).select("id")]
+    if store.exists(Table.REJECTED):
+        done.append(store.scan(Table.REJECTED).filter(pl.col("stage") == STAGE).select("id"))
+    return (store.scan(source).join(pl.concat(done), on="id", how="anti").select(list(RECORD_POLARS_SCHEMA))
+            .sort("id").collect())
+
+
+def store_result(store, result: FilterResult) -> None:
+    """Upsert a batch's kept records into `filtered` and its rejected ones into `rejected`."""
+    from corpus600m.store import Table
+
+    if result.kept:
+        store.upsert(Table.FILTERED, result.kept)
+    if result.rejected:
+        store.upsert(Table.REJECTED, result.rejected)
+
+
 def filter_table(store, source: str, *, settings: Settings | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> StageReport:
+                 on_progress: Callable[[int], None] | None = None,
+                 decide: Callable[[pl.DataFrame], list[_Decision]] | None = None) -> StageReport:
     """Filter the records of store table `source` that are not yet in `filtered` or (stage filter) `rejected`.
 
     Duplicates are checked against what `filtered` and `curated` already hold. Kept records are upserted into
     `filtered`, rejected ones into `rejected`. Idempotent: a second run finds nothing new to filter.
+    `decide` replaces the per-record checks of a batch (e.g. to run them on Dask partitions); the dedup and
+    the writes stay here, in batch order, so the result is the same however the checks were spread.
     """
-    from corpus600m.store import Table
-
     settings = settings or get_settings()
-    done = [store.scan(Table.FILTERED).select("id")]
-    if store.exists(Table.REJECTED):
-        done.append(store.scan(Table.REJECTED).filter(pl.col("stage") == STAGE).select("id"))
-    # sorted so that which of two near-duplicates is kept does not depend on the join's thread scheduling
-    pending = (store.scan(source).join(pl.concat(done), on="id", how="anti").select(list(RECORD_POLARS_SCHEMA))
-               .sort("id").collect())
+    pending = pending_records(store, source)
     known = KnownTexts.from_store(store)
     reports = []
     for batch in pending.iter_slices(settings.filter_batch_rows):
-        result = filter_records(frame_to_records(batch), settings=settings, known=known, on_progress=on_progress)
-        if result.kept:
-            store.upsert(Table.FILTERED, result.kept)
-        if result.rejected:
-            store.upsert(Table.REJECTED, result.rejected)
+        if decide is None:
+            decisions = decide_records(frame_to_records(batch), settings=settings, on_progress=on_progress)
+        else:
+            decisions = decide(batch)
+        result = assemble(decisions, settings=settings, known=known)
+        store_result(store, result)
         reports.append(result.report)
     report = merge_reports(reports, stage=STAGE)
     report.details["source"] = str(source)
