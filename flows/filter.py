@@ -53,7 +53,9 @@ def decide_partition(partition: pl.DataFrame, settings: Settings) -> list:
     return decide_records(frame_to_records(partition), settings=settings)
 
 
-def _dask_decider(partitions: int, settings: Settings):
+def partitioned_decider(partitions: int, settings: Settings):
+    """A `decide` for `filter_table` that splits each batch into `partitions` tasks on the flow's task runner."""
+
     def decide(batch: pl.DataFrame) -> list:
         size = max(1, -(-batch.height // partitions))
         futures = [decide_partition.submit(batch.slice(offset, size), settings)
@@ -75,21 +77,7 @@ def filter_partitioned_flow(data_dir: str, sources: list[str], partitions: int) 
     for source in sources:
         if store.exists(source):
             reports.append(filter_table(store, source, settings=settings,
-                                        decide=_dask_decider(partitions, settings)))
+                                        decide=partitioned_decider(partitions, settings)))
     report = merge_reports(reports)
     report.details.update({"sources": sources, "partitions": partitions})
     return report
-
-
-def filter_on_dask(data_dir: str, sources: list[str] | None = None, *, address: str | None = None,
-                   n_workers: int = 2, partitions: int | None = None) -> StageReport:
-    """Run `filter-partitioned` on a Dask cluster: the scheduler at `address` (tcp://host:8786), else a
-    LocalCluster of `n_workers` single-threaded worker processes."""
-    from prefect_dask import DaskTaskRunner
-
-    runner = (DaskTaskRunner(address=address) if address else
-              DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True,
-                                             "dashboard_address": None}))
-    sources = sources or [str(Table.GENERATED), str(Table.DONATED)]
-    return filter_partitioned_flow.with_options(task_runner=runner)(
-        data_dir=data_dir, sources=sources, partitions=partitions or 2 * n_workers)

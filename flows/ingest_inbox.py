@@ -43,3 +43,26 @@ def ingest_inbox(data_dir: str | None = None, run_filters: bool = True) -> list[
     get_run_logger().info("%d new donation(s) in the inbox", len(folders))
     return [ingest_one.with_options(task_run_name=f"ingest-{Path(folder).name}")(data_dir, folder, run_filters)
             for folder in folders]
+
+
+@flow(name="ingest-inbox-partitioned", log_prints=False)
+def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, partitions: int = 4) -> list[dict]:
+    """Like `ingest-inbox`, with the donations ingested in parallel on the flow's (Dask) task runner.
+
+    The store's per-table writer lock serializes the commits; the filters then run once over everything new,
+    their per-record checks partitioned the same way.
+    """
+    from corpus600m.filters.pipeline import filter_table
+    from corpus600m.store import Store, Table
+    from flows.filter import partitioned_decider
+
+    folders = find_new_donations(data_dir)
+    get_run_logger().info("%d new donation(s) in the inbox", len(folders))
+    futures = [ingest_one.with_options(task_run_name=f"ingest-{Path(folder).name}").submit(data_dir, folder, False)
+               for folder in folders]
+    outcomes = [future.result() for future in futures]
+    if run_filters and any(o["status"] == "processed" for o in outcomes):
+        settings = _settings(data_dir)
+        filter_table(Store(data_dir), str(Table.DONATED), settings=settings,
+                     decide=partitioned_decider(partitions, settings))
+    return outcomes
