@@ -108,3 +108,51 @@ def test_killed_pipeline_rerun_ends_with_the_same_store(argilla_server, prefect_
                      if got[table].height != want[table].height or not got[table][c].equals(want[table][c])]
         assert differing == [], f"table {table} differs after kill + re-run in {differing}: " + "; ".join(
             f"{c}: {want[table][c].to_list()[:3]} vs {got[table][c].to_list()[:3]}" for c in differing[:3])
+
+
+@pytest.mark.slow
+def test_annotations_submitted_in_argilla_reach_the_published_dry_run(argilla_server, prefect_api, data_dir,
+                                                                       monkeypatch):
+    """run → annotators answer in Argilla → run again: consensus, curated table, and a loadable dataset repo."""
+    from argilla._models import UserResponseModel
+    from datasets import load_dataset
+
+    from tests.fixtures.argilla_server import argilla_client
+
+    for key, value in service_env(argilla_server, None, prefect_api, data_dir).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CORPUS600M_ANNOTATION_MIN_SUBMITTED", "1")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    args = ["run", "--from", str(INPUT), "--dataset", "e2e-annot", "--repo-id", "somosnlp/e2e-prueba"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "no curated records yet" in json.dumps(json.loads(
+        sorted((data_dir / "runs").glob("*.json"))[-1].read_text())["stages"][-1]["details"])
+
+    client = argilla_client(argilla_server)
+    datasets = [d for d in client.datasets if d.name == "e2e-annot"]
+    assert datasets, "the run pushed no dataset"
+    answered = 0
+    for dataset in datasets:
+        for record in dataset.records:
+            values = {"pais": record.metadata["country"], "variedad": record.metadata["variety"], "calidad": 5,
+                      "es_correcta": "si", "problemas": []}
+            values = {k: {"value": v} for k, v in values.items() if v != []}
+            client.api.records.create_record_response(
+                record._server_id, UserResponseModel(values=values, status="submitted", user_id=client.me.id))
+            answered += 1
+    n_filtered = Store(data_dir).count(Table.FILTERED)
+    assert answered == n_filtered > 10
+
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    store = Store(data_dir)
+    assert store.count(Table.ANNOTATED) == n_filtered
+    assert store.count(Table.CURATED) == n_filtered
+    publish_dir = data_dir / "publish" / "somosnlp__e2e-prueba"
+    assert (publish_dir / "README.md").exists()
+    loaded = load_dataset(str(publish_dir), split="train")
+    assert loaded.num_rows == n_filtered
+    assert "ana.lopez@ejemplo.mx" not in json.dumps(loaded.to_list(), ensure_ascii=False, default=str)
+    assert "<EMAIL>" in json.dumps(loaded.to_list(), ensure_ascii=False, default=str)
