@@ -93,6 +93,8 @@ class DatasetIndex:
 
     field_kinds: dict[str, str] = field(default_factory=dict)
     docs: dict[str, Document] = field(default_factory=dict)
+    # document frequencies of query terms, valid until the texts change (index_records / delete_records)
+    document_frequencies: dict[tuple, int] = field(default_factory=dict)
 
 
 # The index of every dataset, shared by all engine instances (argilla creates one instance per request).
@@ -210,9 +212,12 @@ def _term_matcher(values: Iterable[Any]) -> Callable[[Any], bool]:
     numbers = {n for n in (_number(v) for v in wanted if not isinstance(v, datetime)) if n is not None}
 
     def test(value: Any) -> bool:
-        if isinstance(value, bool):
+        kind = type(value)
+        if kind is str:
+            return value in strings
+        if kind is bool:
             return str(value).lower() in strings
-        if isinstance(value, (int, float)):
+        if kind is int or kind is float:
             return float(value) in numbers
         return str(value) in strings
 
@@ -223,7 +228,8 @@ def _range_matcher(ge: Optional[float], le: Optional[float]) -> Callable[[Any], 
     low, high = _number(ge), _number(le)
 
     def test(value: Any) -> bool:
-        number = _number(value)
+        kind = type(value)
+        number = value if kind is int or kind is float else _number(value)
         if number is None:
             return False
         return (low is None or number >= low) and (high is None or number <= high)
@@ -239,9 +245,9 @@ def _value_test(filter: Union[TermsFilter, RangeFilter]) -> Callable[[Any], bool
     raise ValueError(f"cannot process filter {filter!r}")
 
 
-def _user_responses(doc: Document, user: Optional[User]) -> list[dict]:
+def _user_responses(doc: Document, user: Optional[User]) -> Iterable[dict]:
     if user is None:
-        return list(doc.responses.values())
+        return doc.responses.values()
     user_id = str(user.id)
     return [r for r in doc.responses.values() if r["user_id"] == user_id]
 
@@ -257,8 +263,33 @@ def compile_filter(filter: Filter) -> Callable[[Document], bool]:
         return _compile_response_filter(filter, scope)
 
     test = _value_test(filter)
+    if isinstance(scope, MetadataFilterScope):  # the common case, without building lists
+        name = scope.metadata_property
+
+        def metadata_test(doc: Document) -> bool:
+            value = doc.metadata.get(name)
+            if value is None:
+                return False
+            if type(value) is list:
+                return any(test(item) for item in value if item is not None)
+            return test(value)
+
+        return metadata_test
+    if isinstance(scope, SuggestionFilterScope):
+        question, prop = scope.question, str(_value(scope.property or "value"))
+
+        def suggestion_test(doc: Document) -> bool:
+            suggestion = doc.suggestions.get(question)
+            value = None if suggestion is None else suggestion.get(prop)
+            if value is None:
+                return False
+            if type(value) is list:
+                return any(test(item) for item in value if item is not None)
+            return test(value)
+
+        return suggestion_test
     extract = _scope_values(scope)
-    return lambda doc: any(test(value) for value in extract(doc))
+    return lambda doc: any(test(value) for value in extract(doc) if value is not None)
 
 
 def _scope_values(scope: FilterScope) -> Callable[[Document], list]:
@@ -287,7 +318,11 @@ def _compile_response_filter(filter: Filter, scope: ResponseFilterScope) -> Call
         statuses.discard(PENDING)
 
         def test(doc: Document) -> bool:
+            if not doc.responses:
+                return want_pending or (not statuses and user is None)
             responses = _user_responses(doc, user)
+            if user is not None:
+                responses = list(responses)
             if want_pending and not responses:
                 return True
             if not statuses:
@@ -301,7 +336,7 @@ def _compile_response_filter(filter: Filter, scope: ResponseFilterScope) -> Call
 
 # ---- sorting --------------------------------------------------------------------------------------------
 
-def _sort_value(doc: Document, order: Order) -> Any:
+def _sort_value(doc: Document, order: Order, extract: Optional[Callable[[Document], list]] = None) -> Any:
     scope, descending = order.scope, _value(order.order) == _value(SortOrder.desc)
     if isinstance(scope, ResponseFilterScope):
         key = scope.question or "status"
@@ -311,10 +346,12 @@ def _sort_value(doc: Document, order: Order) -> Any:
         if values and all(n is not None and not isinstance(v, str) for n, v in zip(numbers, values)):
             return sum(numbers) / len(numbers)  # ES sorts nested responses with mode "avg"
     else:
-        values = _scope_values(scope)(doc)
+        values = (extract or _scope_values(scope))(doc)
     values = [v for v in values if v is not None]
     if not values:
         return None
+    if len(values) == 1:
+        return values[0]
     return max(values, key=_comparable) if descending else min(values, key=_comparable)
 
 
@@ -331,7 +368,8 @@ def sort_hits(hits: list[tuple[Document, float]], sort: List[Order]) -> list[tup
     ordered = list(hits)
     for order in reversed(sort):
         descending = _value(order.order) == _value(SortOrder.desc)
-        keyed = [(hit, _sort_value(hit[0], order)) for hit in ordered]
+        extract = None if isinstance(order.scope, ResponseFilterScope) else _scope_values(order.scope)
+        keyed = [(hit, _sort_value(hit[0], order, extract)) for hit in ordered]
         present = [(hit, value) for hit, value in keyed if value is not None]
         missing = [hit for hit, value in keyed if value is None]
         present.sort(key=lambda pair: _comparable(pair[1]), reverse=descending)
@@ -397,6 +435,7 @@ class InProcessSearchEngine(SearchEngine):
         kinds = _field_kinds(dataset)
         if kinds:
             index.field_kinds = kinds
+        index.document_frequencies.clear()
         for record in records:
             key = str(record.id)
             index.docs[key] = document_from_record(record, index.field_kinds, index.docs.get(key))
@@ -414,6 +453,7 @@ class InProcessSearchEngine(SearchEngine):
     async def delete_records(self, dataset: Dataset, records: Iterable[Record]):
         index = _index_for(dataset.id)
         if index is not None:
+            index.document_frequencies.clear()
             for record in records:
                 index.docs.pop(str(record.id), None)
 
@@ -514,7 +554,7 @@ class InProcessSearchEngine(SearchEngine):
             query = ArgillaTextQuery(q=query)
         parsed = parse_query(query.q)
         fields = [query.field] if query.field else ["*"]  # "*" holds the tokens of every text field
-        scorer = Scorer(parsed, [doc.text for doc in index.docs.values()], fields)
+        scorer = Scorer(parsed, [doc.text for doc in index.docs.values()], fields, index.document_frequencies)
         return [(doc, scorer.score(doc.text)) for doc in docs if matches(parsed, doc.text, fields)]
 
     async def similarity_search(

@@ -140,15 +140,23 @@ def matches(query: TextQuery, text: AnalyzedText, field_names: list[str]) -> boo
 class Scorer:
     """BM25 over a set of documents, for the positive terms of one query."""
 
-    def __init__(self, query: TextQuery, texts: list[AnalyzedText], field_names: list[str]):
+    def __init__(self, query: TextQuery, texts: list[AnalyzedText], field_names: list[str],
+                 cache: dict[tuple, int] | None = None):
+        """`cache` keeps document frequencies (and the average length) between queries over unchanged texts."""
         self.terms = sorted(query.positive_terms)
         self.field_names = field_names
+        cache = {} if cache is None else cache
         n = max(len(texts), 1)
-        lengths = [sum(t.lengths.get(name, 0) for name in field_names) for t in texts]
-        self.avg_length = (sum(lengths) / n) or 1.0
+        fields_key = tuple(field_names)
+        if (fields_key, None) not in cache:
+            cache[(fields_key, None)] = sum(sum(t.lengths.get(name, 0) for name in field_names) for t in texts)
+        self.avg_length = (cache[(fields_key, None)] / n) or 1.0
         self.idf = {}
         for term in self.terms:
-            df = sum(1 for t in texts if any(term in t.counts.get(name, ()) for name in field_names))
+            if (fields_key, term) not in cache:
+                cache[(fields_key, term)] = sum(
+                    1 for t in texts if any(term in t.counts.get(name, ()) for name in field_names))
+            df = cache[(fields_key, term)]
             self.idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def score(self, text: AnalyzedText) -> float:
