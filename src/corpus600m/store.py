@@ -11,6 +11,10 @@ table of a million must not rewrite the million, and a crash at any point (kill 
 or before the manifest is swapped) must leave the table exactly as it was. Readers only ever see the
 parts the last complete manifest names.
 
+The data dir may also be an fsspec URL (`Store("s3://bucket/corpus", storage_options=...)`, with the `s3`
+extra installed): the same layout, parts and manifests written as single atomic PUTs; object stores have
+no lock, so keep one writer per table there.
+
 Upsert is keyed (by `id`; by `id`+`stage` for `rejected`) and idempotent: each row carries a content
 hash (`_rowhash`, computed without timestamps), and a row whose key and hash are already in the table
 is not written again. When a key appears in several parts, the last part wins.
@@ -80,87 +84,168 @@ def table_key(table: str) -> list[str]:
     return ["id", "stage"] if table == Table.REJECTED else ["id"]
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+class LocalFiles:
+    """The store's file operations on a local directory: temp file + fsync + rename, and an fcntl lock."""
 
+    remote = False
 
-def _write_parquet_atomic(frame: pl.DataFrame, target: Path) -> None:
-    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
-    try:
-        frame.write_parquet(tmp, compression="zstd", statistics=True)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    def join(self, *parts: str) -> str:
+        return os.path.join(*parts)
 
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
 
-def _write_json_atomic(payload: dict, target: Path) -> None:
-    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    def read_text(self, path: str) -> str:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
 
+    def listdir(self, path: str) -> list[str]:
+        return os.listdir(path) if os.path.isdir(path) else []
 
-class Store:
-    """The Parquet tables of one data dir."""
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
-    def __init__(self, data_dir: Path | str):
-        self.data_dir = Path(data_dir)
-        self.root = self.data_dir / "tables"
-
-    # ---- paths and manifests ----------------------------------------------------------------------
-
-    def table_dir(self, table: str) -> Path:
-        return self.root / str(table)
-
-    def _manifest_path(self, table: str) -> Path:
-        return self.table_dir(table) / "_manifest.json"
-
-    def _parts(self, table: str) -> list[Path]:
-        path = self._manifest_path(table)
-        if not path.exists():
-            return []
+    def _atomic(self, target: str, write) -> None:
+        tmp = os.path.join(os.path.dirname(target), f".tmp-{uuid.uuid4().hex}-{os.path.basename(target)}")
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise StoreError(f"{path}: manifest is not valid JSON ({exc}); restore it from a backup or delete the table") from exc
-        return [self.table_dir(table) / name for name in manifest["parts"]]
+            write(tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            fd = os.open(os.path.dirname(target), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+    def write_parquet(self, frame: pl.DataFrame, target: str) -> None:
+        self._atomic(target, lambda tmp: frame.write_parquet(tmp, compression="zstd", statistics=True))
+
+    def write_text(self, text: str, target: str) -> None:
+        self._atomic(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+    def scan_parquet(self, path: str) -> pl.LazyFrame:
+        return pl.scan_parquet(path)
 
     @contextlib.contextmanager
-    def _lock(self, table: str) -> Iterator[None]:
-        directory = self.table_dir(table)
-        directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / ".lock", "w") as fh:
+    def lock(self, directory: str) -> Iterator[None]:
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, ".lock"), "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _commit(self, table: str, parts: list[Path]) -> None:
-        _write_json_atomic({"table": str(table), "parts": [p.name for p in parts], "committed_at": time.time()},
-                           self._manifest_path(table))
-        self._sweep(table, keep=set(parts))
 
-    def _sweep(self, table: str, keep: set[Path]) -> None:
+class FsspecFiles:
+    """The store's file operations on an fsspec URL (s3://, gs://, az://, memory://, ...).
+
+    Object stores make each PUT atomic, so a part or a manifest is either there whole or not at all; what
+    they lack is a lock: run one writer per table (e.g. a Prefect concurrency limit on the flow that writes).
+    """
+
+    remote = True
+
+    def __init__(self, url: str, storage_options: dict | None = None):
+        import fsspec
+
+        self.fs, _ = fsspec.core.url_to_fs(url, **(storage_options or {}))
+        self.protocol = url.split("://", 1)[0]
+        self.storage_options = storage_options or {}
+
+    def join(self, *parts: str) -> str:
+        return "/".join(p.rstrip("/") for p in parts)
+
+    def exists(self, path: str) -> bool:
+        return self.fs.exists(path)
+
+    def read_text(self, path: str) -> str:
+        return self.fs.cat_file(path).decode("utf-8")
+
+    def listdir(self, path: str) -> list[str]:
+        if not self.fs.exists(path):
+            return []
+        return [entry.rstrip("/").rsplit("/", 1)[-1] for entry in self.fs.ls(path, detail=False)]
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(path)
+
+    def write_parquet(self, frame: pl.DataFrame, target: str) -> None:
+        with self.fs.open(target, "wb") as fh:
+            frame.write_parquet(fh, compression="zstd", statistics=True)
+
+    def write_text(self, text: str, target: str) -> None:
+        self.fs.pipe_file(target, text.encode("utf-8"))
+
+    def scan_parquet(self, path: str) -> pl.LazyFrame:
+        with self.fs.open(path, "rb") as fh:
+            return pl.read_parquet(fh).lazy()
+
+    @contextlib.contextmanager
+    def lock(self, directory: str) -> Iterator[None]:
+        yield
+
+
+def _is_url(data_dir: Path | str) -> bool:
+    return isinstance(data_dir, str) and "://" in data_dir and not data_dir.startswith("file://")
+
+
+class Store:
+    """The Parquet tables of one data dir: a local path, or an fsspec URL such as s3://bucket/corpus."""
+
+    def __init__(self, data_dir: Path | str, storage_options: dict | None = None):
+        if _is_url(data_dir):
+            self.data_dir = str(data_dir).rstrip("/")
+            self.files: LocalFiles | FsspecFiles = FsspecFiles(self.data_dir, storage_options)
+        else:
+            self.data_dir = Path(str(data_dir).removeprefix("file://"))
+            self.files = LocalFiles()
+        self.root = self.files.join(str(self.data_dir), "tables")
+
+    # ---- paths and manifests ----------------------------------------------------------------------
+
+    def table_dir(self, table: str) -> Path | str:
+        path = self.files.join(self.root, str(table))
+        return path if self.files.remote else Path(path)
+
+    def _dir(self, table: str) -> str:
+        return self.files.join(self.root, str(table))
+
+    def _manifest_path(self, table: str) -> str:
+        return self.files.join(self._dir(table), "_manifest.json")
+
+    def _parts(self, table: str) -> list[str]:
+        path = self._manifest_path(table)
+        if not self.files.exists(path):
+            return []
+        try:
+            manifest = json.loads(self.files.read_text(path))
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"{path}: manifest is not valid JSON ({exc}); restore it from a backup or delete the table") from exc
+        return [self.files.join(self._dir(table), name) for name in manifest["parts"]]
+
+    def _lock(self, table: str):
+        return self.files.lock(self._dir(table))
+
+    def _commit(self, table: str, parts: list[str]) -> None:
+        payload = {"table": str(table), "parts": [p.rsplit("/", 1)[-1] for p in parts], "committed_at": time.time()}
+        self.files.write_text(json.dumps(payload, indent=1), self._manifest_path(table))
+        self._sweep(table, keep={p.rsplit("/", 1)[-1] for p in parts})
+
+    def _sweep(self, table: str, keep: set[str]) -> None:
         """Remove parts no manifest names and temp files left by a crashed writer (we hold the lock)."""
-        for path in self.table_dir(table).iterdir():
-            if path.name.startswith("part-") and path not in keep or path.name.startswith(".tmp-"):
-                path.unlink(missing_ok=True)
+        for name in self.files.listdir(self._dir(table)):
+            if name.startswith("part-") and name not in keep or name.startswith(".tmp-"):
+                self.files.remove(self.files.join(self._dir(table), name))
 
-    def _new_part_path(self, table: str) -> Path:
-        return self.table_dir(table) / f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet"
+    def _new_part_path(self, table: str) -> str:
+        return self.files.join(self._dir(table), f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.parquet")
 
     # ---- reading ----------------------------------------------------------------------------------
 
@@ -174,7 +259,7 @@ class Store:
         if not parts:
             empty = pl.DataFrame(schema={**schema, ROWHASH: pl.UInt64}).lazy()
             return empty if with_rowhash else empty.drop(ROWHASH)
-        frames = [pl.scan_parquet(p) for p in parts]
+        frames = [self.files.scan_parquet(p) for p in parts]
         lazy = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
         if len(frames) > 1:
             lazy = lazy.unique(subset=table_key(table), keep="last", maintain_order=True)
@@ -236,7 +321,7 @@ class Store:
                 changed, n_updated = frame, 0
             if changed.height:
                 part = self._new_part_path(table)
-                _write_parquet_atomic(changed, part)
+                self.files.write_parquet(changed, part)
                 parts = [*parts, part]
                 self._commit(table, parts)
                 if len(parts) > COMPACT_AFTER_PARTS:
@@ -249,7 +334,7 @@ class Store:
         if drop_keys is not None:
             current = current.join(drop_keys, on=drop_keys.columns, how="anti")
         part = self._new_part_path(table)
-        _write_parquet_atomic(current, part)
+        self.files.write_parquet(current, part)
         self._commit(table, [part])
         return current.height
 
