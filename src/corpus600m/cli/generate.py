@@ -181,7 +181,8 @@ def _print_report(report: Any, out: Path | None) -> None:
         summary.add_row(cell, str(count))
     console.print(summary)
     tokens, seconds = details.get("output_tokens", 0), details.get("llm_seconds", 0.0)
-    rate = f"{tokens / seconds:.1f} output tokens/s" if seconds and tokens else "no tokens generated"
+    rate = (f"{tokens} output tokens, {tokens / seconds:.1f}/s through the pipeline" if seconds and tokens
+            else "no tokens generated")
     console.print(
         f"items {report.n_in}, records {report.n_kept} ({details.get('new', 0)} new, "
         f"{details.get('unchanged', 0)} already in the store), failed {report.n_rejected} "

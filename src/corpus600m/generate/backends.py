@@ -30,12 +30,10 @@ class LLMTarget:
         return f"LLMTarget(backend={self.backend!r}, base_url={self.base_url!r}, model={self.model!r})"
 
 
-def resolve_target(settings: Settings, *, start: bool = True) -> LLMTarget:
+def resolve_target(settings: Settings) -> LLMTarget:
     """The endpoint and model to use; for the embedded backend, start (or reuse) the local server."""
     backend = settings.llm_backend
     if backend == "embedded":
-        if not start:
-            return LLMTarget(backend, llm_server.base_url(settings), llm_server.resolve_model(settings).name)
         try:
             url, model = llm_server.ensure_running(settings)
         except llm_server.ServiceError as exc:
