@@ -248,6 +248,7 @@ def filter_table(store, source: str, *, settings: Settings | None = None,
     the writes stay here, in batch order, so the result is the same however the checks were spread.
     """
     settings = settings or get_settings()
+    started = utcnow()
     pending = pending_records(store, source)
     known = KnownTexts.from_store(store)
     reports = []
@@ -260,6 +261,8 @@ def filter_table(store, source: str, *, settings: Settings | None = None,
         store_result(store, result)
         reports.append(result.report)
     report = merge_reports(reports, stage=STAGE)
+    report.started_at = started  # the batches' reports start after their checks; the stage started here
+    report.finish()
     report.details["source"] = str(source)
     report.details["already_filtered_or_rejected"] = store.count(source) - pending.height
     return report

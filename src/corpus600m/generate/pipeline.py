@@ -14,13 +14,14 @@ and re-running the same request reads the cache and adds nothing (record ids are
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,22 @@ def _tokens(row: dict[str, Any]) -> int:
     return total
 
 
+@contextlib.contextmanager
+def root_logging_restored() -> Iterator[None]:
+    """Give the root logger its handlers back after a distilabel run.
+
+    distilabel replaces them with a QueueHandler on a multiprocessing queue that it closes at the end, so every
+    later log record of the process (Prefect's, ours) would fail with 'Queue is closed'.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings,
               max_new_tokens: int | None = None) -> ChunkResult:
     """Run the pipeline for one chunk and turn its rows into records (nothing is written here)."""
@@ -170,15 +187,16 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
     execution_dir = pipeline._cache_location["data"].parent  # noqa: SLF001 (no public accessor in distilabel 1.5)
     from_cache = (execution_dir / "data").exists()
     started = time.monotonic()
-    try:
-        distiset = pipeline.run(use_cache=True)
-    except FileNotFoundError:
-        # a run killed at the wrong moment can leave distilabel's saved batch manager saying "done" with no
-        # step outputs on disk: drop that execution's cache and run the chunk again
-        shutil.rmtree(execution_dir, ignore_errors=True)
-        from_cache = False
-        pipeline = build_pipeline(items, target, settings, max_new_tokens)
-        distiset = pipeline.run(use_cache=True)
+    with root_logging_restored():
+        try:
+            distiset = pipeline.run(use_cache=True)
+        except FileNotFoundError:
+            # a run killed at the wrong moment can leave distilabel's saved batch manager saying "done" with no
+            # step outputs on disk: drop that execution's cache and run the chunk again
+            shutil.rmtree(execution_dir, ignore_errors=True)
+            from_cache = False
+            pipeline = build_pipeline(items, target, settings, max_new_tokens)
+            distiset = pipeline.run(use_cache=True)
     seconds = time.monotonic() - started
     signature = pipeline_signature(pipeline)
     instruction_t, answer_t = load_template("instruction"), load_template("answer")
