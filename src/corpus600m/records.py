@@ -252,6 +252,23 @@ class StageReport(BaseModel):
         self.seconds = (self.finished_at - self.started_at).total_seconds()
         return self
 
+    @classmethod
+    def combine(cls, stage: str, reports: list[StageReport]) -> StageReport:
+        """One report for several (batches, chunks, sources): counts and reasons summed, the earliest start.
+
+        Stage-specific `details` are the caller's to merge; call `finish()` when done.
+        """
+        total = cls(stage=stage)
+        if reports:
+            total.started_at = min(r.started_at for r in reports)
+        for r in reports:
+            total.n_in += r.n_in
+            total.n_kept += r.n_kept
+            total.n_rejected += r.n_rejected
+            for code, n in r.rejected_by_reason.items():
+                total.rejected_by_reason[code] = total.rejected_by_reason.get(code, 0) + n
+        return total
+
 
 class RunReport(BaseModel):
     """What one flow run did: a report per stage, where the outputs are, and how long it took."""

@@ -195,17 +195,10 @@ def assemble(decisions: list[_Decision], *, settings: Settings | None = None,
 
 def merge_reports(reports: list[StageReport], stage: str = STAGE) -> StageReport:
     """One report summing several batch reports."""
-    total = StageReport(stage=stage)
-    if reports:
-        total.started_at = reports[0].started_at
+    total = StageReport.combine(stage, reports)
     pii: Counter[str] = Counter()
     langs: Counter[str] = Counter()
     for r in reports:
-        total.n_in += r.n_in
-        total.n_kept += r.n_kept
-        total.n_rejected += r.n_rejected
-        for code, n in r.rejected_by_reason.items():
-            total.rejected_by_reason[code] = total.rejected_by_reason.get(code, 0) + n
         pii.update(r.details.get("pii_entities", {}))
         langs.update(r.details.get("langs", {}))
     total.details = {"pii_entities": dict(pii), "langs": dict(langs)}

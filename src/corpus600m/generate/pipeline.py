@@ -350,16 +350,9 @@ def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Sett
 
 def merge_reports(stage: str, reports: list[StageReport]) -> StageReport:
     """One report for several `generate_items` calls (e.g. one per chunk in the Prefect flow)."""
-    merged = StageReport(stage=stage)
-    if reports:
-        merged.started_at = min(r.started_at for r in reports)
+    merged = StageReport.combine(stage, reports)
     per_cell: Counter = Counter()
     for r in reports:
-        merged.n_in += r.n_in
-        merged.n_kept += r.n_kept
-        merged.n_rejected += r.n_rejected
-        for reason, n in r.rejected_by_reason.items():
-            merged.rejected_by_reason[reason] = merged.rejected_by_reason.get(reason, 0) + n
         for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache"):
             merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
         for key in ("backend", "model", "base_url", "pipeline_signature"):
