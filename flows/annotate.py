@@ -13,6 +13,7 @@ from corpus600m.annotate.pull import pull
 from corpus600m.annotate.push import push, records_from_store
 from corpus600m.records import StageReport
 from corpus600m.settings import get_settings
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="push-to-argilla")
@@ -36,7 +37,7 @@ def pull_task(dataset: str) -> dict:
     }
 
 
-@flow(name="annotate-push", log_prints=False)
+@flow(name="annotate-push", log_prints=False, **RUN_REPORT_HOOKS)
 def annotate_push(dataset: str, country: str | None = None) -> StageReport:
     """Push the filtered table (optionally one country) to the Argilla dataset `dataset`; idempotent."""
     report = StageReport(stage="annotate-push")
@@ -48,7 +49,7 @@ def annotate_push(dataset: str, country: str | None = None) -> StageReport:
     return report.finish()
 
 
-@flow(name="annotate-pull", log_prints=False)
+@flow(name="annotate-pull", log_prints=False, **RUN_REPORT_HOOKS)
 def annotate_pull(dataset: str) -> StageReport:
     """Pull consensus of `dataset` into the annotated table and accepted records into curated."""
     report = StageReport(stage="annotate-pull")

@@ -15,6 +15,7 @@ from corpus600m.filters.pipeline import decide_records, filter_table, merge_repo
 from corpus600m.records import StageReport, frame_to_records
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="filter-table")
@@ -32,7 +33,7 @@ def filter_table_task(data_dir: str, source: str, allowed_langs: list[str] | Non
     return report
 
 
-@flow(name="filter", log_prints=False)
+@flow(name="filter", log_prints=False, **RUN_REPORT_HOOKS)
 def filter_flow(data_dir: str | None = None, sources: list[str] | None = None,
                 allowed_langs: list[str] | None = None) -> StageReport:
     """Filter every not-yet-filtered record of `sources` (default: generated and donated); idempotent."""
@@ -65,7 +66,7 @@ def partitioned_decider(partitions: int, settings: Settings):
     return decide
 
 
-@flow(name="filter-partitioned", log_prints=False)
+@flow(name="filter-partitioned", log_prints=False, **RUN_REPORT_HOOKS)
 def filter_partitioned_flow(data_dir: str, sources: list[str], partitions: int) -> StageReport:
     """Like `filter`, with each batch's per-record checks spread over the flow's (Dask) task runner.
 

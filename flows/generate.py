@@ -18,6 +18,7 @@ from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
 from corpus600m.settings import get_settings
 from corpus600m.store import Store
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="plan-generation", cache_policy=NO_CACHE)
@@ -37,7 +38,7 @@ def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: i
     return generate_items(items, settings=settings, store=Store(data_dir), max_new_tokens=max_new_tokens)
 
 
-@flow(name="generate", log_prints=False)
+@flow(name="generate", log_prints=False, **RUN_REPORT_HOOKS)
 def generate(data_dir: str | None = None, countries: list[str] | None = None, per_country: int | None = None,
              target: int | None = None, max_new_tokens: int | None = None) -> StageReport:
     """Generate `per_country` records for `countries`, or (with `target`) fill every cell's deficit."""

@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger, task
 
 from corpus600m.ingest.inbox import ingest_inbox_donation, pending_donations
 from corpus600m.settings import Settings, get_settings
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 def _settings(data_dir: str | None) -> Settings:
@@ -36,7 +37,7 @@ def ingest_one(data_dir: str | None, folder: str, run_filters: bool) -> dict:
     return outcome.to_dict()
 
 
-@flow(name="ingest-inbox", log_prints=False)
+@flow(name="ingest-inbox", log_prints=False, **RUN_REPORT_HOOKS)
 def ingest_inbox(data_dir: str | None = None, run_filters: bool = True) -> list[dict]:
     """Ingest each new donation of the inbox (one at a time: they share the donated table's writer lock)."""
     folders = find_new_donations(data_dir)
@@ -45,7 +46,7 @@ def ingest_inbox(data_dir: str | None = None, run_filters: bool = True) -> list[
             for folder in folders]
 
 
-@flow(name="ingest-inbox-partitioned", log_prints=False)
+@flow(name="ingest-inbox-partitioned", log_prints=False, **RUN_REPORT_HOOKS)
 def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, partitions: int = 4) -> list[dict]:
     """Like `ingest-inbox`, with the donations ingested in parallel on the flow's (Dask) task runner.
 

@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 
 from corpus600m.records import StageReport
 from corpus600m.store import Store, Table
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="read-table")
@@ -28,7 +29,7 @@ def write_table(data_dir: str, table: str, frame: pl.DataFrame) -> int:
     return Store(data_dir).upsert(table, frame).n_written
 
 
-@flow(name="promote", log_prints=False)
+@flow(name="promote", log_prints=False, **RUN_REPORT_HOOKS)
 def promote(data_dir: str, source: Table, target: Table, country: str | None = None) -> StageReport:
     """Upsert every record of `source` (optionally one country) into `target`; idempotent."""
     report = StageReport(stage=f"promote:{source}->{target}")

@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 from corpus600m.publish import BuildResult, build_repository, push_repository, read_curated, read_jsonl, read_rejected
 from corpus600m.records import StageReport
 from corpus600m.settings import get_settings
+from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="load-records")
@@ -34,7 +35,7 @@ def push(result: BuildResult) -> str:
     return push_repository(result, get_settings())
 
 
-@flow(name="publish", log_prints=False)
+@flow(name="publish", log_prints=False, **RUN_REPORT_HOOKS)
 def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: str | None = None,
             data_dir: str | None = None) -> StageReport:
     """Gate and build the dataset repository of the curated corpus in `out_dir`; upload it when `push_to_hub`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from prefect.client.orchestration import get_client
 
@@ -38,6 +39,19 @@ def test_promote_flow_runs_on_the_real_server(prefect_api: str, data_dir):
     assert run.state.is_completed() and run.state.type.value == "COMPLETED"
     names = {t.name.rsplit("-", 1)[0] for t in task_runs if t.flow_run_id == run.id}
     assert {"read-table", "write-table"} <= names
+
+    # the run left its report in the data dir and as a markdown artifact
+    reports = list((data_dir / "runs").glob("*-promote-*.json"))
+    assert len(reports) == 1
+    saved = json.loads(reports[0].read_text())
+    assert saved["status"] == "completed" and saved["stages"][0]["n_in"] == 3
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts()
+
+    mine = [a for a in asyncio.run(artifacts()) if a.flow_run_id == run.id]
+    assert mine and mine[0].type == "markdown" and "| promote:donated->curated | 3 | 3 |" in mine[0].data
 
     # idempotent re-run: nothing new is written
     again = promote(str(data_dir), Table.DONATED, Table.CURATED, country="UY")
