@@ -174,7 +174,7 @@ class FsspecFiles:
 
     def remove(self, path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
-            self.fs.rm_file(path)
+            self.fs.rm(path)
 
     def write_parquet(self, frame: pl.DataFrame, target: str) -> None:
         with self.fs.open(target, "wb") as fh:
