@@ -125,30 +125,36 @@ def serve(
     Runs until interrupted (Ctrl-C). Schedules come from CORPUS600M_SCHEDULE_* settings; the deployments show
     in the Prefect UI. Uses PREFECT_API_URL when set, else the project's local Prefect server.
     """
-    from rich.table import Table as RichTable
-
     from corpus600m.settings import get_settings
 
     settings = get_settings()
+    if dry_run:
+        _print_deployments(settings, "deployments (dry run: nothing registered)")
+        return
     with prefect_api(start_local=True) as api:
         from prefect import serve as prefect_serve
 
-        from flows.deployments import build_deployments
-
-        deployments = build_deployments(settings)
-        table = RichTable(title=f"deployments on {api}")
-        for column in ("flow / deployment", "schedule", "concurrency", "parameters"):
-            table.add_column(column)
-        for d in deployments:
-            schedule = "; ".join(str(getattr(s.schedule, "cron", None) or getattr(s.schedule, "interval", ""))
-                                 for s in d.schedules or [])
-            params = ", ".join(f"{k}={v}" for k, v in d.parameters.items())
-            limit = getattr(d.concurrency_limit, "limit", d.concurrency_limit)
-            table.add_row(f"{d.flow_name}/{d.name}", schedule, str(limit or "—"), params)
-        console.print(table)
-        if dry_run:
-            return
+        deployments = _print_deployments(settings, f"deployments on {api}")
         prefect_serve(*deployments, print_starting_message=True)
+
+
+def _print_deployments(settings, title: str) -> list:
+    from rich.table import Table as RichTable
+
+    from flows.deployments import build_deployments
+
+    deployments = build_deployments(settings)
+    table = RichTable(title=title)
+    for column in ("flow / deployment", "schedule", "concurrency", "parameters"):
+        table.add_column(column)
+    for d in deployments:
+        schedule = "; ".join(str(getattr(s.schedule, "cron", None) or getattr(s.schedule, "interval", ""))
+                             for s in d.schedules or [])
+        params = ", ".join(f"{k}={v}" for k, v in d.parameters.items())
+        limit = getattr(d.concurrency_limit, "limit", d.concurrency_limit)
+        table.add_row(f"{d.flow_name}/{d.name}", schedule, str(limit or "—"), params)
+    console.print(table)
+    return deployments
 
 
 @services_app.command("up")
