@@ -69,19 +69,21 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
-def detect_pii(text: str, *, min_score: float = MIN_SCORE) -> list[PiiSpan]:
+def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | None = None) -> list[PiiSpan]:
     """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
 
     Entity types: EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, IP_ADDRESS, URL_PERSONAL, PERSON,
     STREET_ADDRESS, DATE_OF_BIRTH and national ids (ES_NIF, ES_NIE, ES_NSS, MX_CURP, MX_RFC, CL_RUT, AR_CUIT,
     AR_DNI, PE_DNI, CO_CEDULA, EC_CEDULA, UY_CI, VE_CEDULA, DO_CEDULA, GT_DPI, SV_DUI, HN_DNI, NI_CEDULA,
     CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
+    `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
     from corpus600m.filters.pii_recognizers import triggered_groups
 
     if not text:
         return []
-    groups = triggered_groups(text)
+    if groups is None:
+        groups = triggered_groups(text)
     if not groups:
         return []
     lower = text.lower()

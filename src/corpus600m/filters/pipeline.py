@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
-from corpus600m.filters.language import UNDETERMINED, clean_for_detection, guess_language, letter_count
+from corpus600m.filters.language import UNDETERMINED, clean_for_detection_batch, guess_language, letter_count
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
+from corpus600m.filters.pii_recognizers import triggered_groups_batch
 from corpus600m.filters.quality import QualityConfig, quality_issues
 from corpus600m.records import (
     RECORD_POLARS_SCHEMA,
@@ -59,10 +60,10 @@ class _Decision:
     lang_score: float | None
 
 
-def _language(record: Record, settings: Settings) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
-    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record."""
+def _language(record: Record, settings: Settings, cleaned: dict[str, str]
+              ) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
+    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields."""
     allowed = set(settings.allowed_langs)
-    cleaned = {name: clean_for_detection(getattr(record, name) or "") for name in FIELDS}
     combined = " ".join(t for t in cleaned.values() if t)
     guess = guess_language(combined, cleaned=True)
     per_field = {}
@@ -84,9 +85,10 @@ def _language(record: Record, settings: Settings) -> tuple[str, float | None, li
     return record.lang, round(guess.probs.get(record.lang, 0.0), 4), [RejectReason(code="language", detail=detail)], [], per_field
 
 
-def _decide(record: Record, settings: Settings, quality_config: QualityConfig) -> _Decision:
+def _decide(record: Record, settings: Settings, quality_config: QualityConfig, cleaned: dict[str, str],
+            pii_groups: dict[str, set[str]]) -> _Decision:
     reasons: list[RejectReason] = []
-    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings)
+    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned)
     reasons.extend(lang_reasons)
 
     texts: dict[str, str | None] = {}
@@ -97,7 +99,10 @@ def _decide(record: Record, settings: Settings, quality_config: QualityConfig) -
         if not value:
             texts[name] = value
             continue
-        spans = detect_pii(value, min_score=settings.filter_pii_min_score)
+        if not pii_groups[name]:  # no trigger matched: no recognizer can find anything (the common case)
+            texts[name] = value
+            continue
+        spans = detect_pii(value, min_score=settings.filter_pii_min_score, groups=pii_groups[name])
         new_text, field_findings, field_rejecting = apply_pii_policy(
             name, value, spans, settings.filter_pii_policy, settings.filter_pii_default_action
         )
@@ -131,13 +136,22 @@ def filter_records(records: Iterable[Record], *, settings: Settings | None = Non
 def decide_records(records: Iterable[Record], *, settings: Settings | None = None,
                    on_progress: Callable[[int], None] | None = None) -> list[_Decision]:
     """The per-record checks (language, PII, quality): independent of each other, so they can run on partitions
-    in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place."""
+    in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place.
+
+    The cheap text passes that every record needs (cleaning for language detection, the PII triggers) run
+    vectorized over the whole batch first (polars); each record's decision still depends on that record only.
+    """
     settings = settings or get_settings()
     quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
                                    settings.filter_max_field_chars)
+    records = list(records)
+    values = {name: [getattr(r, name) for r in records] for name in FIELDS}
+    cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
+    groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
     decisions = []
     for i, record in enumerate(records):
-        decisions.append(_decide(record, settings, quality_config))
+        decisions.append(_decide(record, settings, quality_config, {name: cleaned[name][i] for name in FIELDS},
+                                 {name: groups[name][i] for name in FIELDS}))
         if on_progress and (i + 1) % 1000 == 0:
             on_progress(1000)
     if on_progress:
