@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus600m.filters.language import clean_for_detection, detect_language
+from corpus600m.filters.language import clean_for_detection, clean_for_detection_batch, detect_language
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "filters" / "languages.jsonl")
          .read_text(encoding="utf-8").splitlines()]
@@ -33,3 +33,9 @@ def test_code_urls_and_numbers_are_ignored():
     text = "Ejecuta esto:\n```bash\nexport PATH=/usr/local/bin:$PATH\ncurl https://example.com/api?x=1\n```\n123 456 789"
     assert "curl" not in clean_for_detection(text) and "123" not in clean_for_detection(text)
     assert detect_language("Mira https://github.com/somosnlp/corpus y dime qué opinas del código, por favor.")[0] == "es"
+
+
+def test_batch_cleaning_equals_per_text_cleaning():
+    texts = [c["text"] for c in CASES] + [
+        "```py\nx = 1\n``` hola `a` http://x.com/a www.b.es y@z.com 12,5 (hola) «b» ~~~ a", "```sin cerrar\nfin", "", None]
+    assert clean_for_detection_batch(texts) == [clean_for_detection(t or "") for t in texts]

@@ -9,6 +9,7 @@ import pytest
 
 from corpus600m.filters.pii import apply_pii_policy, build_analyzer, detect_pii
 from corpus600m.filters.pii_recognizers import (
+    triggered_groups_batch,
     valid_ar_cuit,
     valid_cl_rut,
     valid_ec_cedula,
@@ -73,3 +74,14 @@ def test_presidio_analyzer_engine_runs_the_same_recognizers_offline():
     analyzer = build_analyzer()
     results = analyzer.analyze("Mi CURP es HEGG560427MVZRRL04 y mi RUT 12.345.678-5.", language="es")
     assert {"MX_CURP", "CL_RUT"} <= {r.entity_type for r in results}
+
+
+def test_batch_triggers_lose_nothing_and_skip_ordinary_text():
+    """The vectorized prefilter the pipeline uses finds every entity the per-text path finds, on every test
+    text; ordinary text with cue-like words ("profesor", "parte", "ciudad. La") triggers nothing."""
+    texts = [c["text"] for c in POSITIVE + NEGATIVE]
+    for text, groups in zip(texts, triggered_groups_batch(texts), strict=True):
+        assert detect_pii(text, groups=groups) == detect_pii(text), text
+    ordinary = ["El profesor de historia explicó la parte más difícil del tema en la ciudad. La clase terminó tarde.",
+                "La cooperativa del barrio organizó una feria con mucho entusiasmo. Mi abuela vendió pan."]
+    assert triggered_groups_batch(ordinary) == [set(), set()]

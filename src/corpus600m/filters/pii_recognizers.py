@@ -545,10 +545,11 @@ def all_recognizers() -> list[PatternRecognizer]:
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
 # report anything (so skipping a group on a text that does not match it loses nothing). They run over a whole
-# batch at once with polars (Rust regex). Word boundaries are dropped (`_loose`): Unicode `\b` makes Rust's
-# regex leave its DFA (50x slower on accented text), and a pattern without them matches a superset.
-def _loose(pattern: str) -> str:
-    return pattern.replace(r"\b", "")
+# batch at once with polars (Rust regex). A Unicode `\b` makes Rust's regex leave its DFA (50x slower on
+# accented text): `_dfa_friendly` spells each word-START boundary as "start of text or a non-word character"
+# (the same matches for a search), which is all the patterns below use.
+def _dfa_friendly(pattern: str) -> str:
+    return pattern.replace(r"\b", r"(?:^|\W)")
 
 
 TRIGGER_PATTERNS: dict[str, str] = {
@@ -560,10 +561,11 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "upper": r"[A-ZÑ&]{2,4}\s?\d{2}",
     # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
     # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
-    "name": _loose(rf"(?i:{NAME_CUE})\s*[{UPPER}]|(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
-                   rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
+    "name": _dfa_friendly(rf"(?i:{NAME_CUE})\s*[{UPPER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
+                          rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
-    "address": _loose(rf"(?i:{STREET_TYPES})\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER}0-9]"),
+    "address": _dfa_friendly(rf"(?i:\b(?:{STREET_TYPES}))\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
+                             rf"[{UPPER}0-9]"),
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|cumpleaños)",
 }
 
