@@ -42,19 +42,23 @@ def minhash_digests(normalized: pl.Series) -> np.ndarray:
     n = len(normalized)
     if n == 0:
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    words = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "w": normalized.str.split(" ")}).explode("w")
+    split = normalized.str.split(" ")
+    n_words = split.list.len().to_numpy().astype(np.int64)  # >= 1: "" splits into [""]
+    # explode keeps row order, so "the next word of the same row" is a plain shift masked at row changes
+    # (a window `.over("row")` costs several times more)
+    words = pl.DataFrame({"row": np.arange(n, dtype=np.int64), "w": split}).explode("w")
     words = words.with_columns(pl.col("w").hash(seed=SEED).alias("h"))
-    grams = words.with_columns(
-        (pl.col("h") * 31 + pl.col("h").shift(-1).over("row") * 17 + pl.col("h").shift(-2).over("row")).alias("g")
-    )
+    row, h = pl.col("row"), pl.col("h")
+    same_row_2_ahead = row.shift(-2) == row
     # texts too short for a 3-gram keep their word hashes
-    short = grams.group_by("row").agg(pl.col("g").drop_nulls().len().alias("n3"))
-    grams = grams.join(short, on="row").with_columns(
-        pl.when(pl.col("n3") > 0).then(pl.col("g")).otherwise(pl.col("h")).alias("token")
-    ).filter(pl.col("token").is_not_null()).sort("row", maintain_order=True)
-    counts = grams.group_by("row").agg(pl.len().alias("k")).sort("row")
-    lengths = np.zeros(n, dtype=np.int64)
-    lengths[counts["row"].to_numpy()] = counts["k"].to_numpy()
+    long_text = pl.Series("long", np.repeat(n_words >= 3, n_words))
+    grams = words.with_columns(long_text).select(
+        pl.when(pl.col("long"))
+        .then(pl.when(same_row_2_ahead).then(h * 31 + h.shift(-1) * 17 + h.shift(-2)))
+        .otherwise(h)
+        .alias("token")
+    ).drop_nulls()
+    lengths = np.where(n_words >= 3, n_words - 2, n_words)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.uint64)
     tokens = grams["token"].to_numpy().astype(np.uint64)
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(tokens, offsets, NUM_PERM, SEED)
@@ -93,6 +97,11 @@ class KnownTexts:
             return
         normalized = normalized_frame(texts)
         self._add(ids, exact_hashes(normalized), minhash_digests(normalized))
+
+    def add_computed(self, ids: list[str], hashes: np.ndarray, digests: np.ndarray) -> None:
+        """Remember texts whose exact hashes and MinHash digests are already computed (`find_duplicates`)."""
+        if ids:
+            self._add(ids, hashes, digests)
 
     def _add(self, ids: list[str], hashes: np.ndarray, digests: np.ndarray) -> None:
         base = len(self.ids)

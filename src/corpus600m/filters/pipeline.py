@@ -167,14 +167,15 @@ def assemble(decisions: list[_Decision], *, settings: Settings | None = None,
     report = StageReport(stage=STAGE)
     ids = [d.record.id for d in decisions]
     combined = ["\n".join(t for t in (d.texts["instruction"], d.texts["input"], d.texts["output"]) if t) for d in decisions]
-    verdicts, _, _ = find_duplicates(ids, combined, known, threshold=settings.filter_near_duplicate_threshold,
-                                     priority=[1 if d.reasons else 0 for d in decisions])
+    verdicts, hashes, digests = find_duplicates(ids, combined, known,
+                                                threshold=settings.filter_near_duplicate_threshold,
+                                                priority=[1 if d.reasons else 0 for d in decisions])
     result = FilterResult(report=report)
     now = utcnow()
-    kept_ids, kept_texts = [], []
+    kept_ids, kept_rows = [], []
     pii_counts: Counter[str] = Counter()
     lang_counts: Counter[str] = Counter()
-    for decision, verdict, text in zip(decisions, verdicts, combined, strict=True):
+    for row, (decision, verdict) in enumerate(zip(decisions, verdicts, strict=True)):
         reasons = list(decision.reasons)
         if verdict.kind == "duplicate":
             reasons.append(RejectReason(code="duplicate", detail=f"same normalized text as {verdict.of}"))
@@ -199,8 +200,8 @@ def assemble(decisions: list[_Decision], *, settings: Settings | None = None,
             result.kept.append(updated)
             lang_counts[updated.lang] += 1
             kept_ids.append(updated.id)
-            kept_texts.append(text)
-    known.add(kept_ids, kept_texts)
+            kept_rows.append(row)
+    known.add_computed(kept_ids, hashes[kept_rows], digests[kept_rows])  # same texts: no second MinHash pass
     report.n_in, report.n_kept, report.n_rejected = len(decisions), len(result.kept), len(result.rejected)
     report.details = {"pii_entities": dict(pii_counts), "langs": dict(lang_counts)}
     report.finish()
