@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from corpus600m.filters.language import clean_for_detection, clean_for_detection_batch, detect_language
+from corpus600m.filters.language import (
+    clean_for_detection,
+    clean_for_detection_batch,
+    detect_language,
+    letter_count,
+    letter_count_batch,
+)
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "filters" / "languages.jsonl")
          .read_text(encoding="utf-8").splitlines()]
@@ -35,7 +41,10 @@ def test_code_urls_and_numbers_are_ignored():
     assert detect_language("Mira https://github.com/somosnlp/corpus y dime qué opinas del código, por favor.")[0] == "es"
 
 
-def test_batch_cleaning_equals_per_text_cleaning():
+def test_batch_cleaning_and_letter_counts_equal_the_per_text_ones():
     texts = [c["text"] for c in CASES] + [
         "```py\nx = 1\n``` hola `a` http://x.com/a www.b.es y@z.com 12,5 (hola) «b» ~~~ a", "```sin cerrar\nfin", "", None]
-    assert clean_for_detection_batch(texts) == [clean_for_detection(t or "") for t in texts]
+    cleaned = clean_for_detection_batch(texts)
+    assert cleaned == [clean_for_detection(t or "") for t in texts]
+    cleaned.append("½ x² e\u0301 ǅ ⅷ Ⅻ ٣ _a 3 ௰ ¼")  # numerals and a combining accent: counted as Python counts them
+    assert letter_count_batch(cleaned) == [letter_count(t) for t in cleaned]

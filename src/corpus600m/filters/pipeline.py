@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
-from corpus600m.filters.language import UNDETERMINED, clean_for_detection_batch, guess_language, letter_count
+from corpus600m.filters.language import UNDETERMINED, clean_for_detection_batch, guess_language, letter_count_batch
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
 from corpus600m.filters.pii_recognizers import triggered_groups_batch
 from corpus600m.filters.quality import QualityConfig, quality_issues
@@ -60,18 +60,19 @@ class _Decision:
     lang_score: float | None
 
 
-def _language(record: Record, settings: Settings, cleaned: dict[str, str]
+def _language(record: Record, settings: Settings, cleaned: dict[str, str], letters: dict[str, int]
               ) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
-    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields."""
+    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields
+    and their letter counts."""
     allowed = set(settings.allowed_langs)
     combined = " ".join(t for t in cleaned.values() if t)
-    guess = guess_language(combined, cleaned=True)
+    guess = guess_language(combined, cleaned=True, letters=sum(letters.values()))  # the joining spaces add none
     per_field = {}
     # a record whose fields are in different languages makes the combined verdict unsure: only then look per field
     unsure = guess.lang == UNDETERMINED or guess.score < MIXED_CHECK_BELOW
     for name, text in cleaned.items():
-        if unsure and letter_count(text) >= MIN_FIELD_LETTERS_FOR_MIXED:
-            g = guess_language(text, cleaned=True)
+        if unsure and letters[name] >= MIN_FIELD_LETTERS_FOR_MIXED:
+            g = guess_language(text, cleaned=True, letters=letters[name])
             per_field[name] = (g.lang, g.score)
     if guess.lang == UNDETERMINED:
         return record.lang, None, [], ["lang:undetermined"], per_field
@@ -86,9 +87,9 @@ def _language(record: Record, settings: Settings, cleaned: dict[str, str]
 
 
 def _decide(record: Record, settings: Settings, quality_config: QualityConfig, cleaned: dict[str, str],
-            pii_groups: dict[str, set[str]]) -> _Decision:
+            letters: dict[str, int], pii_groups: dict[str, set[str]]) -> _Decision:
     reasons: list[RejectReason] = []
-    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned)
+    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned, letters)
     reasons.extend(lang_reasons)
 
     texts: dict[str, str | None] = {}
@@ -147,11 +148,12 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     records = list(records)
     values = {name: [getattr(r, name) for r in records] for name in FIELDS}
     cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
+    letters = {name: letter_count_batch(cleaned[name]) for name in FIELDS}
     groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
     decisions = []
     for i, record in enumerate(records):
         decisions.append(_decide(record, settings, quality_config, {name: cleaned[name][i] for name in FIELDS},
-                                 {name: groups[name][i] for name in FIELDS}))
+                                 {name: letters[name][i] for name in FIELDS}, {name: groups[name][i] for name in FIELDS}))
         if on_progress and (i + 1) % 1000 == 0:
             on_progress(1000)
     if on_progress:
