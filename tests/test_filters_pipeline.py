@@ -77,6 +77,22 @@ def test_quality_rules_and_every_check_runs_on_an_already_rejected_record():
     assert "<PHONE>" in rejected_many.record.output and rejected_many.record.pii[0].entity_type == "PHONE_NUMBER"
 
 
+def test_batch_quality_hints_never_skip_a_check_that_would_match():
+    """The vectorized prechecks (refusal, runs of one character) only skip records the full rules pass."""
+    from corpus600m.filters.quality import QualityConfig, batch_hints, quality_issues
+
+    outputs = ["Lo siento, pero no puedo ayudarte con eso.", "As an AI language model, I cannot help.",
+               "Como IA no tengo opiniones personales.", "a" * 30, "-" * 40 + " fin", "hola" + " " * 30 + "adiós",
+               "Soy una inteligencia artificial, no puedo responder.", "El mercado abre los domingos a las nueve."]
+    instructions = ["Escribe un poema."] * (len(outputs) - 1) + ["=" * 26]
+    config = QualityConfig()
+    for instruction, output, hints in zip(instructions, outputs, batch_hints(instructions, outputs, 20_000),
+                                          strict=True):
+        assert quality_issues(instruction, None, output, config=config, hints=hints) == \
+            quality_issues(instruction, None, output, config=config), output
+    assert not batch_hints(["Escribe un poema."], ["El mercado abre los domingos a las nueve."], 20_000)[0].maybe_refusal
+
+
 def test_mixed_languages_are_flagged_but_translation_tasks_are_not():
     mixed = rec("Explica en detalle cómo funciona la memoria caché de un procesador moderno.",
                 "A cache is a small and fast memory placed close to the processor cores that keeps copies of recently used data.")

@@ -78,7 +78,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
-    from corpus600m.filters.pii_recognizers import triggered_groups
+    from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer, triggered_groups
 
     if not text:
         return []
@@ -93,7 +93,17 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
             continue
         entity = recognizer.supported_entities[0]
         needs_context = {p.name for p in recognizer.patterns if p.name.endswith(":ctx")}
-        for result in recognizer.analyze(text, recognizer.supported_entities, None):
+        if needs_context and isinstance(recognizer, SpanishPatternRecognizer) and type(recognizer).analyze is \
+                SpanishPatternRecognizer.analyze:
+            # a context word found in the window before a match is found in the whole text: with none in the
+            # text, the context-only patterns cannot count, so they are not even run
+            any_context = any(word in lower for word in recognizer.context)
+            if not any_context and len(needs_context) == len(recognizer.patterns):
+                continue
+            found = recognizer.matches(text, context_patterns=any_context)
+        else:
+            found = recognizer.analyze(text, recognizer.supported_entities, None)
+        for result in found:
             score = float(result.score)
             pattern_name = (result.recognition_metadata or {}).get("pattern", "")
             context = recognizer.context and _has_context(lower, result.start, recognizer.context)

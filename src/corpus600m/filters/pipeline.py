@@ -19,7 +19,7 @@ from corpus600m.filters.dedup import KnownTexts, find_duplicates
 from corpus600m.filters.language import UNDETERMINED, clean_for_detection_batch, guess_language, letter_count_batch
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
 from corpus600m.filters.pii_recognizers import triggered_groups_batch
-from corpus600m.filters.quality import QualityConfig, quality_issues
+from corpus600m.filters.quality import QualityConfig, QualityHints, batch_hints, quality_issues
 from corpus600m.records import (
     RECORD_POLARS_SCHEMA,
     Record,
@@ -87,7 +87,7 @@ def _language(record: Record, settings: Settings, cleaned: dict[str, str], lette
 
 
 def _decide(record: Record, settings: Settings, quality_config: QualityConfig, cleaned: dict[str, str],
-            letters: dict[str, int], pii_groups: dict[str, set[str]]) -> _Decision:
+            letters: dict[str, int], pii_groups: dict[str, set[str]], hints: QualityHints) -> _Decision:
     reasons: list[RejectReason] = []
     lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned, letters)
     reasons.extend(lang_reasons)
@@ -117,7 +117,7 @@ def _decide(record: Record, settings: Settings, quality_config: QualityConfig, c
         flags.append("pii:redacted")
 
     for code, detail in quality_issues(record.instruction, record.input, record.output, config=quality_config,
-                                       field_langs=per_field):
+                                       field_langs=per_field, hints=hints):
         reasons.append(RejectReason(code=code, detail=detail))
     return _Decision(record, texts, reasons, flags, findings, lang, lang_score)
 
@@ -150,10 +150,12 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
     letters = {name: letter_count_batch(cleaned[name]) for name in FIELDS}
     groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
+    hints = batch_hints(values["instruction"], values["output"], settings.filter_max_field_chars)
     decisions = []
     for i, record in enumerate(records):
         decisions.append(_decide(record, settings, quality_config, {name: cleaned[name][i] for name in FIELDS},
-                                 {name: letters[name][i] for name in FIELDS}, {name: groups[name][i] for name in FIELDS}))
+                                 {name: letters[name][i] for name in FIELDS}, {name: groups[name][i] for name in FIELDS},
+                                 hints[i]))
         if on_progress and (i + 1) % 1000 == 0:
             on_progress(1000)
     if on_progress:

@@ -39,6 +39,12 @@ TRANSLATION_TASK = re.compile(r"\btradu[cz]|\btranslat|\bversi[óo]n\s+en\s+\w+|
 CHAR_RUN = re.compile(r"(.)\1{24,}")
 WORD = re.compile(r"\w+")
 
+# Necessary conditions of REFUSAL and CHAR_RUN in Rust-regex syntax, run over a whole batch by
+# `batch_hints`: word boundaries dropped (a superset, and Rust's DFA stays fast), and "25 equal characters
+# in a row" implies 25 non-space or 25 space characters in a row (Rust has no back-references).
+REFUSAL_LOOSE = "(?i)" + REFUSAL.pattern.replace(r"\b", "")
+CHAR_RUN_LOOSE = r"\S{25}|\s{25}"
+
 
 @dataclass
 class QualityConfig:
@@ -49,9 +55,32 @@ class QualityConfig:
     max_top_trigram_fraction: float = 0.2
 
 
-def repetition_detail(text: str, config: QualityConfig) -> str | None:
+@dataclass
+class QualityHints:
+    """What a vectorized pass over the batch already ruled out for one record (`batch_hints`)."""
+
+    maybe_refusal: bool = True
+    maybe_char_run: dict[str, bool] | None = None  # per field
+
+
+def batch_hints(instructions: list[str], outputs: list[str], max_field_chars: int) -> list[QualityHints]:
+    """For each record: can REFUSAL match its output, can CHAR_RUN match its instruction / output (polars)."""
+    import polars as pl
+
+    if not outputs:
+        return []
+    out = pl.Series("o", outputs, dtype=pl.String)
+    refusal = out.str.slice(0, 2000).str.contains(REFUSAL_LOOSE).to_list()
+    run_out = out.str.slice(0, max_field_chars).str.contains(CHAR_RUN_LOOSE).to_list()
+    run_ins = pl.Series("i", instructions, dtype=pl.String).str.slice(0, max_field_chars).str.contains(
+        CHAR_RUN_LOOSE).to_list()
+    return [QualityHints(bool(r), {"instruction": bool(a), "output": bool(b)})
+            for r, a, b in zip(refusal, run_ins, run_out, strict=True)]
+
+
+def repetition_detail(text: str, config: QualityConfig, *, maybe_char_run: bool = True) -> str | None:
     """Why `text` is repetitive, or None (Gopher-style: duplicate lines, top word 3-gram share, char runs)."""
-    if CHAR_RUN.search(text):
+    if maybe_char_run and CHAR_RUN.search(text):
         return "a character repeated 25+ times in a row"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) >= 4:
@@ -69,9 +98,13 @@ def repetition_detail(text: str, config: QualityConfig) -> str | None:
 
 
 def quality_issues(instruction: str, input_text: str | None, output: str, *, config: QualityConfig | None = None,
-                   field_langs: dict[str, tuple[str, float]] | None = None) -> list[tuple[str, str]]:
-    """Every quality problem of one record as (code, detail) pairs; empty when the record is fine."""
+                   field_langs: dict[str, tuple[str, float]] | None = None,
+                   hints: QualityHints | None = None) -> list[tuple[str, str]]:
+    """Every quality problem of one record as (code, detail) pairs; empty when the record is fine.
+
+    `hints` (from `batch_hints`) lets checks that cannot match be skipped; the result is the same."""
     config = config or QualityConfig()
+    hints = hints or QualityHints()
     issues: list[tuple[str, str]] = []
     if len(instruction.strip()) < config.min_instruction_chars:
         issues.append(("quality:too_short", f"instruction has {len(instruction.strip())} characters "
@@ -82,10 +115,11 @@ def quality_issues(instruction: str, input_text: str | None, output: str, *, con
         if len(value) > config.max_field_chars:
             issues.append(("quality:too_long", f"{name} has {len(value):,} characters (maximum {config.max_field_chars:,})"))
     for name, value in (("instruction", instruction), ("output", output)):
-        detail = repetition_detail(value[: config.max_field_chars], config)
+        maybe_run = hints.maybe_char_run[name] if hints.maybe_char_run else True
+        detail = repetition_detail(value[: config.max_field_chars], config, maybe_char_run=maybe_run)
         if detail:
             issues.append(("quality:repetition", f"{name}: {detail}"))
-    refusal = REFUSAL.search(output[:2000])
+    refusal = REFUSAL.search(output[:2000]) if hints.maybe_refusal else None
     if refusal:
         issues.append(("quality:refusal", f"output: '{refusal.group(0)}'"))
     if BOILERPLATE.match(output.strip()[:300]) and len(output) < 300:
