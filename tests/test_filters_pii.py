@@ -85,3 +85,16 @@ def test_batch_triggers_lose_nothing_and_skip_ordinary_text():
     ordinary = ["El profesor de historia explicó la parte más difícil del tema en la ciudad. La clase terminó tarde.",
                 "La cooperativa del barrio organizó una feria con mucho entusiasmo. Mi abuela vendió pan."]
     assert triggered_groups_batch(ordinary) == [set(), set()]
+
+
+def test_digit_windows_find_what_the_whole_text_finds(monkeypatch):
+    """Recognizers of phones, cards and ids run on windows around digits: same findings as on the whole text."""
+    from corpus600m.filters import pii
+
+    filler = "El mercado del barrio abre temprano y cierra tarde cuando hay feria. " * 4
+    texts = [c["text"] for c in POSITIVE + NEGATIVE]
+    texts += [filler + a + " " + filler + b for a, b in zip(texts, reversed(texts), strict=True)]
+    windowed = [detect_pii(t) for t in texts]
+    monkeypatch.setattr(pii, "_digit_windows", lambda text: [(0, len(text))])
+    assert windowed == [detect_pii(t) for t in texts]
+    assert any(windowed)

@@ -12,6 +12,7 @@ holding the same recognizers, for anyone who wants presidio's own API.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -61,6 +62,49 @@ def _has_context(text_lower: str, start: int, words: list[str]) -> bool:
     return any(word in window for word in words)
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+WINDOW_MARGIN = 40  # characters kept around digits: far more than any id/phone/card match reaches past its digits
+WINDOW_MERGE_GAP = 2 * WINDOW_MARGIN
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` around its digits where a `digits`-group recognizer can match.
+
+    Every pattern of that group (phones, cards, national ids) matches a span that contains a digit and
+    reaches at most a few characters past its first and last digit, and looks at most a few characters
+    beyond (look-arounds, `\\b`, the phone's unit/currency checks); so running it on these windows finds
+    exactly what it finds on the whole text, at a fraction of the cost on long texts with one number.
+    """
+    windows: list[tuple[int, int]] = []
+    for match in _DIGIT_RUN.finditer(text):
+        start, end = max(0, match.start() - WINDOW_MARGIN), min(len(text), match.end() + WINDOW_MARGIN)
+        if windows and start <= windows[-1][1] + WINDOW_MERGE_GAP:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _run_recognizer(recognizer, text: str, context_patterns: bool, windows: list[tuple[int, int]] | None) -> list:
+    """A recognizer's results on `text`, or on each window of it (offsets mapped back to `text`)."""
+    from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer
+
+    def run(piece: str) -> list:
+        if isinstance(recognizer, SpanishPatternRecognizer) and type(recognizer).analyze is SpanishPatternRecognizer.analyze:
+            return recognizer.matches(piece, context_patterns=context_patterns)
+        return recognizer.analyze(piece, recognizer.supported_entities, None)
+
+    if windows is None or windows == [(0, len(text))]:
+        return run(text)
+    results = []
+    for start, end in windows:
+        for result in run(text[start:end]):
+            result.start += start
+            result.end += start
+            results.append(result)
+    return results
+
+
 def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     kept: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
@@ -78,7 +122,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
-    from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer, triggered_groups
+    from corpus600m.filters.pii_recognizers import triggered_groups
 
     if not text:
         return []
@@ -88,21 +132,19 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         return []
     lower = text.lower()
     spans: list[PiiSpan] = []
+    windows = _digit_windows(text) if "digits" in groups else None
     for recognizer in _get_recognizers():
-        if getattr(recognizer, "trigger", "digits") not in groups:
+        trigger = getattr(recognizer, "trigger", "digits")
+        if trigger not in groups:
             continue
         entity = recognizer.supported_entities[0]
         needs_context = {p.name for p in recognizer.patterns if p.name.endswith(":ctx")}
-        if needs_context and isinstance(recognizer, SpanishPatternRecognizer) and type(recognizer).analyze is \
-                SpanishPatternRecognizer.analyze:
-            # a context word found in the window before a match is found in the whole text: with none in the
-            # text, the context-only patterns cannot count, so they are not even run
-            any_context = any(word in lower for word in recognizer.context)
-            if not any_context and len(needs_context) == len(recognizer.patterns):
-                continue
-            found = recognizer.matches(text, context_patterns=any_context)
-        else:
-            found = recognizer.analyze(text, recognizer.supported_entities, None)
+        # a context word found in the window before a match is found in the whole text: with none in the
+        # text, the context-only patterns cannot count, so they are not even run
+        any_context = not needs_context or any(word in lower for word in recognizer.context)
+        if not any_context and len(needs_context) == len(recognizer.patterns):
+            continue
+        found = _run_recognizer(recognizer, text, any_context, windows if trigger == "digits" else None)
         for result in found:
             score = float(result.score)
             pattern_name = (result.recognition_metadata or {}).get("pattern", "")
