@@ -42,19 +42,41 @@ class PiiSpan:
         return source[self.start:self.end]
 
 
-_recognizers = None
+@dataclass(frozen=True)
+class _Plan:
+    """What `detect_pii` needs to know about one recognizer, worked out once (presidio's ABC `isinstance`
+    checks and the pattern scans are measurable when repeated for every text)."""
+
+    recognizer: object
+    trigger: str
+    entity: str
+    needs_context: frozenset[str]  # names of the patterns that only count with a context word
+    context: tuple[str, ...]
+    fast: bool  # one of ours with the plain pattern matcher (`matches`, can skip context-only patterns)
+
+
+_plans: list[_Plan] | None = None
 _lock = threading.Lock()
 
 
-def _get_recognizers():
-    global _recognizers
-    if _recognizers is None:
+def _get_plans() -> list[_Plan]:
+    global _plans
+    if _plans is None:
         with _lock:
-            if _recognizers is None:
-                from corpus600m.filters.pii_recognizers import all_recognizers
+            if _plans is None:
+                from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer, all_recognizers
 
-                _recognizers = all_recognizers()
-    return _recognizers
+                _plans = [
+                    _Plan(r, getattr(r, "trigger", "digits"), r.supported_entities[0],
+                          frozenset(p.name for p in r.patterns if p.name.endswith(":ctx")), tuple(r.context or ()),
+                          isinstance(r, SpanishPatternRecognizer) and type(r).analyze is SpanishPatternRecognizer.analyze)
+                    for r in all_recognizers()
+                ]
+    return _plans
+
+
+def _get_recognizers():
+    return [plan.recognizer for plan in _get_plans()]
 
 
 def _has_context(text_lower: str, start: int, words: list[str]) -> bool:
@@ -85,12 +107,12 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _run_recognizer(recognizer, text: str, context_patterns: bool, windows: list[tuple[int, int]] | None) -> list:
+def _run_recognizer(plan: _Plan, text: str, context_patterns: bool, windows: list[tuple[int, int]] | None) -> list:
     """A recognizer's results on `text`, or on each window of it (offsets mapped back to `text`)."""
-    from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer
+    recognizer = plan.recognizer
 
     def run(piece: str) -> list:
-        if isinstance(recognizer, SpanishPatternRecognizer) and type(recognizer).analyze is SpanishPatternRecognizer.analyze:
+        if plan.fast:
             return recognizer.matches(piece, context_patterns=context_patterns)
         return recognizer.analyze(piece, recognizer.supported_entities, None)
 
@@ -133,22 +155,21 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     lower = text.lower()
     spans: list[PiiSpan] = []
     windows = _digit_windows(text) if "digits" in groups else None
-    for recognizer in _get_recognizers():
-        trigger = getattr(recognizer, "trigger", "digits")
-        if trigger not in groups:
+    for plan in _get_plans():
+        if plan.trigger not in groups:
             continue
-        entity = recognizer.supported_entities[0]
-        needs_context = {p.name for p in recognizer.patterns if p.name.endswith(":ctx")}
+        needs_context = plan.needs_context
         # a context word found in the window before a match is found in the whole text: with none in the
         # text, the context-only patterns cannot count, so they are not even run
-        any_context = not needs_context or any(word in lower for word in recognizer.context)
-        if not any_context and len(needs_context) == len(recognizer.patterns):
+        any_context = not needs_context or any(word in lower for word in plan.context)
+        if not any_context and len(needs_context) == len(plan.recognizer.patterns):
             continue
-        found = _run_recognizer(recognizer, text, any_context, windows if trigger == "digits" else None)
+        found = _run_recognizer(plan, text, any_context, windows if plan.trigger == "digits" else None)
+        entity = plan.entity
         for result in found:
             score = float(result.score)
             pattern_name = (result.recognition_metadata or {}).get("pattern", "")
-            context = recognizer.context and _has_context(lower, result.start, recognizer.context)
+            context = plan.context and _has_context(lower, result.start, plan.context)
             if pattern_name in needs_context and not context:
                 continue
             if context:

@@ -317,6 +317,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
     _YEARS = re.compile(r"^(?:1[5-9]|20)\d{2}\s*[-–]\s*(?:1[5-9]|20)?\d{2}$")
     _UNIT_AFTER = re.compile(r"^\s*(?:%|€|\$|pesos|euros|dólares|dolares|soles|habitantes|personas|km|kg|m2|m²|"
                                 r"metros|toneladas|millones|usd|eur|mxn|ars|clp|cop|pen|bs)", re.I)
+    _GROUPING = re.compile(r"[\s\-()]")
     _CURRENCY_BEFORE = re.compile(r"(?:[$€£]|usd|eur|mxn|s/\.?|bs\.?|q)\s*$", re.I)
 
     def __init__(self):
@@ -360,7 +361,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
             valid, international = self._valid_phone(candidate)
             if not valid:
                 continue
-            grouped = bool(re.search(r"[\s\-()]", candidate))
+            grouped = bool(self._GROUPING.search(candidate))
             score = 0.85 if international else 0.7 if grouped else 0.55
             results.append(RecognizerResult("PHONE_NUMBER", start, end, score,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
