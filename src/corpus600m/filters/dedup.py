@@ -3,8 +3,9 @@
 Signatures are computed in bulk: word 3-gram hashes with polars (vectorized), MinHash digests with rensa
 (Rust), LSH band keys and candidate verification with numpy. `KnownTexts` holds what is already accepted
 (the store's `filtered` and `curated` tables, and earlier batches of a stream) so a batch is checked
-against it as well as against itself. Memory per known text: 8 B exact hash + 4 B × `NUM_PERM` digest
-+ 16 B × `NUM_BANDS` sorted band keys and rows (~530 B with the defaults: ~0.5 GB for a million texts).
+against it as well as against itself. Memory per known text: 4 B × `NUM_PERM` digest + 16 B × `NUM_BANDS`
+sorted band keys and rows, plus the id and a dict entry for the exact hash (~700 B with the defaults: ~0.7 GB
+for a million texts).
 """
 
 from __future__ import annotations
@@ -111,10 +112,13 @@ class KnownTexts:
         self.digests = np.concatenate([self.digests, digests]) if len(self.digests) else digests
         keys = band_keys(digests).ravel()
         rows = np.repeat(np.arange(base, base + len(digests), dtype=np.int64), NUM_BANDS)
-        all_keys = np.concatenate([self.band_keys, keys])
-        all_rows = np.concatenate([self.band_rows, rows])
-        order = np.argsort(all_keys, kind="stable")
-        self.band_keys, self.band_rows = all_keys[order], all_rows[order]
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], rows[order]
+        # merge the sorted new keys into the sorted known ones (after equal known keys: the order a stable sort
+        # of old + new gives) instead of re-sorting everything: no argsort temporaries over a million texts
+        pos = np.searchsorted(self.band_keys, keys, side="right")
+        self.band_keys = np.insert(self.band_keys, pos, keys)
+        self.band_rows = np.insert(self.band_rows, pos, rows)
 
     def candidate_rows(self, keys: np.ndarray) -> list[set[int]]:
         """For each row of band keys (n, NUM_BANDS): the known rows sharing at least one band key."""
@@ -174,16 +178,18 @@ def find_duplicates(ids: list[str], texts: list[str], known: KnownTexts, *, thre
     verdicts: list[DuplicateVerdict] = [DuplicateVerdict(None, None)] * n
     batch_exact: dict[int, str] = {}
     batch_bands: dict[int, int] = {}
+    # plain Python ints for the per-text loop (indexing numpy element by element costs more than the work)
+    hash_list, key_lists = hashes.tolist(), keys.tolist()
     for i in order:
-        h = int(hashes[i])
+        h = hash_list[i]
         rep = known.exact.get(h) or batch_exact.get(h)
         if rep is not None:
             verdicts[i] = DuplicateVerdict("duplicate", rep, 1.0)
             continue
         best: tuple[float, str | None] = (0.0, None)
-        row_keys = keys[i].tolist()
+        row_keys = key_lists[i]
         known_rows = known_candidates[i]
-        batch_rows = {batch_bands[key] for key in row_keys if key in batch_bands}
+        batch_rows = {batch_bands[key] for key in row_keys if key in batch_bands} if batch_bands else ()
         for row in known_rows:
             sim = np.count_nonzero(known.digests[row] == digests[i]) / NUM_PERM
             if sim > best[0]:
