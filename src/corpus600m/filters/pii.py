@@ -2,9 +2,11 @@
 
 Detection runs presidio recognizers (`pii_recognizers.py`) on the fast path: a few cheap trigger searches
 say which recognizer groups can match a text, only those run, and only on texts that trigger at all
-(most texts trigger none). Context words (e.g. "DNI", "cédula", "tel.") are looked for in a short window
-before each match; patterns that need context are dropped without it. Overlapping findings are resolved
-in favour of the higher score, then the longer span.
+(most texts trigger none; the pipeline computes the triggers for a whole batch in one polars pass).
+Phone, card and id recognizers run only on windows around the text's digits; patterns that need a context
+word are not run on a text without one. Context words (e.g. "DNI", "cédula", "tel.") are looked for in a
+short window before each match; patterns that need context are dropped without it. Overlapping findings
+are resolved in favour of the higher score, then the longer span.
 
 `build_analyzer()` gives a stock presidio `AnalyzerEngine` (blank Spanish spaCy pipeline, no model download)
 holding the same recognizers, for anyone who wants presidio's own API.
