@@ -328,7 +328,11 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
         )
 
     def _valid_phone(self, candidate: str) -> tuple[bool, bool]:
-        """(valid in some region, has an international prefix)."""
+        """(valid in some region, has an international prefix).
+
+        An international number (`+`/`00`) of a possible length for its country counts even when the
+        metadata does not know its range (numbering plans grow faster than `phonenumbers` releases, e.g.
+        Argentine mobiles `+54 9 11 9xxx-xxxx`): nothing else is written that way."""
         digits = _digits(candidate)
         if not 7 <= len(digits) <= 15:
             return False, False
@@ -336,7 +340,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
         if international:
             try:
                 number = phonenumbers.parse("+" + digits[2:] if candidate.startswith("00") else candidate, None)
-                return phonenumbers.is_valid_number(number), True
+                return phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number), True
             except phonenumbers.NumberParseException:
                 return False, True
         for region in PHONE_REGIONS:
