@@ -139,8 +139,9 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     """The per-record checks (language, PII, quality): independent of each other, so they can run on partitions
     in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place.
 
-    The cheap text passes that every record needs (cleaning for language detection, the PII triggers) run
-    vectorized over the whole batch first (polars); each record's decision still depends on that record only.
+    The cheap text passes that every record needs (cleaning and letter counts for language detection, the PII
+    triggers, the refusal / character-run prechecks) run vectorized over the whole batch first (polars, Rust
+    regex); each record's decision still depends on that record only, so any partitioning gives the same result.
     """
     settings = settings or get_settings()
     quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
