@@ -1,76 +1,172 @@
-"""Output tokens/s of the generation pipeline (distilabel) vs the same server called directly with the same prompts.
+"""Output tokens/s of the generation pipeline (distilabel) vs the same server called directly with the same requests.
 
-    .venv/bin/python benchmarks/generate.py [--items 8] [--repeats 3] [--max-new-tokens 128]
+    .venv/bin/python benchmarks/generate.py [--items 32] [--repeats 3] [--max-new-tokens 128]
                                             [--base-url URL --model NAME]
 
 Without --base-url it starts the embedded llama.cpp server (default GGUF) on a free port and stops it at the end.
-Both sides send the same chat messages with the same sampling settings (temperature, seed, max tokens) and the
-same concurrency (CORPUS600M_LLM_PARALLEL requests in flight): the direct baseline writes each instruction,
-cleans it exactly as the pipeline does, then asks for its answer. Each repeat uses a fresh data dir, so
-distilabel's cache never answers for the model. Prints per-repeat figures, medians and
-overhead ratio = direct tokens/s ÷ pipeline tokens/s (target ≤ 1.10).
+
+How the two sides are made comparable:
+- Both send through a recording pass-through proxy started here in front of the server. It keeps every request
+  body byte for byte and counts output tokens the same way for both sides: the server's own
+  `usage.completion_tokens` of each response (not distilabel's statistics, which only cover rows that reach the
+  final dataset).
+- A warm-up pipeline run (not timed) records the exact requests distilabel sends: the instruction request of
+  every item and the answer request built from its cleaned instruction. The direct side replays those recorded
+  bodies unchanged, as an ideal client would: per item, the instruction request then its answer request, with
+  the same number of requests in flight as the server has slots (CORPUS600M_LLM_PARALLEL).
+- Each timed pipeline run uses a fresh data dir (distilabel's cache never answers for the model) and the same
+  seed, so it sends the same requests again; the script checks and prints how many of its requests are
+  byte-identical to the replayed ones. The order of the two sides alternates between repeats.
+Prints per-repeat figures, medians and overhead ratio = direct tokens/s ÷ pipeline tokens/s (target ≤ 1.10).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import statistics
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+console = Console(width=150)  # the table has ten columns: do not squeeze it into 80 when piped
 
 
-async def _direct(items, base_url: str, model: str, kwargs: dict, parallel: int) -> tuple[int, float]:
-    from openai import AsyncOpenAI
+@dataclass
+class Call:
+    label: str
+    path: str
+    body: bytes
+    response: dict
+    completion_tokens: int
+    started: float  # time.perf_counter() when the request reached the proxy
+    ended: float  # ... and when the server's answer came back
 
-    from corpus600m.generate.pipeline import _input_rows
+
+class RecordingProxy:
+    """A pass-through HTTP proxy that records every request body and the output tokens of every response."""
+
+    def __init__(self, upstream: str, api_key: str | None = None) -> None:
+        self.upstream = upstream.rstrip("/")
+        self._auth = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.calls: list[Call] = []
+        self.label = "warmup"
+        self._lock = threading.Lock()
+        self._client = httpx.Client(timeout=1200)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def _forward(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = self.path[len("/v1"):] if self.path.startswith("/v1") else self.path
+                started = time.perf_counter()
+                headers = {"Content-Type": "application/json", **proxy._auth}  # the key is added here, for both sides
+                upstream = proxy._client.request(method, proxy.upstream + path, content=body, headers=headers)
+                ended = time.perf_counter()
+                if method == "POST":
+                    try:
+                        payload = upstream.json()
+                    except ValueError:
+                        payload = {}
+                    tokens = int(((payload or {}).get("usage") or {}).get("completion_tokens") or 0)
+                    with proxy._lock:
+                        proxy.calls.append(Call(proxy.label, path, body, payload, tokens, started, ended))
+                self.send_response(upstream.status_code)
+                self.send_header("Content-Type", upstream.headers.get("content-type", "application/json"))
+                self.send_header("Content-Length", str(len(upstream.content)))
+                self.end_headers()
+                self.wfile.write(upstream.content)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._forward("GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._forward("POST")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def of(self, label: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.label == label]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._client.close()
+
+
+def replay_plan(calls: list[Call], rows: list[dict]) -> list[list[bytes]]:
+    """Per item, the recorded request bodies in the order the pipeline needs them: [instruction, answer]."""
     from corpus600m.generate.prompts import load_template
     from corpus600m.generate.steps import clean_instruction
 
-    client = AsyncOpenAI(base_url=base_url, api_key="not-needed", timeout=600)
     answer = load_template("answer")
-    gate = asyncio.Semaphore(parallel)
-    tokens = 0
-
-    async def chat(messages) -> str:
-        nonlocal tokens
-        async with gate:
-            response = await client.chat.completions.create(
-                model=model, messages=messages, max_tokens=kwargs["max_new_tokens"],
-                temperature=kwargs["temperature"], extra_body=kwargs["extra_body"],
-            )
-        tokens += response.usage.completion_tokens
-        return response.choices[0].message.content or ""
-
-    async def one(row) -> None:
-        instruction = clean_instruction(await chat(row["instruction_messages"]))
+    by_messages = {json.dumps(json.loads(c.body)["messages"], sort_keys=True, ensure_ascii=False): c for c in calls}
+    plan = []
+    for row in rows:
+        first = by_messages.get(json.dumps(row["instruction_messages"], sort_keys=True, ensure_ascii=False))
+        if first is None:
+            raise SystemExit(f"the warm-up run sent no instruction request for item {row['item_key']}")
+        bodies = [first.body]
+        text = (first.response.get("choices") or [{}])[0].get("message", {}).get("content")
+        instruction = clean_instruction(text)
         if instruction:
-            await chat([{"role": "system", "content": row["answer_system"]},
-                        {"role": "user", "content": answer.render_user(instruction=instruction)}])
+            messages = [{"role": "system", "content": row["answer_system"]},
+                        {"role": "user", "content": answer.render_user(instruction=instruction)}]
+            second = by_messages.get(json.dumps(messages, sort_keys=True, ensure_ascii=False))
+            if second is None:
+                raise SystemExit(f"the warm-up run sent no answer request for item {row['item_key']}")
+            bodies.append(second.body)
+        plan.append(bodies)
+    return plan
 
-    started = time.monotonic()
-    await asyncio.gather(*(one(row) for row in _input_rows(items)))
-    return tokens, time.monotonic() - started
+
+async def replay(plan: list[list[bytes]], base_url: str, parallel: int) -> float:
+    """Send the recorded bodies as an ideal client would (each item's requests in order, `parallel` in flight)."""
+    gate = asyncio.Semaphore(parallel)
+    async with httpx.AsyncClient(timeout=1200) as client:
+        async def item(bodies: list[bytes]) -> None:
+            for body in bodies:
+                async with gate:
+                    response = await client.post(f"{base_url}/chat/completions", content=body,
+                                                 headers={"Content-Type": "application/json"})
+                    response.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(item(bodies) for bodies in plan))
+        return time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=8, help="instructions (+ answers) per run")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=32, help="instructions (+ answers) per run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-new-tokens", type=int, default=128)
     parser.add_argument("--countries", default="MX,AR,ES,CO")
     parser.add_argument("--base-url", help="an OpenAI-compatible endpoint instead of the embedded server")
     parser.add_argument("--model", help="model name at --base-url")
+    parser.add_argument("--api-key-env", default="CORPUS600M_LLM_API_KEY",
+                        help="environment variable holding the key for --base-url, if it needs one")
     args = parser.parse_args()
 
-    from corpus600m.generate.backends import LLMTarget
-    from corpus600m.generate.pipeline import generate_items, generation_kwargs, plan_request
+    from corpus600m.generate.pipeline import _input_rows, generate_items, plan_request
     from corpus600m.services import llm_server
     from corpus600m.services.process import free_port
     from corpus600m.settings import Settings
@@ -87,38 +183,74 @@ def main() -> None:
             base_url, model = llm_server.ensure_running(server_settings)
     else:
         base_url, model = args.base_url, args.model
+    proxy = RecordingProxy(base_url, None if started_here else os.environ.get(args.api_key_env))
+
+    def pipeline_run(name: str) -> tuple[float, float, int]:
+        settings = Settings(data_dir=home / name, llm_backend="openai", llm_base_url=proxy.base_url,
+                            llm_model=model, llm_chunk_items=max(args.items, 1))
+        started = time.perf_counter()
+        report = generate_items(items, settings=settings, store=Store(settings.data_dir),
+                                max_new_tokens=args.max_new_tokens)
+        return started, time.perf_counter(), report.n_kept
+
     rows = []
     try:
-        target = LLMTarget("openai", base_url, model)
+        with console.status("warm-up pipeline run: recording the requests distilabel sends"):
+            proxy.label = "warmup"
+            warm_start, warm_end, warm_kept = pipeline_run("warmup")
+            warm_s = warm_end - warm_start
+        warm = proxy.of("warmup")
+        plan = replay_plan(warm, _input_rows(items))
+        replayed = {body for bodies in plan for body in bodies}
+        parallel = Settings().llm_parallel
+        console.print(f"warm-up: {len(warm)} requests, {sum(c.completion_tokens for c in warm)} output tokens in "
+                      f"{warm_s:.1f} s ({warm_kept} records); direct side replays {len(replayed)} of them, "
+                      f"{parallel} in flight")
         for repeat in range(args.repeats):
-            settings = Settings(data_dir=home / f"run{repeat}", llm_backend="openai", llm_base_url=base_url,
-                                llm_model=model, llm_chunk_items=max(args.items, 1))
-            kwargs = generation_kwargs(target, settings, args.max_new_tokens)
-            d_tokens, d_seconds = asyncio.run(_direct(items, base_url, model, kwargs, settings.llm_parallel))
-            started = time.monotonic()
-            report = generate_items(items, settings=settings, store=Store(settings.data_dir),
-                                    max_new_tokens=args.max_new_tokens)
-            p_seconds = time.monotonic() - started
-            p_tokens = report.details["output_tokens"]
-            rows.append({"direct_tps": d_tokens / d_seconds, "pipeline_tps": p_tokens / p_seconds,
-                         "direct_tokens": d_tokens, "pipeline_tokens": p_tokens,
-                         "direct_s": d_seconds, "pipeline_s": p_seconds, "records": report.n_kept})
-            console.print(f"repeat {repeat + 1}/{args.repeats}: direct {d_tokens} tok in {d_seconds:.1f} s, "
-                          f"pipeline {p_tokens} tok in {p_seconds:.1f} s ({report.n_kept} records)")
+            figures = {}
+            sides = ("direct", "pipeline") if repeat % 2 == 0 else ("pipeline", "direct")
+            for side in sides:
+                label = proxy.label = f"{side}{repeat}"
+                if side == "direct":
+                    seconds = asyncio.run(replay(plan, proxy.base_url, parallel))
+                else:
+                    p_start, p_end, _ = pipeline_run(f"run{repeat}")
+                    seconds = p_end - p_start
+                calls = proxy.of(label)
+                figures[side] = (sum(c.completion_tokens for c in calls), seconds, calls)
+            p_calls = figures["pipeline"][2]
+            # the pipeline's fixed costs: before its first request reaches the server, after its last answer
+            before = min(c.started for c in p_calls) - p_start
+            after = p_end - max(c.ended for c in p_calls)
+            (d_tok, d_s, _), (p_tok, p_s, p_calls) = figures["direct"], figures["pipeline"]
+            same = sum(1 for c in p_calls if c.body in replayed)
+            rows.append({"direct_tps": d_tok / d_s, "pipeline_tps": p_tok / p_s, "direct_tokens": d_tok,
+                         "pipeline_tokens": p_tok, "direct_s": d_s, "pipeline_s": p_s,
+                         "identical": f"{same}/{len(p_calls)}", "first": sides[0], "before": before,
+                         "after": after})
+            console.print(f"repeat {repeat + 1}/{args.repeats} ({sides[0]} first): direct {d_tok} tok in {d_s:.1f} s, "
+                          f"pipeline {p_tok} tok in {p_s:.1f} s (first request after {before:.1f} s, done {after:.1f} s after the "
+                          f"last answer); pipeline requests identical to the replayed ones: "
+                          f"{same}/{len(p_calls)}")
     finally:
+        proxy.close()
         if started_here:
             llm_server.stop(server_settings)
 
     table = Table(title=f"generation throughput: {args.items} items × (instruction + answer), "
                         f"max_new_tokens {args.max_new_tokens}, model {model}")
-    for column in ("repeat", "direct tok/s", "pipeline tok/s", "direct tokens", "pipeline tokens", "direct s", "pipeline s"):
+    for column in ("repeat", "first", "direct tok/s", "pipeline tok/s", "ratio", "direct tokens", "pipeline tokens",
+                   "direct s", "pipeline s", "pipeline start / end s", "identical requests"):
         table.add_column(column, justify="right")
     for i, row in enumerate(rows, 1):
-        table.add_row(str(i), f"{row['direct_tps']:.2f}", f"{row['pipeline_tps']:.2f}", str(row["direct_tokens"]),
-                      str(row["pipeline_tokens"]), f"{row['direct_s']:.1f}", f"{row['pipeline_s']:.1f}")
+        table.add_row(str(i), row["first"], f"{row['direct_tps']:.2f}", f"{row['pipeline_tps']:.2f}",
+                      f"{row['direct_tps'] / row['pipeline_tps']:.3f}", str(row["direct_tokens"]),
+                      str(row["pipeline_tokens"]), f"{row['direct_s']:.1f}", f"{row['pipeline_s']:.1f}",
+                      f"{row['before']:.1f} / {row['after']:.1f}", row["identical"])
     direct = statistics.median(r["direct_tps"] for r in rows)
     pipeline = statistics.median(r["pipeline_tps"] for r in rows)
-    table.add_row("median", f"{direct:.2f}", f"{pipeline:.2f}", "", "", "", "")
+    table.add_row("median", "", f"{direct:.2f}", f"{pipeline:.2f}",
+                  f"{statistics.median(r['direct_tps'] / r['pipeline_tps'] for r in rows):.3f}", "", "", "", "", "", "")
     console.print(table)
     ratio = direct / pipeline if pipeline else float("inf")
     verdict = "meets" if ratio <= 1.10 else "misses"
