@@ -54,4 +54,8 @@ fi
 .venv/bin/corpus600m argilla install || die "could not create the Argilla server virtualenv (.venv-argilla/)"
 .venv/bin/corpus600m llm install || die "could not install the default LLM model (see above; or set CORPUS600M_LLM_MODEL_PATH)"
 
+if [[ $WITH_TEST -eq 1 ]]; then  # the filter benchmark's notebook baseline (a spaCy model fetched as data)
+  .venv/bin/python benchmarks/filters.py --install-baseline-model || die "could not fetch the filter benchmark's spaCy model"
+fi
+
 log "setup done: the CLI is .venv/bin/corpus600m"
