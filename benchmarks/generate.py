@@ -38,7 +38,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-console = Console(width=150)  # the table has ten columns: do not squeeze it into 80 when piped
+console = Console(width=170)  # the table has ten columns: do not squeeze it into 80 when piped
 
 
 @dataclass
@@ -110,6 +110,22 @@ class RecordingProxy:
     def close(self) -> None:
         self._server.shutdown()
         self._client.close()
+
+
+def saturation(calls: list[Call], slots: int) -> float:
+    """Share of the time between the first request and the last answer with at least `slots` requests in
+    flight, i.e. with every server slot busy (the proxy sees when each request is sent and answered)."""
+    if not calls:
+        return 0.0
+    events = sorted([(c.started, 1) for c in calls] + [(c.ended, -1) for c in calls])
+    busy, in_flight, last = 0.0, 0, events[0][0]
+    for when, step in events:
+        if in_flight >= slots:
+            busy += when - last
+        in_flight += step
+        last = when
+    span = events[-1][0] - events[0][0]
+    return busy / span if span > 0 else 0.0
 
 
 def replay_plan(calls: list[Call], rows: list[dict]) -> list[list[bytes]]:
@@ -224,13 +240,15 @@ def main() -> None:
             after = p_end - max(c.ended for c in p_calls)
             (d_tok, d_s, _), (p_tok, p_s, p_calls) = figures["direct"], figures["pipeline"]
             same = sum(1 for c in p_calls if c.body in replayed)
+            busy = {side: saturation(figures[side][2], parallel) for side in figures}
             rows.append({"direct_tps": d_tok / d_s, "pipeline_tps": p_tok / p_s, "direct_tokens": d_tok,
                          "pipeline_tokens": p_tok, "direct_s": d_s, "pipeline_s": p_s,
                          "identical": f"{same}/{len(p_calls)}", "first": sides[0], "before": before,
-                         "after": after})
+                         "after": after, "busy": busy})
             console.print(f"repeat {repeat + 1}/{args.repeats} ({sides[0]} first): direct {d_tok} tok in {d_s:.1f} s, "
                           f"pipeline {p_tok} tok in {p_s:.1f} s (first request after {before:.1f} s, done {after:.1f} s after the "
-                          f"last answer); pipeline requests identical to the replayed ones: "
+                          f"last answer); all {parallel} slots busy: direct {busy['direct']:.0%}, pipeline {busy['pipeline']:.0%}; "
+                          f"pipeline requests identical to the replayed ones: "
                           f"{same}/{len(p_calls)}")
     finally:
         proxy.close()
@@ -240,17 +258,18 @@ def main() -> None:
     table = Table(title=f"generation throughput: {args.items} items × (instruction + answer), "
                         f"max_new_tokens {args.max_new_tokens}, model {model}")
     for column in ("repeat", "first", "direct tok/s", "pipeline tok/s", "ratio", "direct tokens", "pipeline tokens",
-                   "direct s", "pipeline s", "pipeline start / end s", "identical requests"):
+                   "direct s", "pipeline s", "pipeline start / end s", "slots busy d / p", "identical requests"):
         table.add_column(column, justify="right")
     for i, row in enumerate(rows, 1):
         table.add_row(str(i), row["first"], f"{row['direct_tps']:.2f}", f"{row['pipeline_tps']:.2f}",
                       f"{row['direct_tps'] / row['pipeline_tps']:.3f}", str(row["direct_tokens"]),
                       str(row["pipeline_tokens"]), f"{row['direct_s']:.1f}", f"{row['pipeline_s']:.1f}",
-                      f"{row['before']:.1f} / {row['after']:.1f}", row["identical"])
+                      f"{row['before']:.1f} / {row['after']:.1f}",
+                      f"{row['busy']['direct']:.0%} / {row['busy']['pipeline']:.0%}", row["identical"])
     direct = statistics.median(r["direct_tps"] for r in rows)
     pipeline = statistics.median(r["pipeline_tps"] for r in rows)
     table.add_row("median", "", f"{direct:.2f}", f"{pipeline:.2f}",
-                  f"{statistics.median(r['direct_tps'] / r['pipeline_tps'] for r in rows):.3f}", "", "", "", "", "", "")
+                  f"{statistics.median(r['direct_tps'] / r['pipeline_tps'] for r in rows):.3f}", "", "", "", "", "", "", "")
     console.print(table)
     ratio = direct / pipeline if pipeline else float("inf")
     verdict = "meets" if ratio <= 1.10 else "misses"
