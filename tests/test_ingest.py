@@ -513,3 +513,48 @@ def test_cli_help_explains_both_forms():
     assert result.exit_code == 0 and "--manifest" in result.stdout and "inbox" in result.stdout
     result = runner.invoke(app, ["donate", "add", "--help"])
     assert "--report" in result.stdout and "--skip-filters" in result.stdout
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_archive_that_unpacks_past_the_limit_is_refused_before_extracting(data_dir, tmp_path, monkeypatch):
+    """Zip bombs: the declared sizes of an archive's members (nested archives' too) are checked against
+    CORPUS600M_DONATION_MAX_UNPACKED_GB before anything is extracted."""
+    monkeypatch.setenv("CORPUS600M_DONATION_MAX_UNPACKED_GB", "0.005")  # 5 MB
+    get_settings.cache_clear()
+    zeros = b"0" * 6_000_000  # deflates to a few KB
+    bomb = _zip_of({"a.jsonl": jsonl(GOOD).encode(), "relleno.txt": zeros})
+    assert len(bomb) < 100_000
+    folder, manifest = make_donation(tmp_path, {"bomb.zip": bomb})
+    with pytest.raises(DonationRefused, match=r"bomb\.zip: would unpack to 6\.0 MB \(\d+ KB packed\), more than the 5\.0 MB"
+                                              r".*CORPUS600M_DONATION_MAX_UNPACKED_GB"):
+        ingest_donation(folder, manifest, run_filters=False)
+    assert_nothing_written(data_dir)
+    assert not list((data_dir / "donations" / ".staging").rglob("relleno.txt"))  # nothing was extracted
+
+    # nested: each archive alone is under the limit, together they are not
+    inner = _zip_of({"relleno.txt": b"0" * 3_000_000})
+    outer = _zip_of({"a.jsonl": jsonl(GOOD).encode(), "dentro.zip": inner, "otro.txt": b"0" * 2_500_000})
+    folder, manifest = make_donation(tmp_path / "nested", {"nido.zip": outer})
+    with pytest.raises(DonationRefused, match=r"nido\.zip/dentro\.zip: would unpack to"):
+        ingest_donation(folder, manifest, run_filters=False)
+    assert_nothing_written(data_dir)
+
+    # the same tar.gz under a generous limit is read
+    monkeypatch.setenv("CORPUS600M_DONATION_MAX_UNPACKED_GB", "1")
+    get_settings.cache_clear()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        data = jsonl(GOOD).encode()
+        info = tarfile.TarInfo("a.jsonl")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    folder, manifest = make_donation(tmp_path / "ok", {"ok.tar.gz": buf.getvalue()})
+    report = ingest_donation(folder, manifest, run_filters=False)
+    assert report.kept == len(GOOD) and report.rows_read == len(GOOD)

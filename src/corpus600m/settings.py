@@ -148,6 +148,10 @@ class Settings(BaseSettings):
     donation_max_field_chars: int = Field(
         20_000, ge=1, description="Longest instruction/input/output (characters) a donated row may have; longer rows are quarantined."
     )
+    donation_max_unpacked_gb: float = Field(
+        20.0, gt=0, description="Most data (GB, declared sizes) the archives of one donation may unpack to, nested ones "
+                               "included; a larger one (or one that would not fit on the disk) is refused before anything is written."
+    )
     donation_inbox_dir: str = Field("inbox", description="Folder under the data dir where each donation is a subfolder with its manifest.")
     donation_batch_rows: int = Field(50_000, ge=1, description="Rows read per batch while ingesting a donation (bounds memory).")
 

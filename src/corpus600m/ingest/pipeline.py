@@ -248,7 +248,8 @@ def ingest_donation(
         staging = staging_root / uuid.uuid4().hex
         staging.mkdir(parents=True)
         try:
-            discovery = discover(path, staging / "unpacked", skip={manifest_path})
+            discovery = discover(path, staging / "unpacked", skip={manifest_path},
+                                 max_unpacked_bytes=int(settings.donation_max_unpacked_gb * 1e9))
             if not discovery.sources:
                 ignored = f" (ignored: {', '.join(discovery.ignored)})" if discovery.ignored else ""
                 raise DonationRefused(f"{path}: no data files found{ignored}; supported: .jsonl .json .csv .tsv "

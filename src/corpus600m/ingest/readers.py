@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import tarfile
 import uuid
 import zipfile
@@ -29,6 +30,7 @@ from corpus600m.ingest.validate import QuarantineReason, RowProblem
 TEXT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
 COLUMNAR_FORMATS = {".parquet": "parquet", ".pq": "parquet"}
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
+DEFAULT_UNPACK_BUDGET = 20 * 10**9  # bytes; the ingestion passes settings.donation_max_unpacked_gb
 IGNORED_NAMES = ("readme", "license", "licence", "notice", "changelog")
 IGNORED_SUFFIXES = (".md", ".txt", ".pdf", ".yaml", ".yml")
 HF_DATASET_MARKERS = ("dataset_info.json", "dataset_dict.json", "state.json")
@@ -350,6 +352,7 @@ def _json_kind(value: Any) -> str:
 class Discovery:
     sources: list[SourceFile] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    unpack_budget: int = DEFAULT_UNPACK_BUDGET  # bytes the donation's archives may still unpack to
 
 
 def _is_hf_dataset(folder: Path) -> bool:
@@ -372,10 +375,12 @@ def _suffix(path: Path) -> str:
     return ".tar.gz" if name.endswith(".tar.gz") else path.suffix.lower()
 
 
-def discover(path: Path, workdir: Path, skip: set[Path] | None = None, display_prefix: str = "") -> Discovery:
-    """The readable units under `path` (a file or a folder); archives are unpacked safely into `workdir`."""
+def discover(path: Path, workdir: Path, skip: set[Path] | None = None, display_prefix: str = "",
+             max_unpacked_bytes: int = DEFAULT_UNPACK_BUDGET) -> Discovery:
+    """The readable units under `path` (a file or a folder); archives are unpacked safely into `workdir`, all of them
+    together (nested archives included) to at most `max_unpacked_bytes`."""
     skip = {p.resolve() for p in (skip or set())}
-    found = Discovery()
+    found = Discovery(unpack_budget=max_unpacked_bytes)
     if not path.exists():
         raise DonationRefused(f"{path} does not exist; give a donation file or a folder of files")
     if path.is_file():
@@ -411,10 +416,11 @@ def _add_file(item: Path, display: str, workdir: Path, found: Discovery, explici
         found.sources.append(SourceFile(display, item, COLUMNAR_FORMATS[suffix]))
     elif suffix in ARCHIVE_SUFFIXES:
         target = workdir / f"{uuid.uuid4().hex[:8]}-{item.name}"
-        _unpack(item, target, display)
-        inner = discover(target, workdir, display_prefix=display + "/")
+        found.unpack_budget -= _unpack(item, target, display, found.unpack_budget)
+        inner = discover(target, workdir, display_prefix=display + "/", max_unpacked_bytes=found.unpack_budget)
         found.sources.extend(inner.sources)
         found.ignored.extend(inner.ignored)
+        found.unpack_budget = inner.unpack_budget
     elif not explicit and (item.name.lower() in MANIFEST_NAMES or suffix in IGNORED_SUFFIXES
                            or item.stem.lower() in IGNORED_NAMES):
         found.ignored.append(display)
@@ -424,12 +430,35 @@ def _add_file(item: Path, display: str, workdir: Path, found: Discovery, explici
             f"Convert it or remove it from the donation")
 
 
-def _unpack(archive: Path, target: Path, display: str) -> None:
-    """Extract an archive, refusing members that would land outside `target` (absolute paths, '..', links out)."""
+def _size(n: float) -> str:
+    return f"{n / 1e9:,.2f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} KB"
+
+
+def _check_unpacked_size(display: str, archive: Path, total: int, budget: int, target: Path) -> None:
+    """Refuse an archive (a zip bomb, or just too big) before extracting anything from it."""
+    if total > budget:
+        raise DonationRefused(
+            f"{display}: would unpack to {_size(total)} ({_size(archive.stat().st_size)} packed), more than "
+            f"the {_size(budget)} this donation's archives may still unpack to (CORPUS600M_DONATION_MAX_UNPACKED_GB); "
+            "split the donation or send the files uncompressed")
+    free = shutil.disk_usage(target).free
+    if total > free:
+        raise DonationRefused(f"{display}: would unpack to {_size(total)} but only {_size(free)} are free "
+                              f"in {target}; free some disk space and re-run")
+
+
+def _unpack(archive: Path, target: Path, display: str, budget: int = DEFAULT_UNPACK_BUDGET) -> int:
+    """Extract an archive, refusing members that would land outside `target` (absolute paths, '..', links out) and
+    archives whose members add up to more than `budget` bytes. Returns the bytes unpacked.
+
+    The sizes checked are the ones the archive declares, and they bound what is written: zipfile stops each
+    member at its declared size (and checks its CRC), tar members are exactly their header's size."""
     target.mkdir(parents=True, exist_ok=True)
     try:
         if archive.name.lower().endswith(".zip"):
             with zipfile.ZipFile(archive) as zf:
+                total = sum(info.file_size for info in zf.infolist())
+                _check_unpacked_size(display, archive, total, budget, target)
                 for info in zf.infolist():
                     name = info.filename
                     if name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name.split("/")[0]:
@@ -442,7 +471,10 @@ def _unpack(archive: Path, target: Path, display: str) -> None:
                 zf.extractall(target)
         else:
             with tarfile.open(archive) as tf:
+                total = sum(member.size for member in tf.getmembers() if member.isfile())
+                _check_unpacked_size(display, archive, total, budget, target)
                 tf.extractall(target, filter="data")
+        return total
     except DonationRefused:
         raise
     except tarfile.FilterError as exc:
