@@ -14,7 +14,7 @@ import polars as pl
 from corpus600m.filters.pipeline import decide_records, filter_table, merge_reports
 from corpus600m.records import StageReport, frame_to_records
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Table, open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
 
@@ -23,7 +23,7 @@ def filter_table_task(data_dir: str, source: str, allowed_langs: list[str] | Non
     settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
     if allowed_langs:
         settings = settings.model_copy(update={"allowed_langs": allowed_langs})
-    store = Store(data_dir)
+    store = open_store(data_dir)
     if not store.exists(source):
         get_run_logger().info("table %s is empty or absent: nothing to filter", source)
         return StageReport(stage="filter", details={"source": source}).finish()
@@ -73,7 +73,7 @@ def filter_partitioned_flow(data_dir: str, sources: list[str], partitions: int) 
     Duplicates and writes are decided on the flow's process in batch order, so the output equals `filter`'s.
     """
     settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
-    store = Store(data_dir)
+    store = open_store(data_dir)
     reports = []
     for source in sources:
         if store.exists(source):

@@ -17,14 +17,14 @@ from corpus600m.generate.pipeline import generate_items, merge_reports, plan_gap
 from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
 from corpus600m.settings import get_settings
-from corpus600m.store import Store
+from corpus600m.store import open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="plan-generation", cache_policy=NO_CACHE)
 def plan(data_dir: str, countries: list[str] | None, per_country: int | None, target: int | None) -> list[GenerationItem]:
     if target is not None:
-        items, _ = plan_gaps(target, Store(data_dir), countries)
+        items, _ = plan_gaps(target, open_store(data_dir), countries)
         return items
     if not countries or not per_country:
         raise ValueError("give countries and per_country, or target (fill-gaps mode)")
@@ -35,7 +35,7 @@ def plan(data_dir: str, countries: list[str] | None, per_country: int | None, ta
 def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: int | None) -> StageReport:
     """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk."""
     settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
-    return generate_items(items, settings=settings, store=Store(data_dir), max_new_tokens=max_new_tokens)
+    return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens)
 
 
 @flow(name="generate", log_prints=False, **RUN_REPORT_HOOKS)

@@ -54,7 +54,7 @@ def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, parti
     their per-record checks partitioned the same way.
     """
     from corpus600m.filters.pipeline import filter_table
-    from corpus600m.store import Store, Table
+    from corpus600m.store import Table, open_store
     from flows.filter import partitioned_decider
 
     folders = find_new_donations(data_dir)
@@ -64,6 +64,6 @@ def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, parti
     outcomes = [future.result() for future in futures]
     if run_filters and any(o["status"] == "processed" for o in outcomes):
         settings = _settings(data_dir)
-        filter_table(Store(data_dir), str(Table.DONATED), settings=settings,
+        filter_table(open_store(data_dir), str(Table.DONATED), settings=settings,
                      decide=partitioned_decider(partitions, settings))
     return outcomes

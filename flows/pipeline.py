@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 from corpus600m import reporting
 from corpus600m.records import RunReport, StageReport
 from corpus600m.settings import get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Table, open_store
 from flows.annotate import annotate_pull, annotate_push
 from flows.filter import filter_flow
 from flows.generate import generate
@@ -32,7 +32,7 @@ def load_stage(input_file: str) -> StageReport:
     """Records from a JSONL file (the `Record` schema) into `generated`, instead of generating them."""
     from corpus600m.publish import read_jsonl
 
-    store = Store(get_settings().data_dir)
+    store = open_store()
     frame = read_jsonl(Path(input_file))
     result = store.upsert(Table.GENERATED, frame)
     report = StageReport(stage="load", n_in=frame.height, n_kept=frame.height)

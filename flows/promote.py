@@ -12,13 +12,13 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from corpus600m.records import StageReport
-from corpus600m.store import Store, Table
+from corpus600m.store import Table, open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="read-table")
 def read_table(data_dir: str, table: str, country: str | None) -> pl.DataFrame:
-    lazy = Store(data_dir).scan(table)
+    lazy = open_store(data_dir).scan(table)
     if country:
         lazy = lazy.filter(pl.col("country") == country)
     return lazy.collect()
@@ -26,7 +26,7 @@ def read_table(data_dir: str, table: str, country: str | None) -> pl.DataFrame:
 
 @task(name="write-table")
 def write_table(data_dir: str, table: str, frame: pl.DataFrame) -> int:
-    return Store(data_dir).upsert(table, frame).n_written
+    return open_store(data_dir).upsert(table, frame).n_written
 
 
 @flow(name="promote", log_prints=False, **RUN_REPORT_HOOKS)

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
 
     # ---- store ------------------------------------------------------------------------------------
     data_dir: Path = Field(Path("data"), description="Root of the corpus store and every local service's state.")
+    store_url: str | None = Field(
+        None, description="Keep the tables on object storage instead of <data_dir>/tables: an fsspec URL such as "
+                          "s3://bucket/corpus600m (tables under <url>/tables/). Every stage reads and writes there; services' "
+                          "state, caches, run reports and Argilla push ledgers stay in data_dir.")
+    store_options: SecretStr | None = Field(
+        None, description='fsspec storage options for store_url, as JSON, e.g. {"client_kwargs": {"endpoint_url": '
+                          '"http://minio:9000"}}. Secret (never printed); credentials are better left to the usual '
+                          "variables (AWS_ACCESS_KEY_ID, ...).")
 
     # ---- languages --------------------------------------------------------------------------------
     allowed_langs: Annotated[list[str], NoDecode] = Field(

@@ -196,6 +196,26 @@ def _is_url(data_dir: Path | str) -> bool:
     return isinstance(data_dir, str) and "://" in data_dir and not data_dir.startswith("file://")
 
 
+def open_store(data_dir: Path | str | None = None, settings=None) -> Store:
+    """The store the stages use: the tables at `settings.store_url` when one is set (e.g. s3://bucket/corpus600m,
+    with `settings.store_options`), else under `data_dir` (default: `settings.data_dir`)."""
+    from corpus600m.settings import get_settings
+
+    settings = settings or get_settings()
+    if not settings.store_url:
+        return Store(data_dir if data_dir is not None else settings.data_dir)
+    options = None
+    if settings.store_options is not None:
+        try:
+            options = json.loads(settings.store_options.get_secret_value())
+        except ValueError as exc:  # the value is a secret: say where, not what
+            raise StoreError(f"CORPUS600M_STORE_OPTIONS is not valid JSON ({type(exc).__name__} at position "
+                             f"{getattr(exc, 'pos', '?')}); give an object such as {{\"client_kwargs\": {{...}}}}") from None
+        if not isinstance(options, dict):
+            raise StoreError("CORPUS600M_STORE_OPTIONS must be a JSON object, e.g. {\"client_kwargs\": {...}}")
+    return Store(settings.store_url, storage_options=options)
+
+
 class Store:
     """The Parquet tables of one data dir: a local path, or an fsspec URL such as s3://bucket/corpus."""
 

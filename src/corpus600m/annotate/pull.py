@@ -27,7 +27,7 @@ from corpus600m.annotate.push import PUSHED_TABLE, ledger, read_sent
 from corpus600m.annotate.snapshot import ArgillaRecord, WorkspaceSnapshot, take_snapshot
 from corpus600m.records import Record, Source, frame_to_records, utcnow
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Table, open_store
 
 if TYPE_CHECKING:
     import argilla as rg
@@ -87,7 +87,7 @@ def _known_records(data_dir: Path, dataset: str, ids: set[str]) -> dict[str, Rec
     """Records by id from the push ledger, else the filtered table (the latest version we have)."""
     found: dict[str, Record] = {}
     wanted = pl.Series("id", sorted(ids), dtype=pl.String)
-    for store, table in ((ledger(data_dir, dataset), PUSHED_TABLE), (Store(data_dir), Table.FILTERED)):
+    for store, table in ((ledger(data_dir, dataset), PUSHED_TABLE), (open_store(data_dir), Table.FILTERED)):
         missing = wanted.filter(~wanted.is_in(list(found)))
         if missing.is_empty():
             break
@@ -115,7 +115,7 @@ def pull(dataset: str, client: rg.Argilla, settings: Settings | None = None,
     started = utcnow()
     snapshots = take_snapshot(client, dataset, workspaces)
     result = PullResult(dataset)
-    store = Store(settings.data_dir)
+    store = open_store(settings.data_dir, settings)
     all_ids = {r.id for snap in snapshots for r in snap.records}
     known = _known_records(settings.data_dir, dataset, all_ids)
     curated_ids = set(store.ids(Table.CURATED).to_list()) if store.exists(Table.CURATED) else set()

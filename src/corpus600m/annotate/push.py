@@ -28,7 +28,7 @@ from corpus600m.annotate.client import AnnotateError, get_json, server_down_mess
 from corpus600m.annotate.workspaces import WorkspaceLayout, parse_grouping
 from corpus600m.records import Record, format_validation_error, utcnow
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Store, Table, open_store
 
 if TYPE_CHECKING:
     import argilla as rg
@@ -244,7 +244,7 @@ def records_from_store(data_dir: Path, country: str | None = None) -> list[Recor
     """Records of the filtered table (optionally one country), the usual input of a push."""
     from corpus600m.records import frame_to_records
 
-    lazy = Store(data_dir).scan(Table.FILTERED)
+    lazy = open_store(data_dir).scan(Table.FILTERED)
     if country:
         lazy = lazy.filter(pl.col("country") == country.upper())
     return frame_to_records(lazy.collect())

@@ -17,4 +17,27 @@ from corpus600m.cli import filter  # noqa: F401,A004  (registers filter, filter 
 from corpus600m.cli import annotate  # noqa: F401  (registers annotate users/push/pull/report)
 from corpus600m.cli import run  # noqa: F401  (registers run, serve, services)
 
-__all__ = ["app"]
+
+
+def main() -> None:
+    """The `corpus600m` entry point: the app, with errors that are the user's to fix shown as one clear message
+    instead of a traceback: invalid settings (which variable, what is wrong; never the value, it may be a
+    secret) and store errors (which table or setting, what to do)."""
+    from pydantic import ValidationError
+
+    from corpus600m.cli.app import fail
+    from corpus600m.store import StoreError
+
+    try:
+        app()
+    except StoreError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        problems = "; ".join(f"CORPUS600M_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                             for e in exc.errors(include_input=False, include_url=False))
+        fail(f"invalid setting(s): {problems}. Fix the environment variable(s) or .env and re-run.")
+
+
+__all__ = ["app", "main"]

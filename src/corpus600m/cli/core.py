@@ -65,10 +65,10 @@ def store_stats(
 ) -> None:
     """Count records per stage table × country × variety."""
     from corpus600m.settings import get_settings
-    from corpus600m.store import Store
+    from corpus600m.store import open_store
 
     settings = get_settings()
-    stats = Store(settings.data_dir).stats()
+    stats = open_store(settings.data_dir, settings).stats()
     if as_json:
         print(json.dumps(stats.to_dicts(), ensure_ascii=False, indent=1))
         return

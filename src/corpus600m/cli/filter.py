@@ -153,13 +153,13 @@ def filter_table_command(
 ) -> None:
     """Filter the records of a store table not filtered yet into `filtered` (kept) and `rejected`; idempotent."""
     from corpus600m.filters.pipeline import filter_table
-    from corpus600m.store import Store, Table
+    from corpus600m.store import Store, Table, open_store
 
     valid = [str(t) for t in Table if t not in (Table.FILTERED, Table.REJECTED)]
     if source not in valid:
         fail(f"unknown source table {source!r}; choose one of: {', '.join(valid)}")
     settings = _settings_with(langs)
-    store = Store(settings.data_dir)
+    store = open_store(settings.data_dir, settings)
     if not store.exists(source):
         fail(f"the store at {settings.data_dir} has no {source!r} table yet; generate or donate records first")
     with _progress() as progress:

@@ -115,7 +115,7 @@ def generate(
     from corpus600m.generate import GenerationError, LLMError, PromptError
     from corpus600m.generate.plan import deficits
     from corpus600m.generate.prompts import SEEDS_DIR
-    from corpus600m.store import Store
+    from corpus600m.store import open_store
 
     settings = _settings(llm_backend=backend, llm_base_url=base_url, llm_model=model, llm_temperature=temperature)
     try:
@@ -129,7 +129,7 @@ def generate(
             fail("--per-country and --fill-gaps exclude each other: --fill-gaps computes the numbers from --target")
     elif codes is None or per_country is None:
         fail("give --countries and --per-country (e.g. --countries MX,AR --per-country 5), or --fill-gaps --target N")
-    store = Store(settings.data_dir)
+    store = open_store(settings.data_dir, settings)
     seeds_dir = seeds or SEEDS_DIR
     if fill_gaps_mode:
         table = deficits(store, target, codes)

@@ -32,7 +32,7 @@ from corpus600m.generate.plan import GenerationItem, deficits, plan_items, split
 from corpus600m.generate.prompts import SEEDS_DIR, load_seeds, load_template, variety_context
 from corpus600m.records import Origin, Record, Source, StageReport
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Store, Table, open_store
 
 GENERATION_SEED = 600  # sampling seed sent to the server, so a repeated prompt gives the same text
 PIPELINE_NAME = "corpus600m-generate"
@@ -324,7 +324,7 @@ def generate_records(countries: list[str], per_country: int, *, settings: Settin
     plans the same items, so re-running it adds nothing new.
     """
     settings = settings or get_settings()
-    store = store or Store(settings.data_dir)
+    store = store or open_store(settings.data_dir, settings)
     items = plan_request(countries, per_country, seeds_dir)
     return generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                           progress=progress)
@@ -339,7 +339,7 @@ def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Sett
     New items start at each cell's next free slot, so they never repeat earlier prompts.
     """
     settings = settings or get_settings()
-    store = store or Store(settings.data_dir)
+    store = store or open_store(settings.data_dir, settings)
     items, deficit = plan_gaps(target, store, countries, seeds_dir)
     report = generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                             progress=progress, stage="generate:fill-gaps")

@@ -37,7 +37,7 @@ from corpus600m.ingest.report import DonationReport, FileSummary
 from corpus600m.ingest.validate import RowProblem, extract_fields
 from corpus600m.records import ORIGIN_DTYPE, RECORD_POLARS_SCHEMA, DonationManifest, Source, record_id, utcnow
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table
+from corpus600m.store import Store, Table, open_store
 
 LANGUAGE_SAMPLE = 2000  # rows on which the report's language mix is measured
 
@@ -238,7 +238,7 @@ def ingest_donation(
     path, manifest_path = Path(path), Path(manifest_path)
     manifest = load_manifest(manifest_path)
     license = check_license(manifest, settings.donation_licenses)
-    store = Store(settings.data_dir)
+    store = open_store(settings.data_dir, settings)
     final_dir = donation_dir(settings, manifest)
     staging_root = settings.data_dir / "donations" / ".staging"
     lock = staging_root / f"{_slug(manifest.donor)}--{_slug(manifest.name)}.lock"

@@ -10,19 +10,19 @@ from pydantic import ValidationError
 
 from corpus600m.publish.gates import PublishError
 from corpus600m.records import Record, format_validation_error, records_to_frame
-from corpus600m.store import Store, Table
+from corpus600m.store import Table, open_store
 
 MAX_SHOWN_ERRORS = 20
 
 
 def read_curated(data_dir: Path) -> pl.DataFrame:
     """Every record of the store's `curated` table."""
-    return Store(data_dir).scan(Table.CURATED).collect()
+    return open_store(data_dir).scan(Table.CURATED).collect()
 
 
 def read_rejected(data_dir: Path) -> pl.DataFrame | None:
     """The store's `rejected` table (for the card's filtering counts), or None when there is none."""
-    store = Store(data_dir)
+    store = open_store(data_dir)
     return store.read(Table.REJECTED) if store.exists(Table.REJECTED) else None
 
 
