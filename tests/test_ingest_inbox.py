@@ -130,3 +130,37 @@ def test_inbox_accepts_archives_and_encoded_files(data_dir: Path):
     shutil.make_archive(str(folder / "mas"), "zip", root_dir=FIXTURES, base_dir="good.jsonl")
     outcome = ingest_inbox_donation(folder, get_settings(), run_filters=False)
     assert (outcome.status, outcome.kept) == ("processed", 8)
+
+
+def test_donate_inbox_serve_ingests_what_arrives_on_schedule(prefect_api: str, data_dir: Path, tmp_path: Path):
+    """`corpus600m donate inbox --serve`: a real served deployment on the local Prefect server picks up a donation
+    dropped into the inbox while it runs, on its own schedule, and stops cleanly on SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "CORPUS600M_DATA_DIR": str(data_dir)}
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "corpus600m", "donate", "inbox", "--serve", "--interval", "10",
+                                 "--skip-filters"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        time.sleep(3)  # the server is up: the donation arrives later, as it would in real life
+        folder = add_to_inbox(data_dir, "llega-despues", {"data.jsonl": jsonl(GOOD)})
+        deadline = time.monotonic() + 180
+        while not (folder / DONE_MARKER).exists():
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, "no scheduled run ingested the donation; log:\n" + log_path.read_text()
+            time.sleep(1)
+        assert json.loads((folder / DONE_MARKER).read_text())["kept"] == len(GOOD_IDS)
+        assert set(Store(data_dir).read(Table.DONATED)["id"]) == GOOD_IDS
+        assert "serving flow ingest-inbox every 10 s" in log_path.read_text()
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
