@@ -15,6 +15,7 @@ from corpus600m.filters.pii_recognizers import (
     valid_ec_cedula,
     valid_es_nif,
     valid_es_nie,
+    valid_mx_clabe,
     valid_mx_curp,
     valid_mx_rfc,
     valid_uy_ci,
@@ -23,6 +24,16 @@ from corpus600m.filters.pii_recognizers import (
 DATA = Path(__file__).parent / "data" / "filters"
 POSITIVE = [json.loads(line) for line in (DATA / "pii_positive.jsonl").read_text(encoding="utf-8").splitlines()]
 NEGATIVE = [json.loads(line) for line in (DATA / "pii_negative.jsonl").read_text(encoding="utf-8").splitlines()]
+# A held-out style probe: ~300 sentences each carrying one PII value as people write it in every Spanish-speaking
+# country (phones in each national format, obfuscated e-mails, ids with and without separators, cards, IBANs,
+# IPs, profile URLs, names after many cues, addresses of many styles), and ~140 clean sentences full of numbers
+# (prices, years, ranges, counts, law numbers, ISBNs, product codes), institutions, public figures and ids whose
+# check digit is wrong. Check digits were generated with independent implementations of the official algorithms.
+PROBE_POSITIVE = [json.loads(line) for line in
+                  (DATA / "pii_probe_positive.jsonl").read_text(encoding="utf-8").splitlines()]
+PROBE_NEGATIVE = [json.loads(line) for line in
+                  (DATA / "pii_probe_negative.jsonl").read_text(encoding="utf-8").splitlines()]
+ALL_TEXTS = [c["text"] for c in POSITIVE + NEGATIVE + PROBE_POSITIVE + PROBE_NEGATIVE]
 
 
 @pytest.mark.parametrize("case", POSITIVE, ids=[f"{c['country']}-{c['entity']}" for c in POSITIVE])
@@ -41,6 +52,27 @@ def test_invalid_check_digits_and_clean_text_are_not_flagged(case):
         assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
 
 
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(reason=c["xfail"], strict=True)) if "xfail" in c else c
+     for c in PROBE_POSITIVE],
+    ids=[f"{i:03d}-{c['kind']}-{c['country']}" for i, c in enumerate(PROBE_POSITIVE)],
+)
+def test_probe_pii_is_caught_with_its_type_and_a_span_covering_the_value(case):
+    text, value = case["text"], case["value"]
+    start = text.index(value)
+    end = start + len(value)
+    spans = detect_pii(text)
+    assert any(s.entity_type in case["entities"] and s.start <= start and s.end >= end for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+@pytest.mark.parametrize("case", PROBE_NEGATIVE, ids=[f"{i:03d}-{c['why']}" for i, c in enumerate(PROBE_NEGATIVE)])
+def test_probe_clean_sentences_and_wrong_check_digits_yield_nothing(case):
+    spans = detect_pii(case["text"])
+    assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
+
+
 def test_the_same_ids_with_a_valid_check_digit_are_flagged():
     # the negative set holds these with one check character changed: the validators are what tells them apart
     assert valid_es_nif("12345678Z") and not valid_es_nif("12345678A")
@@ -51,6 +83,7 @@ def test_the_same_ids_with_a_valid_check_digit_are_flagged():
     assert valid_ar_cuit("20-12345678-6") and not valid_ar_cuit("20-12345678-5")
     assert valid_ec_cedula("1710034065") and not valid_ec_cedula("1710034066")
     assert valid_uy_ci("1.234.567-2") and not valid_uy_ci("1.234.567-3")
+    assert valid_mx_clabe("012180001183597198") and not valid_mx_clabe("012180001183597197")
 
 
 def test_policy_redacts_with_typed_placeholders_and_records_what_was_done():
@@ -79,7 +112,7 @@ def test_presidio_analyzer_engine_runs_the_same_recognizers_offline():
 def test_batch_triggers_lose_nothing_and_skip_ordinary_text():
     """The vectorized prefilter the pipeline uses finds every entity the per-text path finds, on every test
     text; ordinary text with cue-like words ("profesor", "parte", "ciudad. La") triggers nothing."""
-    texts = [c["text"] for c in POSITIVE + NEGATIVE]
+    texts = ALL_TEXTS
     for text, groups in zip(texts, triggered_groups_batch(texts), strict=True):
         assert detect_pii(text, groups=groups) == detect_pii(text), text
     ordinary = ["El profesor de historia explicó la parte más difícil del tema en la ciudad. La clase terminó tarde.",
@@ -92,7 +125,7 @@ def test_digit_windows_find_what_the_whole_text_finds(monkeypatch):
     from corpus600m.filters import pii
 
     filler = "El mercado del barrio abre temprano y cierra tarde cuando hay feria. " * 4
-    texts = [c["text"] for c in POSITIVE + NEGATIVE]
+    texts = list(ALL_TEXTS)
     texts += [filler + a + " " + filler + b for a, b in zip(texts, reversed(texts), strict=True)]
     windowed = [detect_pii(t) for t in texts]
     monkeypatch.setattr(pii, "_digit_windows", lambda text: [(0, len(text))])

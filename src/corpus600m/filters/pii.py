@@ -95,9 +95,10 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     """The stretches of `text` around its digits where a `digits`-group recognizer can match.
 
     Every pattern of that group (phones, cards, national ids) matches a span that contains a digit and
-    reaches at most a few characters past its first and last digit, and looks at most a few characters
-    beyond (look-arounds, `\\b`, the phone's unit/currency checks); so running it on these windows finds
-    exactly what it finds on the whole text, at a fraction of the cost on long texts with one number.
+    reaches at most a few characters past its first and last digit, and looks at most 36 characters before
+    its start (look-arounds, `\\b`, the phone's unit/currency checks and its "Lote"/"cédula"/context look-back)
+    and 12 after; so running it on these windows finds exactly what it finds on the whole text, at a fraction
+    of the cost on long texts with one number. Keep any new look-back of a `digits` recognizer within the margin.
     """
     windows: list[tuple[int, int]] = []
     for match in _DIGIT_RUN.finditer(text):
@@ -141,9 +142,9 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
 
     Entity types: EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, IP_ADDRESS, URL_PERSONAL, PERSON,
-    STREET_ADDRESS, DATE_OF_BIRTH and national ids (ES_NIF, ES_NIE, ES_NSS, MX_CURP, MX_RFC, CL_RUT, AR_CUIT,
-    AR_DNI, PE_DNI, CO_CEDULA, EC_CEDULA, UY_CI, VE_CEDULA, DO_CEDULA, GT_DPI, SV_DUI, HN_DNI, NI_CEDULA,
-    CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
+    STREET_ADDRESS, DATE_OF_BIRTH, MX_CLABE (bank account) and national ids (ES_NIF, ES_NIE, ES_NSS, MX_CURP,
+    MX_RFC, CL_RUT, AR_CUIT, AR_DNI, PE_DNI, CO_CEDULA, EC_CEDULA, UY_CI, VE_CEDULA, DO_CEDULA, GT_DPI, SV_DUI,
+    HN_DNI, NI_CEDULA, CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
     from corpus600m.filters.pii_recognizers import triggered_groups

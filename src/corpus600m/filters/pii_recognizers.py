@@ -18,8 +18,8 @@ import re
 from datetime import date
 
 import phonenumbers
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer, IpRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
 
 LANG = "es"
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -159,6 +159,11 @@ def luhn_ok(number: str) -> bool:
     return bool(digits) and total % 10 == 0
 
 
+def valid_card(value: str) -> bool:
+    """A payment card number: 13-19 digits passing the Luhn check."""
+    return 13 <= len(_digits(value)) <= 19 and luhn_ok(value)
+
+
 def valid_do_cedula(value: str) -> bool:
     """Dominican Republic's cédula: 11 digits, Luhn check digit."""
     return len(_digits(value)) == 11 and luhn_ok(value)
@@ -180,6 +185,15 @@ def valid_sv_dui(value: str) -> bool:
         return False
     total = sum(int(d) * (9 - i) for i, d in enumerate(raw[:8]))
     return (10 - total % 10) % 10 == int(raw[8])
+
+
+def valid_mx_clabe(value: str) -> bool:
+    """Mexico's CLABE (interbank account): 18 digits, the last a mod-10 check with weights 3, 7, 1."""
+    raw = _digits(value)
+    if len(raw) != 18:
+        return False
+    total = sum(int(d) * w % 10 for d, w in zip(raw[:17], (3, 7, 1) * 6))
+    return (10 - total % 10) % 10 == int(raw[17])
 
 
 def valid_us_ssn(value: str) -> bool:
@@ -250,16 +264,22 @@ def national_id_recognizers() -> list[SpanishPatternRecognizer]:
     """Recognizers of national ids, tax ids and social security numbers (validated where a check digit exists)."""
     R = SpanishPatternRecognizer
     return [
-        R("ES_NIF", [_p("nif", NB + r"\d{2}\.?\d{3}\.?\d{3}[\s\-]?[A-Z]" + NA, 0.5)],
-          ["dni", "nif", "d.n.i", "documento", "identidad"], validator=valid_es_nif),
-        R("ES_NIE", [_p("nie", NB + r"[XYZ][\s\-]?\d{7}[\s\-]?[A-Z]" + NA, 0.5)], ["nie", "extranjero", "residencia"],
-          validator=valid_es_nie),
+        # the letter is lower-case only when glued to the digits: "12345678 y" is a number and a conjunction
+        R("ES_NIF", [_p("nif", NB + r"\d{2}\.?\d{3}\.?\d{3}(?:[\s\-]?[A-Z]|[a-z])" + NA, 0.5)],
+          ["dni", "nif", "d.n.i", "documento", "identidad"], validator=valid_es_nif, flags=CASE_SENSITIVE),
+        R("ES_NIE", [_p("nie", NB + r"(?:[XYZ][\s\-]?|[xyz])\d{7}(?:[\s\-]?[A-Z]|[a-z])" + NA, 0.5)],
+          ["nie", "extranjero", "residencia"], validator=valid_es_nie, flags=CASE_SENSITIVE),
         R("ES_NSS", [_p("nss", NB + r"\d{2}[/\s\-]?\d{8}[/\s\-]?\d{2}" + NA, 0.5)],
           ["seguridad social", "nss", "n.s.s", "afiliación", "afiliacion"], validator=valid_es_nss),
+        # any case ("mi curp: gomc850712hdfnrr04"): 18 characters with a real date and a check digit; its six
+        # date digits put it in the `digits` group
         R("MX_CURP", [_p("curp", r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{5}[A-Z\d]\d\b", 0.5)], ["curp"],
-          validator=valid_mx_curp, trigger="upper", flags=CASE_SENSITIVE),
-        R("MX_RFC", [_p("rfc", r"\b[A-ZÑ&]{3,4}\d{6}[A-Z\d]{2}[A\d]\b", 0.5)], ["rfc", "sat", "fiscal"],
+          validator=valid_mx_curp, trigger="digits", flags=CASE_INSENSITIVE),
+        R("MX_RFC", [_p("rfc", r"\b[A-ZÑ&]{3,4}[\s\-]?\d{6}[\s\-]?[A-Z\d]{2}[A\d]\b", 0.5)], ["rfc", "sat", "fiscal"],
           validator=valid_mx_rfc, trigger="upper", flags=CASE_SENSITIVE),
+        R("MX_CLABE", [_p("clabe", NB + r"(?:\d{18}|\d{3}[\s\-]\d{3}[\s\-]\d{11}[\s\-]\d|\d{4}(?:[\s\-]\d{4}){3}[\s\-]\d{2})"
+                                 + NA, 0.5)],
+          ["clabe", "interbancaria", "cuenta", "transferencia", "depósito", "deposito"], validator=valid_mx_clabe),
         R("CL_RUT", [_p("rut dotted", NB + r"\d{1,2}\.\d{3}\.\d{3}[\s]?-[\s]?[\dkK]" + NA, 0.5),
                      _p("rut hyphen", NB + r"\d{7,8}-[\dkK]" + NA, 0.5),
                      _p("rut plain:ctx", NB + r"\d{7,8}[\dkK]" + NA, 0.3)],
@@ -270,8 +290,8 @@ def national_id_recognizers() -> list[SpanishPatternRecognizer]:
                      _p("dni plain:ctx", NB + r"\d{7}" + NA, 0.3)],
           ["dni", "d.n.i", "documento", "doc."]),
         R("PE_DNI", [_p("dni:ctx", NB + r"\d{8}(?:-\d)?" + NA, 0.3)], ["dni", "d.n.i", "documento", "reniec"]),
-        R("CO_CEDULA", [_p("cc dotted:ctx", NB + r"\d{1,3}(?:\.\d{3}){2,3}" + NA, 0.3),
-                        _p("cc plain:ctx", NB + r"\d{6,10}" + NA, 0.3)],
+        R("CO_CEDULA", [_p("cc dotted:ctx", NB + r"[1-9]\d{0,2}(?:\.\d{3}){2,3}" + NA, 0.3),
+                        _p("cc plain:ctx", NB + r"[1-9]\d{5,9}" + NA, 0.3)],
           ["cédula", "cedula", "c.c.", "c.c", "cc.", "cc ", "identificado con", "identificada con"]),
         R("EC_CEDULA", [_p("cedula", NB + r"\d{9}-?\d(?:001)?" + NA, 0.5)], ["cédula", "cedula", "ruc", "ci"],
           validator=valid_ec_cedula),
@@ -289,11 +309,14 @@ def national_id_recognizers() -> list[SpanishPatternRecognizer]:
         R("NI_CEDULA", [_p("cedula", NB + r"\d{3}-?\d{6}-?\d{4}[A-Z]\b", 0.7)], ["cédula", "cedula"]),
         R("CR_CEDULA", [_p("cedula", NB + r"[1-9]-\d{4}-\d{4}" + NA, 0.6),
                         _p("cedula plain:ctx", NB + r"[1-9]0?\d{8}" + NA, 0.3)], ["cédula", "cedula"]),
-        R("PA_CEDULA", [_p("cedula:ctx", r"\b(?:[1-9]|1[0-3]|PE|E|N|[1-9]?AV|[1-9]?PI)-\d{1,4}-\d{1,6}" + NA, 0.3)],
+        # 0.4: with its context word it outscores a phone-shaped reading of "8-123-4567" (0.7)
+        R("PA_CEDULA", [_p("cedula:ctx", r"\b(?:[1-9]|1[0-3]|PE|E|N|[1-9]?AV|[1-9]?PI)-\d{1,4}-\d{1,6}" + NA, 0.4)],
           ["cédula", "cedula"]),
         R("US_SSN", [_p("ssn", NB + r"\d{3}-\d{2}-\d{4}" + NA, 0.5)], ["ssn", "seguro social", "social security"],
           validator=valid_us_ssn),
-        R("NATIONAL_ID", [_p("id:ctx", NB + r"\d{1,3}(?:[.\s]?\d{3}){1,3}(?:-[\dkK])?" + NA, 0.3)],
+        # at least 6 digits (not a year after "DNI ... caduca en 2030"); no check-digit suffix: ids written
+        # "1.234.567-2" have a validator of their own (UY_CI, CL_RUT) and a wrong check digit is not reported
+        R("NATIONAL_ID", [_p("id:ctx", NB + r"(?:[1-9]\d{0,2}(?:[.\s]?\d{3}){2,3}|[1-9]\d{2}[.\s]?\d{3})" + NA, 0.3)],
           ["c.i.", "ci:", "ci n", "carnet", "carné", "cédula", "cedula", "pasaporte", "ine", "documento",
            "identidad", "dni"]),
     ]
@@ -312,18 +335,30 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
     CONTEXT = ["tel", "teléfono", "telefono", "tlf", "celular", "cel", "móvil", "movil", "whatsapp", "wsp", "wasap",
                "llama", "llámame", "llamar", "marca", "márcame", "contacto", "número", "numero", "fijo", "fono",
                "línea", "linea", "extensión", "ext"]
-    _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$|\d\.\d{3}\.\d{3}")
+    # thousands separators: "1.500.000" anywhere in the candidate, or the RAE's space-grouped "1 234 567" with a
+    # short first group (phones are written 3-3-3 or 3-2-2-2, never 1-3-3 or 2-3-3)
+    _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$|(?<!\d)\d{1,3}\.\d{3}\.\d{3}(?!\d)|^\d{1,2}(?: \d{3}){2,}$")
     _DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
     _YEARS = re.compile(r"^(?:1[5-9]|20)\d{2}\s*[-–]\s*(?:1[5-9]|20)?\d{2}$")
     _UNIT_AFTER = re.compile(r"^\s*(?:%|€|\$|pesos|euros|dólares|dolares|soles|habitantes|personas|km|kg|m2|m²|"
-                                r"metros|toneladas|millones|usd|eur|mxn|ars|clp|cop|pen|bs)", re.I)
+                                r"metros|toneladas|millones|usd|eur|mxn|ars|clp|cop|pen|bs|votos|visitantes|turistas|"
+                                r"ejemplares|unidades|"
+                                r"casos|alumnos|estudiantes|niños|hectáreas|ha\b|litros|barriles|árboles|vehículos|"
+                                r"viviendas|hogares|empleos|trabajadores|usuarios|seguidores|copias|años|días)", re.I)
+    # a code or an id, not a phone: "Lote 4521-8890-12", "ref. 600 123 456", "mi cédula es 0912345676"
+    # (unless a phone word is also near)
+    _CODE_BEFORE = re.compile(r"(?:\blote|\bref\.?|referencia|c[óo]digo(?!\s+de\s+(?:[áa]rea|pa[íi]s))|\bserie|\bmodelo|"
+                              r"\bexpediente|"
+                              r"\bisbn|\bissn|\bsku|\bart[íi]culo|\bart\.|\bpieza|c[ée]dula|\bdni|\bd\.n\.i|"
+                              r"\brut\b|\brun\b|\bcuit|\bcuil|documento|\bc\.i\.|\bnif|\bnie\b|pasaporte|\bcurp|\brfc)"
+                              r"[^\d\n,;]{0,20}$", re.I)
     _GROUPING = re.compile(r"[\s\-()]")
     _CURRENCY_BEFORE = re.compile(r"(?:[$€£]|usd|eur|mxn|s/\.?|bs\.?|q)\s*$", re.I)
 
     def __init__(self):
         super().__init__(
             "PHONE_NUMBER",
-            [_p("phone", r"(?<![\w.,/\-+])(?:\+|00)?\(?\d[\d\s().\-]{5,18}\d(?![\w\-/]|[.,]\d)", 0.5)],
+            [_p("phone", r"(?<![\w.,/\-+(])\(?(?:\+|00)?\(?\d[\d\s().\-]{5,18}\d(?![\w\-/]|[.,]\d)", 0.5)],
             self.CONTEXT, name="PhoneNumberRecognizer",
         )
 
@@ -336,13 +371,35 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
         digits = _digits(candidate)
         if not 7 <= len(digits) <= 15:
             return False, False
-        international = candidate.startswith(("+", "00"))
+        international = candidate.lstrip("(").startswith(("+", "00"))
         if international:
+            if candidate.lstrip("(").startswith("00"):
+                digits = digits[2:]
+            if digits.startswith("521") and len(digits) == 13:
+                digits = "52" + digits[3:]  # Mexico's old mobile prefix "+52 1 55 ...", still widely written
             try:
-                number = phonenumbers.parse("+" + digits[2:] if candidate.startswith("00") else candidate, None)
+                number = phonenumbers.parse("+" + digits, None)
                 return phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number), True
             except phonenumbers.NumberParseException:
                 return False, True
+        if len(digits) == 13 and digits.startswith(("044", "045")):
+            candidate = digits[3:]  # Mexico's old "044 55 1234 5678" (mobile dialled from a landline)
+        elif len(digits) == 13 and digits.startswith("0") and "15" in digits[3:6]:
+            # Argentina "(0341) 15-123-4567": area code, the mobile "15", then the number; without the 15 it
+            # is the 0 + 10-digit national number
+            at = digits.index("15", 3)
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(digits[:at] + digits[at + 2:], "AR")):
+                    return True, False
+            except phonenumbers.NumberParseException:
+                pass
+        if len(digits) == 10 and digits.startswith("15"):
+            # Argentina's local mobile "15-4567-8901": the 15 stands for the mobile prefix within area code 11
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse("11" + digits[2:], "AR")):
+                    return True, False
+            except phonenumbers.NumberParseException:
+                pass
         for region in PHONE_REGIONS:
             try:
                 if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
@@ -362,6 +419,10 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
             if (self._THOUSANDS.search(candidate) or self._DATE.match(candidate) or self._YEARS.match(candidate)
                     or self._UNIT_AFTER.match(text[end:end + 12]) or self._CURRENCY_BEFORE.search(text[max(0, start - 5):start])):
                 continue
+            # (both looks stay within the 40 characters that `pii._digit_windows` keeps before a number)
+            if self._CODE_BEFORE.search(text[max(0, start - 32):start]) and not any(
+                    word in text[max(0, start - 36):start].lower() for word in self.CONTEXT):
+                continue
             valid, international = self._valid_phone(candidate)
             if not valid:
                 continue
@@ -380,7 +441,10 @@ def contact_recognizers() -> list[PatternRecognizer]:
     R = SpanishPatternRecognizer
     email = R("EMAIL_ADDRESS", [
         _p("email", r"\b[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)*\." + EMAIL_TLD + r"\b", 1.0),
-        _p("email obfuscated", r"\b[\w.+\-]+\s*(?:\[at\]|\(at\)|\{at\}|\barroba\b|\[arroba\])\s*[\w\-]+"
+        # "laura @ gmail.com": spaces around the @ only, the domain's dots glued ("gracias @ todos. Hasta" is not one)
+        _p("email spaced", r"\b[\w.+%\-]+\s+@\s*[\w\-]+(?:\.[\w\-]+)*\." + EMAIL_TLD + r"\b|"
+                           r"\b[\w.+%\-]+@\s+[\w\-]+(?:\.[\w\-]+)*\." + EMAIL_TLD + r"\b", 0.8),
+        _p("email obfuscated", r"\b[\w.+\-]+\s*(?:\[at\]|\(at\)|\{at\}|\barroba\b|\[arroba\]|\(arroba\))\s*[\w\-]+"
                                r"(?:\s*(?:\.|\[dot\]|\(dot\)|\bpunto\b|\[punto\])\s*[\w\-]+)*"
                                r"\s*(?:\.|\[dot\]|\(dot\)|\bpunto\b|\[punto\])\s*" + EMAIL_TLD + r"\b", 0.8),
     ], ["correo", "email", "e-mail", "mail"], trigger="at")
@@ -394,9 +458,12 @@ def contact_recognizers() -> list[PatternRecognizer]:
                                       r"direccion|token|session|sid)=[^\s&]+[^\s]*", 0.8),
         _p("url with e-mail", r"(?:https?://|www\.)[^\s]*(?:%40|@)[^\s]+", 0.8),
     ], [], trigger="url")
-    card = CreditCardRecognizer(supported_language=LANG, context=["tarjeta", "crédito", "credito", "débito", "debito",
-                                                                     "visa", "mastercard", "amex", "card"])
-    card.trigger = "digits"
+    # presidio's card pattern, but not glued to a path or another number ("wa.me/5215512345678" is a phone in
+    # a URL, not a card), and run by our fast matcher; the Luhn check decides
+    card = R("CREDIT_CARD", [_p("card", NB + r"(?!1\d{12}(?!\d))(?:4\d{3}|5[0-5]\d{2}|6\d{3}|1\d{3}|3\d{3})[- ]?"
+                                        r"\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}" + NA, 0.3)],
+             ["tarjeta", "crédito", "credito", "débito", "debito", "visa", "mastercard", "amex", "card"],
+             validator=valid_card, name="CreditCardRecognizer")
     iban = IbanRecognizer(supported_language=LANG, context=["iban", "cuenta", "transferencia", "banco"])
     iban.trigger = "upper"
     ip = IpRecognizer(supported_language=LANG, context=["ip", "dirección ip", "servidor", "host"])
@@ -426,7 +493,7 @@ FIRST_NAMES = (
     "Marisol Ximena Estefanía Jimena Renata Regina Victoria Emilia Juana Francisca Concepción Consuelo Amparo Soledad "
     "Rosario Leticia Brenda Karla Karen Jessica Yesenia Wendy Johana Yuliana Leidy Nayeli Itzel Citlali Xóchitl "
     "Ingrid Gisela Graciela Norma Elsa Olga Rebeca Ruth Noemí Miriam Marisa Maite Aitor Iker Unai Jon Xabier Oriol "
-    "Jordi Pau Núria Montserrat Mercedes Aurora Celia Eva Fátima Yasmín Abril Maximiliano Bautista Joaquina Ulises "
+    "Jordi Pau Núria Nuria Montserrat Mercedes Aurora Celia Eva Fátima Yasmín Abril Maximiliano Bautista Joaquina Ulises "
     "Fidel Wilson Édgar Edgar Iván Kevin Brayan Jhon Yeison Wilmer Freddy Wilfredo Nelson Darío Elías Abel Moisés "
     "Salvador Gerardo Humberto Octavio Rogelio Ramiro Efraín Germán Rolando Orlando Hernán Horacio Osvaldo Néstor"
 ).split()
@@ -463,7 +530,9 @@ PUBLIC_FIGURES = (
 # What introduces a person's name: "me llamo", "Sra.", "mi vecina", "atentamente"... (case-insensitive)
 NAME_CUE = (
     r"(?:\bme\s+llamo|\bmi\s+nombre\s+es|\bse\s+llama|\bsu\s+nombre\s+es|\bnombre(?:\s+completo)?\s*:|"
-    r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batt\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
+    r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\bnombres?\s*:|\bestimad[oa]|\bquerid[oa]|"
+    r"\bapreciad[oa]|\bun\s+(?:fuerte\s+)?abrazo,|\bun\s+saludo,|\bsaludos\s+cordiales,|\bcordialmente,|\bbesos,|"
+    r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batte?\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
     r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy|\bmi\s+(?:vecin[oa]|herman[oa]|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
@@ -481,9 +550,15 @@ class PersonRecognizer(SpanishPatternRecognizer):
     """
 
     CUE = re.compile(NAME_CUE + r"\s*$", re.IGNORECASE)
+    # cues that also introduce things other than names: "soy" + a profession or nationality, letter greetings
+    # and closings + a role or a team ("Estimado Director", "Saludos, Departamento de Ventas")
+    WEAK_CUE = re.compile(r"(?:soy|estimad|querid|apreciad|saludos|un\s+saludo|un\s+(?:fuerte\s+)?abrazo|cordialmente|besos)",
+                          re.IGNORECASE)
+    NOUN_SUFFIXES = ("ción", "sión", "dad", "mento", "miento", "ismo", "ería", "ncia", "ario", "aria", "ivo", "iva")
     CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
     NOT_NAMES = frozenset("Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En "
-                          "Atentamente Saludos Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora".split())
+                          "Atentamente Saludos Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora "
+                          "Estimado Estimada Querido Querida Apreciado Apreciada Cordialmente Besos Nombre Nombres".split())
 
     def __init__(self):
         super().__init__("PERSON", [_p("capitalized words", rf"\b{FULL_NAME}\b", 0.35)], [], trigger="name",
@@ -491,6 +566,14 @@ class PersonRecognizer(SpanishPatternRecognizer):
         self._public = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
         self._first = frozenset(FIRST_NAMES)
         self._surnames = frozenset(SURNAMES)
+
+    def _looks_like_a_name(self, words: list[str], span: str) -> bool:
+        """After a weak cue ("Soy Ingeniero de Sistemas", "Estimado Director:", "Saludos, Equipo de Ventas"):
+        a known first name or surname, or two or more words that read like names (no "de", no noun suffix)."""
+        if words[0] in self._first or any(w in self._surnames for w in words[1:]):
+            return True
+        return (len(words) >= 2 and len(span.split()) == len(words)  # every word capitalized: no "de"
+                and not any(w.lower().endswith(self.NOUN_SUFFIXES) for w in words))
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         results = []
@@ -504,7 +587,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
             words = [w for w in words if w[0].isupper()]
             if not words or self._public.match(text[start:end]):
                 continue
-            if self.CUE.search(text[max(0, start - 40):start]):
+            cue = self.CUE.search(text[max(0, start - 40):start])
+            if cue and not (self.WEAK_CUE.match(cue.group().strip()) and not self._looks_like_a_name(words, text[start:end])):
                 score = 0.75
             elif words[0] in self._first and len(words) >= 2:
                 score = 0.6 if any(w in self._surnames for w in words[1:]) else 0.35
@@ -515,7 +599,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
         return results
 
 
-STREET_TYPES = (r"calle|c/|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cl\.|diagonal|transversal|"
+STREET_TYPES = (r"calle|c/|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cl\.|cll\.?|diagonal|transversal|"
+                r"carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
                 r"paseo|plaza|pasaje|psje\.?|bulevar|boulevard|blvd\.?|camino|carretera|ronda|traves[íi]a|callej[óo]n|"
                 r"prolongaci[óo]n|calzada|urbanizaci[óo]n|urb\.|colonia|col\.|manzana|mz\.?|lote|barrio|rúa|rua")
 
@@ -524,8 +609,12 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
     """Street addresses: a street type, a name (words or a number, as in Colombia's 'Calle 45') and a house number."""
 
     def __init__(self):
-        name_part = rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?(?:[{UPPER}0-9][\w.áéíóúñü]*\s*){{1,5}}?"
-        number = (r",?\s*(?:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*)?\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4})?"
+        # words of the street's name: capitalized or numbers ("Calle 45", "Av. 18 de Julio"), whole words
+        # (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
+        # Cervantes Saavedra") and apostrophes ("O'Higgins")
+        name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
+                     rf"(?:[{UPPER}0-9][\w.'’]*(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER}0-9]))?){{1,5}}?")
+        number = (r",?\s*(?:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*)?(?:[NSEO]|Oe)?\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4})?"
                   r"|,?\s*s/n")
         extra = (r"(?:,?\s*(?:piso|planta|dpto\.?|depto\.?|departamento|apto\.?|apartamento|interior|int\.|puerta|"
                  r"esc\.?|escalera|bloque|torre|casa|oficina|of\.)\s*[\w°º]+){0,3}"
@@ -541,7 +630,7 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
 
     def __init__(self):
         months = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
-        cue = (r"(?:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|fecha\s+de\s+nacimiento\s*:?|f\.\s?nac\.?\s*:?|"
+        cue = (r"(?:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|fecha\s+de\s+nac(?:imiento|\.)?\s*:?|f\.\s?nac\.?\s*:?|"
                r"cumpleaños\s*(?:es\s+el|:)?|nacimiento\s*:)")
         super().__init__("DATE_OF_BIRTH", [
             _p("dob", rf"{cue}\s*(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
@@ -570,7 +659,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "at": r"@|(?i:arroba|at\]|\(at\)|\{at\})",
     "url": r"(?i:http|www\.|facebook\.|instagram\.|twitter\.|linkedin\.|tiktok\.|github\.|youtube\.|wa\.me/|t\.me/|"
            r"x\.com/|fb\.com/|threads\.)",
-    "upper": r"[A-ZÑ&]{2,4}\s?\d{2}",
+    "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}",
     # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
     # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
     "name": _dfa_friendly(rf"(?i:{NAME_CUE})\s*[{UPPER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
@@ -578,7 +667,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
     "address": _dfa_friendly(rf"(?i:\b(?:{STREET_TYPES}))\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
                              rf"[{UPPER}0-9]"),
-    "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|cumpleaños)",
+    "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
 }
 
 
@@ -594,12 +683,14 @@ _NAME_CUES = frozenset(
     "destinataria parte soy sr sra srta dr dra lic licda ing arq prof profa mtro mtra abg abog dña d don doña señor "
     "señora señorita vecino vecina hermano hermana primo prima tío tía tio tia amigo amiga jefe jefa esposo esposa "
     "novio novia hijo hija madre padre mamá mama papá papa abuelo abuela compañero compañera doctor doctora "
-    "profesor profesora".split()
+    "profesor profesora estimado estimada querido querida apreciado apreciada abrazo saludo cordiales "
+    "cordialmente besos nombres apellido apellidos atte".split()
 )
 _ADDRESS_CUES = frozenset(
     "calle avenida avda av jirón jiron jr carrera cra kr cl diagonal transversal paseo plaza pasaje psje bulevar "
     "boulevard blvd camino carretera ronda travesía travesia callejón callejon prolongación prolongacion calzada "
-    "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua".split()
+    "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua cll carrer avinguda passeig plaça "
+    "placa rambla alameda pje".split()
 )
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
