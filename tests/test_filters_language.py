@@ -10,9 +10,13 @@ import pytest
 from corpus600m.filters.language import (
     clean_for_detection,
     clean_for_detection_batch,
+    count_cues,
+    count_cues_batch,
     detect_language,
+    guess_language,
     letter_count,
     letter_count_batch,
+    rust_class,
 )
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "filters" / "languages.jsonl")
@@ -48,3 +52,58 @@ def test_batch_cleaning_and_letter_counts_equal_the_per_text_ones():
     assert cleaned == [clean_for_detection(t or "") for t in texts]
     cleaned.append("½ x² e\u0301 ǅ ⅷ Ⅻ ٣ _a 3 ௰ ¼")  # numerals and a combining accent: counted as Python counts them
     assert letter_count_batch(cleaned) == [letter_count(t) for t in cleaned]
+
+
+# Texts that stress the word splitting and the cues: every country's Spanish and the close languages of
+# languages.jsonl (raw and cleaned), plus accents (composed and decomposed), ñ ¿ ¡ in both cases, digits, code,
+# URLs, apostrophes and middle dots, Asturian ḷḷ, numerals Python counts as letters, casing that Python and
+# Rust could lower differently (İ, final sigma), and empty text.
+CUE_TEXTS = [c["text"] for c in CASES] + [clean_for_detection(c["text"]) for c in CASES] + [
+    "", " ", "123 456", "¿¡!?",
+    "¿QUÉ HACÉS, CHE? ¡MAÑANA VAMOS AL ASADO CON LOS PIBES DEL BARRIO!",
+    "Cafe\u0301 con leche, nin\u0303o pequen\u0303o y ACCIO\u0301N rápida",
+    "```python\nprint('hola')\n``` Visita https://ejemplo.com/ruta?x=1 o escribe a ana@correo.es antes del 12/05/2024.",
+    "L'home d'aquesta ciutat col·labora amb l’escola; n'hi ha molts, d’acord? Paral·lel, cel·la, l·l·l, ''a''b",
+    "Los vaqueiros de alzada fixeron la braña; la ḷḷingua asturiana tien ḷḷuna y ḶḶUME.",
+    "Ke kere dizir esto? Kuando avlamos djudeo-espanyol mos entendemos; shalom, kaza, ijo.",
+    "Ela não tem coração: canções, irmãos e pães; trabalho e mulher; filho, olho, manhã.",
+    "İstanbul, ΟΔΥΣΣΕΥΣ, ΣΟΦΟΣ ΚΑΙ ΣΟΦΙΑ; ß, ﬁn, Ǆemal, ǅ, ½ x² ⅷ Ⅻ ٣ ௰ ¼ _a_",
+    "mi_variable = fooBar2(x) + 3.14; // comentario en español",
+    "nyo canya any sony ANY tx txell caixa peix",
+    "ke ke ke kon kon gli gli zz cch ció sió zione",
+    "Ya nun ye pa tanto, ho! Dempués vamos pal pueblu col rapaz.",
+    "Unha xente moi boa, tamén ten moito traballo nesta cidade; xa o sabes.",
+    "Ci sono molte città in Italia: perché non andiamo a Roma con la famiglia?",
+    "The quick brown fox jumps over the lazy dog, as an example of English text.",
+    "Ánimo!" * 50,
+]
+
+
+def test_batch_cue_counts_equal_the_per_text_ones():
+    batch = count_cues_batch(CUE_TEXTS)
+    single = [count_cues(t) for t in CUE_TEXTS]
+    assert batch == single
+    # the order of the close languages breaks ties in guess_language: it must be the same too
+    assert [list(c.close) for c in batch] == [list(c.close) for c in single]
+    assert count_cues_batch([]) == [] and count_cues_batch(["", "1"]) == [count_cues(""), count_cues("1")]
+    # many equal 0.7 weights: exact sums, whatever the order they are added in
+    assert count_cues_batch(["ke " * 7])[0].close == {"lad": 11.9} == count_cues("ke " * 7).close
+
+
+def test_guess_language_with_batch_cues_decides_as_without():
+    cleaned = [clean_for_detection(t) for t in CUE_TEXTS]
+    for text, cues in zip(cleaned, count_cues_batch(cleaned), strict=True):
+        assert guess_language(text, cleaned=True, cues=cues) == guess_language(text, cleaned=True), text
+
+
+def test_rust_classes_match_exactly_what_python_matches():
+    """The Rust spellings of Python's `[^\\W\\d_]` and `\\w` agree on every code point (combining marks, numerals,
+    and the characters newer Unicode versions added, which Python's tables do not know yet)."""
+    import re
+
+    import polars as pl
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for python_class in (r"[^\W\d_]", r"\w"):
+        expected = [re.fullmatch(python_class, c) is not None for c in chars]
+        assert pl.Series(chars).str.contains(f"^{rust_class(python_class)}$").to_list() == expected, python_class

@@ -93,6 +93,100 @@ def test_batch_quality_hints_never_skip_a_check_that_would_match():
     assert not batch_hints(["Escribe un poema."], ["El mercado abre los domingos a las nueve."], 20_000)[0].maybe_refusal
 
 
+REPETITIVE = [
+    "\n".join(["mango, papaya y piña"] * 12),
+    "uno dos tres " * 10,
+    # exactly at the thresholds: 4 times "a b c" is 12 of n words; fires only when 12 / n > 0.2 (n < 60)
+    "a b c " * 4 + " ".join(f"p{i}" for i in range(47)),  # 59 words: fires
+    "a b c " * 4 + " ".join(f"p{i}" for i in range(48)),  # 60 words: 20% exactly, does not fire
+    "a b c " * 3 + " ".join(f"p{i}" for i in range(21)),  # 30 words, 3 times: below the minimum count
+    "a b c " * 5 + " ".join(f"p{i}" for i in range(14)),  # 29 words: too few words to judge
+    "a b c " * 5 + " ".join(f"p{i}" for i in range(15)),  # 30 words: fires
+    "Cafe\u0301 cafe\u0301 " * 20,  # decomposed accents: the mark splits words, in Python's \w
+    "ﬁn ｆｉｎ Ⅻ x² ٣٣ " * 10,  # compatibility forms and numerals: \w as Python has it
+    "İSTANBUL İSTANBUL İSTANBUL " * 8,  # lowercases to i + a combining dot: more words than letters suggest
+    "la la la la la la la la la la la la la la la la la la la la la la la la la la la la la la",
+    "Hola " * 50_000,  # longer than the field limit: judged on its first 20,000 characters
+    "", "hola", "-" * 40,
+]
+
+
+def test_batch_trigram_hints_never_skip_a_repetition_that_fires():
+    """The vectorized 3-gram precheck marks every text whose repetition rule fires (and few others)."""
+    import sys
+
+    from collections import Counter
+
+    from corpus600m.filters.quality import (
+        WORD,
+        QualityConfig,
+        batch_hints,
+        quality_issues,
+        repetition_detail,
+        top_trigram_hints,
+    )
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from filters import generate
+
+    records, _ = generate(300)
+    texts = REPETITIVE + [LONG_OUTPUT] + [r.output for r in records]
+    config = QualityConfig()
+    limited = [t[: config.max_field_chars] for t in texts]
+    hints = top_trigram_hints(limited, config.max_top_trigram_fraction)
+    for text, maybe in zip(limited, hints, strict=True):
+        detail = repetition_detail(text, config, maybe_char_run=False)
+        if detail and "3-gram" in detail:
+            assert maybe, text[:80]
+        assert repetition_detail(text, config, maybe_top_trigram=maybe) == repetition_detail(text, config), text[:80]
+    def trigram_rule_fires(text: str) -> bool:  # the rule alone (repetition_detail stops at the first rule)
+        words = WORD.findall(text.lower())
+        if len(words) < 30:
+            return False
+        count = Counter(zip(words, words[1:], words[2:], strict=False)).most_common(1)[0][1]
+        return count >= 4 and count * 3 / len(words) > config.max_top_trigram_fraction
+
+    fired = [trigram_rule_fires(t) for t in limited]
+    assert fired[:7] == [True, True, True, False, False, False, True]
+    assert hints == fired  # no hash collision in so few texts: the precheck is exact here
+    instructions = ["Escribe una lista de frutas."] * len(texts)
+    for instruction, output, hint in zip(instructions, texts, batch_hints(instructions, texts, config.max_field_chars),
+                                         strict=True):
+        assert quality_issues(instruction, None, output, config=config, hints=hint) == \
+            quality_issues(instruction, None, output, config=config), output[:80]
+
+
+def test_normalized_text_equals_polars_nfkc_everywhere():
+    """Dedup's normalization (Python's NFKC where it agrees with polars', one pass for punctuation and spaces)
+    gives the text the all-polars spelling gives, also for characters Python's Unicode tables do not know."""
+    from corpus600m.filters.dedup import normalized_frame
+
+    texts = REPETITIVE + [LONG_OUTPUT, "ﬁ ｆｕｌｌ Ⅻ ½ x² e\u0301 \u1c89 \U0001e4d0 \u0378\u0301a Ǆ ǅ ﬀ",
+                          " ¿Qué? — «No»…  tab\there\n\nnew\u00a0line ", "ΣΟΦΟΣ.", "\u1e9b\u0323 \u212b \uac00\u11a8"]
+    reference = (pl.Series("t", texts, dtype=pl.String).str.normalize("NFKC").str.to_lowercase()
+                 .str.replace_all(r"[^\w\s]", " ").str.replace_all(r"\s+", " ").str.strip_chars())
+    assert normalized_frame(texts).to_list() == reference.to_list()
+    assert normalized_frame([]).to_list() == []
+
+
+def test_duplicate_representatives_follow_priority_then_position():
+    import numpy as np
+
+    from corpus600m.filters.dedup import NUM_PERM, band_keys, find_duplicates
+
+    texts = [LONG_OUTPUT, LONG_OUTPUT.upper(), LONG_OUTPUT.replace("otra vez", "de nuevo"), "Otra cosa distinta."]
+    verdicts, _, _ = find_duplicates(["a", "b", "c", "d"], texts, KnownTexts(), priority=[1, 0, 0, 0])
+    assert [(v.kind, v.of) for v in verdicts] == [("duplicate", "b"), (None, None), ("near_duplicate", "b"),
+                                                  (None, None)]
+    known = KnownTexts()
+    known.add(["k"], [LONG_OUTPUT])
+    verdicts, _, _ = find_duplicates(["c", "d"], texts[2:], known)
+    assert [(v.kind, v.of) for v in verdicts] == [("near_duplicate", "k"), (None, None)]
+    keys = band_keys(np.zeros((2, NUM_PERM), dtype=np.uint32))
+    assert known.candidate_rows(keys) == [set(), set()] and known.candidate_map(keys) == {}
+    assert known.candidate_map(band_keys(known.digests)) == {0: {0}}
+
+
 def test_mixed_languages_are_flagged_but_translation_tasks_are_not():
     mixed = rec("Explica en detalle cómo funciona la memoria caché de un procesador moderno.",
                 "A cache is a small and fast memory placed close to the processor cores that keeps copies of recently used data.")

@@ -16,7 +16,9 @@ The model is loaded once per process from the wheel's file (no download), and ea
 from __future__ import annotations
 
 import re
+import sys
 import threading
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -119,6 +121,24 @@ def letter_count_batch(texts: list[str]) -> list[int]:
 # Rust-regex spellings of the patterns compiled with flags above
 _CODE_BLOCK_RS = "(?s)" + _CODE_BLOCK.pattern
 _URL_RS = "(?i)" + _URL.pattern
+
+
+@lru_cache(maxsize=None)
+def rust_class(python_class: str) -> str:
+    """A Rust-regex character class matching exactly the code points that `python_class` matches in Python's `re`.
+
+    Python's `\\w` is `str.isalnum()` plus "_" (no combining marks; Nl / No numerals included), Rust's is
+    Unicode's word class (marks included), and the two follow different Unicode versions: asking Python's own
+    `re` about every code point (once per process, ~60 ms) gives a class that cannot disagree with it.
+    """
+    ranges = []
+    for first, last in ((0, 0xD7FF), (0xE000, 0x10FFFF)):  # surrogates cannot be in a str a regex scans
+        chars = array("I", range(first, last + 1)).tobytes().decode("utf-32-le" if sys.byteorder == "little"
+                                                                    else "utf-32-be")
+        for m in re.finditer(python_class + "+", chars):
+            lo, hi = first + m.start(), first + m.end() - 1
+            ranges.append(f"\\x{{{lo:X}}}" if lo == hi else f"\\x{{{lo:X}}}-\\x{{{hi:X}}}")
+    return "[" + "".join(ranges) + "]"
 
 
 def letter_count(text: str) -> int:
@@ -266,21 +286,121 @@ class CueCounts:
         return self.close.get(lang, 0.0) / max(self.n_words, 1)
 
 
+@lru_cache(maxsize=200_000)
+def _word_cue_tenths(word: str) -> tuple[tuple[str, int], ...]:
+    """`_word_cues` with the weights in tenths (all weights are multiples of 0.1): integer sums are exact."""
+    return tuple((lang, round(weight * 10)) for lang, weight in _word_cues(word))
+
+
+_SPANISH_MARKS = ("ñ", "¿", "¡")
+_AST_LL = "ḷḷ"
+
+
 def count_cues(text: str) -> CueCounts:
-    """Count Spanish and close-language cues (words and spelling) in (cleaned) text."""
+    """Count Spanish and close-language cues (words and spelling) in (cleaned) text.
+
+    Weights are summed in integer tenths and divided by 10 at the end, so a total does not depend on the order
+    of the additions (`count_cues_batch` adds in another order and must give the same floats).
+    """
     low = text.lower()
     words = _WORD.findall(low)
-    close: dict[str, float] = {}
-    spanish = float(low.count("ñ") + low.count("¿") + low.count("¡"))
+    close: dict[str, int] = {}
+    spanish = 10 * sum(low.count(mark) for mark in _SPANISH_MARKS)
     for word in words:
-        for lang, weight in _word_cues(word):
+        for lang, tenths in _word_cue_tenths(word):
             if lang == "es":
-                spanish += weight
+                spanish += tenths
             else:
-                close[lang] = close.get(lang, 0.0) + weight
-    if "ḷḷ" in low:
-        close["ast"] = close.get("ast", 0.0) + 1.5
-    return CueCounts(n_words=len(words), spanish=spanish, close=close)
+                close[lang] = close.get(lang, 0) + tenths
+    if _AST_LL in low:
+        close["ast"] = close.get("ast", 0) + 15
+    return CueCounts(n_words=len(words), spanish=spanish / 10, close={lang: t / 10 for lang, t in close.items()})
+
+
+def count_cues_batch(texts: list[str]) -> list[CueCounts]:
+    """`count_cues` of many texts at once: `[count_cues(t) for t in texts]`, same values, same key order.
+
+    Texts are lowercased by Python (`str.lower`, as `count_cues` does); polars splits them into words with
+    `_WORD` spelled with `rust_class` (exactly Python's classes); the cues are looked up once per distinct word
+    (`_word_cue_tenths`, cached) and summed per (text, language) in integer tenths with numpy (exact, so the
+    order of the additions does not matter). Each `close` dict keeps `count_cues`'s insertion order (first
+    occurrence in the text), which `guess_language`'s tie-breaking among languages depends on.
+    """
+    import numpy as np
+    import polars as pl
+
+    if not texts:
+        return []
+    n = len(texts)
+    low = pl.Series("t", [t.lower() for t in texts], dtype=pl.String)
+    words = low.str.extract_all(_word_pattern_rs())
+    n_words = words.list.len().to_numpy().astype(np.int64)
+    flat = words.explode().drop_nulls()  # an empty list explodes to one null
+    vocab = flat.unique()
+    # the cues of each distinct word, flattened: word v's cues are entries first[v] .. first[v] + n_cues[v] - 1
+    n_cues, cue_lang, cue_tenths = [], [], []
+    for word in vocab.to_list():
+        cues = _word_cue_tenths(word)
+        n_cues.append(len(cues))
+        for lang, tenths in cues:
+            cue_lang.append(_LANG_INDEX[lang])
+            cue_tenths.append(tenths)
+    n_cues_arr = np.asarray(n_cues, dtype=np.int64)
+    first = np.cumsum(n_cues_arr) - n_cues_arr
+    cue_lang_arr, cue_tenths_arr = np.asarray(cue_lang, dtype=np.int64), np.asarray(cue_tenths, dtype=np.int64)
+    # for each word of each text: its distinct-word number, then one entry per cue, in text order
+    word_id = flat.replace_strict(vocab, pl.int_range(len(vocab), dtype=pl.Int64, eager=True)
+                                  ).cast(pl.Int64).to_numpy()  # the cast: an empty input comes back as strings
+    word_row = np.repeat(np.arange(n, dtype=np.int64), n_words)
+    per_word = n_cues_arr[word_id]
+    entry_word = np.repeat(word_id, per_word)
+    entry_row = np.repeat(word_row, per_word)
+    entry_offset = np.arange(len(entry_word), dtype=np.int64) - np.repeat(np.cumsum(per_word) - per_word, per_word)
+    entry = first[entry_word] + entry_offset
+    entry_lang, entry_tenths = cue_lang_arr[entry], cue_tenths_arr[entry]
+
+    spanish = 10 * low.str.count_matches("[" + "".join(_SPANISH_MARKS) + "]").to_numpy().astype(np.int64)
+    found_rows, found_first, found_langs, found_sums = [], [], [], []
+    for k in range(len(_CUE_LANGS)):
+        sel = np.flatnonzero(entry_lang == k)
+        if not len(sel):
+            continue
+        rows = entry_row[sel]  # sorted: entries are in text order
+        starts = np.flatnonzero(np.diff(rows, prepend=-1))
+        sums = np.add.reduceat(entry_tenths[sel], starts)
+        if _CUE_LANGS[k] == "es":
+            spanish[rows[starts]] += sums
+        else:
+            found_rows.append(rows[starts])
+            found_first.append(sel[starts])
+            found_langs.append(np.full(len(starts), k))
+            found_sums.append(sums)
+    close: list[dict[str, int]] = [{} for _ in range(n)]
+    if found_rows:
+        rows, first_entry, langs, sums = (np.concatenate(x) for x in (found_rows, found_first, found_langs, found_sums))
+        order = np.lexsort((first_entry, rows))
+        for row, k, tenths in zip(rows[order].tolist(), langs[order].tolist(), sums[order].tolist(), strict=True):
+            close[row][_CUE_LANGS[k]] = tenths
+    out = []
+    for row, (n_row, es, ast_ll) in enumerate(zip(n_words.tolist(), spanish.tolist(),
+                                                  low.str.contains(_AST_LL, literal=True).to_list(), strict=True)):
+        counts = close[row]
+        if ast_ll:
+            counts["ast"] = counts.get("ast", 0) + 15
+        out.append(CueCounts(n_words=n_row, spanish=es / 10, close={lang: t / 10 for lang, t in counts.items()}))
+    return out
+
+
+_CUE_LANGS = ("es", *_CUE_WORDS)
+_LANG_INDEX = {lang: k for k, lang in enumerate(_CUE_LANGS)}
+
+
+@lru_cache(maxsize=1)
+def _word_pattern_rs() -> str:
+    """`_WORD` in Rust-regex syntax, with Python's exact letter class."""
+    letters = rust_class(r"[^\W\d_]")
+    assert _WORD.pattern == r"[^\W\d_]+(?:[·'’][^\W\d_]+)*"
+    return f"{letters}+(?:[·'’]{letters}+)*"
 
 
 # ---- decision -----------------------------------------------------------------------------------------
@@ -310,10 +430,12 @@ def fasttext_topk(text: str, k: int = 8) -> dict[str, float]:
     return {label.removeprefix("__label__"): min(float(p), 1.0) for p, label in predictions}
 
 
-def guess_language(text: str, *, cleaned: bool = False, letters: int | None = None) -> LanguageGuess:
+def guess_language(text: str, *, cleaned: bool = False, letters: int | None = None,
+                   cues: CueCounts | None = None) -> LanguageGuess:
     """Decide the language of `text`, telling Spanish from its close neighbours (see the module docstring).
 
-    `letters`: `letter_count` of the cleaned text when already known (computed for a whole batch).
+    `letters`: `letter_count` of the cleaned text when already known (computed for a whole batch); `cues`: its
+    `count_cues`, likewise (`count_cues_batch`); each is computed here when not given.
     """
     clean = text if cleaned else clean_for_detection(text)
     if letters is None:
@@ -325,7 +447,8 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
     p_es = probs.get("es", 0.0)
     if top == "es" and p_es >= CONFIDENT_SPANISH:
         return LanguageGuess("es", p_es, probs, letters, "fasttext, confident")
-    cues = count_cues(clean)
+    if cues is None:
+        cues = count_cues(clean)
     # The strongest close-language cue evidence, and how it compares with Spanish evidence.
     best_close, best_hits = max(cues.close.items(), key=lambda kv: kv[1], default=("", 0.0))
     density = best_hits / max(cues.n_words, 1)

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
-from corpus600m.filters.language import UNDETERMINED, clean_for_detection_batch, guess_language, letter_count_batch
+from corpus600m.filters.language import (
+    MIN_LETTERS,
+    UNDETERMINED,
+    CueCounts,
+    clean_for_detection_batch,
+    count_cues_batch,
+    guess_language,
+    letter_count_batch,
+)
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
 from corpus600m.filters.pii_recognizers import triggered_groups_batch
 from corpus600m.filters.quality import QualityConfig, QualityHints, batch_hints, quality_issues
@@ -60,13 +68,19 @@ class _Decision:
     lang_score: float | None
 
 
-def _language(record: Record, settings: Settings, cleaned: dict[str, str], letters: dict[str, int]
-              ) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
-    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields
-    and their letter counts."""
+def _combined(cleaned: dict[str, str]) -> str:
+    """The record's cleaned fields as one text: what its language is judged on."""
+    return " ".join(t for t in cleaned.values() if t)
+
+
+def _language(record: Record, settings: Settings, cleaned: dict[str, str], letters: dict[str, int],
+              cues: CueCounts | None = None) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
+    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields,
+    their letter counts and (when already computed for the batch) the lexical cues of their combined text."""
     allowed = set(settings.allowed_langs)
-    combined = " ".join(t for t in cleaned.values() if t)
-    guess = guess_language(combined, cleaned=True, letters=sum(letters.values()))  # the joining spaces add none
+    combined = _combined(cleaned)
+    guess = guess_language(combined, cleaned=True, letters=sum(letters.values()),  # the joining spaces add none
+                           cues=cues)
     per_field = {}
     # a record whose fields are in different languages makes the combined verdict unsure: only then look per field
     unsure = guess.lang == UNDETERMINED or guess.score < MIXED_CHECK_BELOW
@@ -87,9 +101,10 @@ def _language(record: Record, settings: Settings, cleaned: dict[str, str], lette
 
 
 def _decide(record: Record, settings: Settings, quality_config: QualityConfig, cleaned: dict[str, str],
-            letters: dict[str, int], pii_groups: dict[str, set[str]], hints: QualityHints) -> _Decision:
+            letters: dict[str, int], pii_groups: dict[str, set[str]], hints: QualityHints,
+            cues: CueCounts | None = None) -> _Decision:
     reasons: list[RejectReason] = []
-    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned, letters)
+    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned, letters, cues)
     reasons.extend(lang_reasons)
 
     texts: dict[str, str | None] = {}
@@ -139,9 +154,10 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     """The per-record checks (language, PII, quality): independent of each other, so they can run on partitions
     in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place.
 
-    The cheap text passes that every record needs (cleaning and letter counts for language detection, the PII
-    triggers, the refusal / character-run prechecks) run vectorized over the whole batch first (polars, Rust
-    regex); each record's decision still depends on that record only, so any partitioning gives the same result.
+    The cheap text passes that every record needs (cleaning, letter counts and lexical cues for language
+    detection, the PII triggers, the refusal / character-run / repeated-3-gram prechecks) run vectorized over the
+    whole batch first (polars, Rust regex, numpy); each record's decision still depends on that record only, so
+    any partitioning gives the same result.
     """
     settings = settings or get_settings()
     quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
@@ -151,12 +167,21 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
     letters = {name: letter_count_batch(cleaned[name]) for name in FIELDS}
     groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
-    hints = batch_hints(values["instruction"], values["output"], settings.filter_max_field_chars)
+    hints = batch_hints(values["instruction"], values["output"], settings.filter_max_field_chars,
+                        max_top_trigram_fraction=quality_config.max_top_trigram_fraction)
+    # the cue count of each record's combined text, for those long enough to need one (`guess_language` skips
+    # it only when fastText is very sure of Spanish, which is rare: counting the few extra costs less than
+    # running fastText apart first)
+    fields = [{name: cleaned[name][i] for name in FIELDS} for i in range(len(records))]
+    need = [i for i in range(len(records)) if sum(letters[name][i] for name in FIELDS) >= MIN_LETTERS]
+    cues: list[CueCounts | None] = [None] * len(records)
+    for i, counts in zip(need, count_cues_batch([_combined(fields[i]) for i in need]), strict=True):
+        cues[i] = counts
     decisions = []
     for i, record in enumerate(records):
-        decisions.append(_decide(record, settings, quality_config, {name: cleaned[name][i] for name in FIELDS},
+        decisions.append(_decide(record, settings, quality_config, fields[i],
                                  {name: letters[name][i] for name in FIELDS}, {name: groups[name][i] for name in FIELDS},
-                                 hints[i]))
+                                 hints[i], cues[i]))
         if on_progress and (i + 1) % 1000 == 0:
             on_progress(1000)
     if on_progress:

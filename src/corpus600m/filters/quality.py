@@ -61,10 +61,13 @@ class QualityHints:
 
     maybe_refusal: bool = True
     maybe_char_run: dict[str, bool] | None = None  # per field
+    maybe_top_trigram: dict[str, bool] | None = None  # per field
 
 
-def batch_hints(instructions: list[str], outputs: list[str], max_field_chars: int) -> list[QualityHints]:
-    """For each record: can REFUSAL match its output, can CHAR_RUN match its instruction / output (polars)."""
+def batch_hints(instructions: list[str], outputs: list[str], max_field_chars: int, *,
+                max_top_trigram_fraction: float = QualityConfig.max_top_trigram_fraction) -> list[QualityHints]:
+    """For each record: can REFUSAL match its output, can CHAR_RUN match its instruction / output (polars), can
+    the repeated-3-gram rule fire on its instruction / output (`top_trigram_hints`)."""
     import polars as pl
 
     if not outputs:
@@ -74,12 +77,65 @@ def batch_hints(instructions: list[str], outputs: list[str], max_field_chars: in
     run_out = out.str.slice(0, max_field_chars).str.contains(CHAR_RUN_LOOSE).to_list()
     run_ins = pl.Series("i", instructions, dtype=pl.String).str.slice(0, max_field_chars).str.contains(
         CHAR_RUN_LOOSE).to_list()
-    return [QualityHints(bool(r), {"instruction": bool(a), "output": bool(b)})
-            for r, a, b in zip(refusal, run_ins, run_out, strict=True)]
+    gram_ins = top_trigram_hints([t[:max_field_chars] for t in instructions], max_top_trigram_fraction)
+    gram_out = top_trigram_hints([t[:max_field_chars] for t in outputs], max_top_trigram_fraction)
+    return [QualityHints(bool(r), {"instruction": bool(a), "output": bool(b)}, {"instruction": c, "output": d})
+            for r, a, b, c, d in zip(refusal, run_ins, run_out, gram_ins, gram_out, strict=True)]
 
 
-def repetition_detail(text: str, config: QualityConfig, *, maybe_char_run: bool = True) -> str | None:
-    """Why `text` is repetitive, or None (Gopher-style: duplicate lines, top word 3-gram share, char runs)."""
+MIN_WORDS_FOR_TRIGRAMS = 30
+MIN_TOP_TRIGRAM_COUNT = 4
+
+
+def top_trigram_hints(texts: list[str], max_top_trigram_fraction: float) -> list[bool]:
+    """For each text: can `repetition_detail`'s 3-gram rule fire on it? False only when it cannot.
+
+    Vectorized (polars, numpy) over all texts. The words are exactly `WORD.findall(text.lower())`'s: Python
+    lowercases, and `\\w` is spelled for Rust with Python's own class (`rust_class`), so the word counts are
+    exact. A 3-gram is identified by a hash of its words' hashes, cut to the bits left beside the text's number
+    in one sortable key: a collision can only merge different 3-grams, i.e. raise a count, never lower one. So
+    the highest count found here is >= the true top 3-gram's count, and "count >= 4 and count * 3 / words >
+    fraction" only gets truer as the count grows: a text whose rule fires always gets True. Texts marked True
+    are checked exactly, in Python, by `repetition_detail`.
+    """
+    import numpy as np
+    import polars as pl
+
+    from corpus600m.filters.language import rust_class
+
+    if not texts:
+        return []
+    words = pl.Series("t", [t.lower() for t in texts], dtype=pl.String).str.extract_all(rust_class(r"\w") + "+")
+    n_words = words.list.len().to_numpy().astype(np.int64)
+    long_rows = np.flatnonzero(n_words >= MIN_WORDS_FOR_TRIGRAMS)
+    maybe = np.zeros(len(texts), dtype=bool)
+    if not len(long_rows):
+        return maybe.tolist()
+    counts = n_words[long_rows]
+    long_words = words if len(long_rows) == len(texts) else words.gather(long_rows)
+    h = long_words.explode().hash(seed=600).to_numpy()
+    row = np.repeat(np.arange(len(long_rows), dtype=np.uint64), counts)
+    same_text = row[:-2] == row[2:]
+    row_bits = max(int(len(long_rows) - 1).bit_length(), 1)
+    with np.errstate(over="ignore"):
+        grams = (h[:-2] * np.uint64(31) + h[1:-1] * np.uint64(17) + h[2:])[same_text]
+    # (text number, top bits of the 3-gram hash) in one uint64: sorted, equal 3-grams of a text are adjacent
+    keys = np.sort((row[:-2][same_text] << np.uint64(64 - row_bits)) | (grams >> np.uint64(row_bits)))
+    run_starts = np.flatnonzero(np.diff(keys, prepend=keys[0] ^ np.uint64(1)))
+    run_lengths = np.diff(run_starts, append=len(keys))
+    run_rows = (keys[run_starts] >> np.uint64(64 - row_bits)).astype(np.int64)
+    text_starts = np.flatnonzero(np.diff(run_rows, prepend=-1))  # every long text has >= 1 3-gram
+    top_count = np.maximum.reduceat(run_lengths, text_starts)
+    fires = (top_count >= MIN_TOP_TRIGRAM_COUNT) & (top_count * 3 / counts > max_top_trigram_fraction)
+    maybe[long_rows] = fires
+    return maybe.tolist()
+
+
+def repetition_detail(text: str, config: QualityConfig, *, maybe_char_run: bool = True,
+                      maybe_top_trigram: bool = True) -> str | None:
+    """Why `text` is repetitive, or None (Gopher-style: duplicate lines, top word 3-gram share, char runs).
+
+    `maybe_char_run` / `maybe_top_trigram` False (from `batch_hints`): that rule is known not to fire, skip it."""
     if maybe_char_run and CHAR_RUN.search(text):
         return "a character repeated 25+ times in a row"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -87,12 +143,14 @@ def repetition_detail(text: str, config: QualityConfig, *, maybe_char_run: bool 
         dup = 1 - len(set(lines)) / len(lines)
         if dup > config.max_duplicate_line_fraction:
             return f"{dup:.0%} of lines are repeated"
+    if not maybe_top_trigram:
+        return None
     words = WORD.findall(text.lower())
-    if len(words) >= 30:
+    if len(words) >= MIN_WORDS_FOR_TRIGRAMS:
         grams = Counter(zip(words, words[1:], words[2:], strict=False))
         gram, count = grams.most_common(1)[0]
         share = count * 3 / len(words)
-        if count >= 4 and share > config.max_top_trigram_fraction:
+        if count >= MIN_TOP_TRIGRAM_COUNT and share > config.max_top_trigram_fraction:
             return f"the 3-gram '{' '.join(gram)}' covers {share:.0%} of the words"
     return None
 
@@ -116,7 +174,9 @@ def quality_issues(instruction: str, input_text: str | None, output: str, *, con
             issues.append(("quality:too_long", f"{name} has {len(value):,} characters (maximum {config.max_field_chars:,})"))
     for name, value in (("instruction", instruction), ("output", output)):
         maybe_run = hints.maybe_char_run[name] if hints.maybe_char_run else True
-        detail = repetition_detail(value[: config.max_field_chars], config, maybe_char_run=maybe_run)
+        maybe_gram = hints.maybe_top_trigram[name] if hints.maybe_top_trigram else True
+        detail = repetition_detail(value[: config.max_field_chars], config, maybe_char_run=maybe_run,
+                                   maybe_top_trigram=maybe_gram)
         if detail:
             issues.append(("quality:repetition", f"{name}: {detail}"))
     refusal = REFUSAL.search(output[:2000]) if hints.maybe_refusal else None
