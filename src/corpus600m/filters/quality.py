@@ -149,9 +149,12 @@ def repetition_detail(text: str, config: QualityConfig, *, maybe_char_run: bool 
     if len(words) >= MIN_WORDS_FOR_TRIGRAMS:
         grams = Counter(zip(words, words[1:], words[2:], strict=False))
         gram, count = grams.most_common(1)[0]
-        share = count * 3 / len(words)
+        share = count * 3 / len(words)  # the rule's measure (occurrences × 3 / words; over 1 when they overlap)
         if count >= MIN_TOP_TRIGRAM_COUNT and share > config.max_top_trigram_fraction:
-            return f"the 3-gram '{' '.join(gram)}' covers {share:.0%} of the words"
+            covered = {i + k for i, g in enumerate(zip(words, words[1:], words[2:], strict=False)) if g == gram
+                       for k in range(3)}
+            return (f"the 3-gram '{' '.join(gram)}' occurs {count:,} times and covers {len(covered) / len(words):.0%} "
+                    f"of the {len(words):,} words")
     return None
 
 
