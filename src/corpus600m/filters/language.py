@@ -159,49 +159,68 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
     "gl": _words(
         "unha unhas algunha ningunha dunha nunha coa coas polo pola polos polas xa moi tamén máis moito moita",
         "moitos moitas cando onde agora ao aos non hai teño tes ten temos xente xeito xogo xeral traballo",
-        "cidade muller home nosa noso vosa voso deles delas dela del dende ata sen cun cunha e/ou isto iso",
-        "aquilo eu ti vós eles elas lle lles galego galega galiza fixo facer fai podes pode ademais mellor",
+        "cidade muller home nosa noso vosa voso deles delas dela del dende sen cun cunha e/ou isto iso",
+        "aquilo eu vós eles elas lle lles galego galega galiza fixo facer fai podes pode ademais mellor",
         "sempre nada nin tampouco despois antes aquí alí entón porén sobre tódolos todas todos outra outro",
-        "outras outros estes estas nese nesa neste nesta niso nisto vez veces día cousa cousas",
+        "outras outros estes estas nese nesa neste nesta niso nisto vez veces cousa cousas é hoxe onte mañá aínda",
+        "axiña mentres cando cal cales quen ningures tódalas sexa estivo estiven estivemos houbo ningún grazas",
+        "pouco pouca poucos poucas moitísimo dúas neno nena nenos nenas deixar deixou atopar atopo coñecer teño",
+        "vou imos ben verdade curto curta inverno longo longa pequeno pequena lingua pois xunto",
     ),
     "pt": _words(
-        "não uma umas um uns você vocês são muito muita muitos muitas também mais com pelo pela pelos pelas",
+        "não uma umas um uns você vocês são muito muita muitos muitas também mais com pelos pelas é ontem hoje",
+        "amanhã vou pois ótimo nenhum nenhuma algum alguma até após só ficar ficou lá curto inverno livro livros",
         "em isso isto ele ela eles elas fazer tem têm há seu sua seus suas nós nosso nossa então porque",
         "quando onde agora ainda já bem sim obrigado obrigada cidade coisa coisas mulher homem trabalho",
-        "português brasileiro brasil portugal dia dias ao aos às dos das num numa neste nesta nesse nessa",
-        "aquele aquela mas foi estão está será você pode podem fazer feito melhor sempre depois antes aqui",
+        "português brasileiro brasil portugal dias ao aos às num numa neste nesta nesse nessa",
+        "aquele aquela foi estão está será você pode podem fazer feito melhor sempre depois antes aqui",
     ),
     "ca": _words(
         "els amb per però és més això aquest aquesta aquests aquestes molt molta molts moltes també perquè",
-        "jo nosaltres vosaltres seva seu seus seves hi ha havia som sou són fer fa poden pot cap quan on",
+        "jo nosaltres vosaltres seva seu seus seves hi havia som sou són fer fa poden pot cap quan on",
+        "avui ahir demà feina noi noia gairebé ningú res mica gaire meva meu teu teva nostre vostre quina quin",
+        "quins hem heu vaig vam allò veritat qui sigut fet diu i escriu",
         "ara encara sempre després abans aquí allà gent ciutat dona home treball català catalana catalunya",
-        "tothom esteu estàs estic teniu tenim voleu vull bon valencià mallorquí una uns unes amb del dels al als pel pels sense sobre entre fins des tot tots",
-        "totes altre altra altres bé sí gràcies dia dies cosa coses nosaltres mateix mateixa doncs",
+        "tothom esteu estàs estic teniu tenim voleu vull bon valencià mallorquí una uns unes amb del dels al als pel pels sense sobre entre fins tot tots",
+        "totes altre altra altres bé sí gràcies dies cosa coses nosaltres mateix mateixa doncs",
     ),
     "ast": _words(
-        "ye yes son nun nel na nos pa pola pol dalgún dalguna dalgunos ensin tamién muncho muncha munchos",
+        "ye yes nun nel na nos pa pola pol dalgún dalguna dalgunos ensin tamién muncho muncha munchos",
         "munches fíu fía llingua asturianu asturiana asturies xente cuando cómo ónde agora güei equí ellí",
-        "facer fai fixo tien tengo tienes podemos pue puen sicasí dempués enantes toos toes coses cases",
+        "facer fai fixo tien pue puen sicasí dempués depués enantes toos toes coses cases güela güelu güelos",
+        "mio mios yera yeren yeres meyor tol tola toles nuna nuns hai tán neñu neña neños neñes trabaya",
+        "trabayar nengún nenguna unes poques otres asina llista gracies pal mui to",
         "homes muyeres muyer home llibru pueblu tiempu mundu cielu fueu trabayu rapaz rapaza dicir diz",
-        "vamos díi ensin cola col colos coles les esti selmana dir pidir escribi camín conceyu dellos delles",
+        "díi ensin col colos coles les esti selmana dir pidir escribi camín conceyu dellos delles",
     ),
     "it": _words(
         "il gli della delle dello degli che non sono è per anche molto molta questo questa questi queste",
-        "perché quando dove ora adesso ancora sempre dopo prima qui così cosa cose uomo donna lavoro città",
-        "italiano italiana italia fare fatto essere stato stata hanno abbiamo siamo siete una uno nel nella",
-        "nei negli sul sulla alla alle dal dalla con tra fra ma più grazie buongiorno ciao giorno giorni",
-        "di da io tu lui lei noi voi loro",
+        "perché quando dove ora adesso ancora sempre dopo qui così cosa cose uomo donna lavoro città",
+        "italiano italiana italia fare fatto essere stato stata hanno abbiamo siamo siete una nel nella",
+        "nei negli sul sulla alla alle dal con tra fra ma più grazie buongiorno ciao giorno giorni oggi ieri",
+        "domani bene troppo nessuno niente però poi già ogni dei ho lingua",
+        "di io tu lui lei noi voi loro",
     ),
     "lad": _words(
         "ke kon kaza komo kuando ande aki ayi avlar avla avlamos djudeo djudezmo djudio djudios mozotros",
         "vozotros mosotros vosotros ansina agora grasias kerido kerida ermozo ermoza ijo ija ijos ijas",
-        "muestra muestro kualo kuale kada kaji sinyor sinyora bueno buena dainda dinguno nada todo",
-        "keremos kiero kieres puedo djente lingua ladino sefaradi sefardi sefarad dizir dize dishe",
+        "muestros kualo kuale kada kaji sinyor sinyora dainda dinguno mos oy avlan sovre kale afilu ken",
+        "mijor ermano ermana muncho muncha munchos munchas dizia save bivir bive ospital paiz paizes lingua livro",
+        "keremos kiero kieres djente lingua ladino sefaradi sefardi sefarad dizir dize dishe",
         "kon i",
     ),
+    "oc": _words(
+        "dins lenga lengas occitan occitana gascon aranés amb aquò aquel aquela aqueste aquesta aquestes pas òc",
+        "mai plan fòrça totjorn uèi ièr deman sens coma quand quin quina cossí sabi vòli pòdi pòt èra èran",
+        "èsser èstre mercés adieu trabalh nòstra nòstre vòstra vòstre dempuèi après ai avèm avètz sèm sètz",
+        "tanben enfant enfants ostal degun encara gaireben miègjorn parlada parlat escriu mieu mieus mieuna ton",
+    ),
     "an": _words(
-        "ye yera yeran son o os a as ta dende y asinas tamién nomás un una uns unas isto ixo ixe ixa",
-        "aragonés aragonesa aragón chent luenga fillo filla muito muita pero ni cosa cosas dica",
+        "ye yera yeran o os a as ta dende y asinas tamién nomás un una uns unas isto ixo ixe ixa",
+        "aragonés aragonesa aragón chent luenga fillo filla muito muita pero cosa cosas dica bi dengún denguna",
+        "chermano chermana treballo treballa maitín heba minchar plueve tiengo polido polida polidos polidas",
+        "bel bella bels bellas iste ista istos istas tot",
+        "d'o d'a d'os d'as t'o t'a t'os t'as d’o d’a d’os d’as",
     ),
 }
 
@@ -216,7 +235,47 @@ _SPANISH_WORDS = _words(
     "ningún ninguna alguien alguno alguna otro otra otros otras todo toda todos todas mismo misma con",
     "para por sobre entre sin según durante mediante hacia contra tras ante bajo como más menos bien",
     "a o u e de en la las al es un una unos unas nomás pa tu su mi sus mis espíritu tribu ímpetu",
+    "ni hoy pues aunque nosotros nosotras mejor ha hemos habéis había habían estoy soy eres somos",
 )
+# Spanish-evidence words that are also everyday words of a close language: they do not tell Spanish from that
+# language (Asturian, Ladino and Aragonese share most Spanish function words), so the Spanish evidence weighed
+# against language L leaves them out (`CueCounts.spanish_vs`).
+_SHARED_WITH: dict[str, frozenset[str]] = {
+    "ast": _words(
+        "el los la las y a o u e de en del al un una unos unas con que porque si se me te nos lo le les pa por",
+        "para sin sobre entre como cómo más menos bien nada todo toda todos todas otro otra otros otras ya sí no",
+        "tan algo cual cuales quien quienes qué cuándo cuando hasta desde antes siempre vez veces cosa contra",
+        "tras ante durante según mi tu su nomás ser han ha ni pues eso esto esta estos esa ese esos mañana señor",
+        "tengo tenemos sino hacia ellos él nosotros nosotras",
+    ),
+    "lad": _words(
+        "el los la las a o e de en del al un una unos unas si se me te lo le les por para sin entre bien nada",
+        "todo toda todos todas otro otra otros otras ya no tan algo alguno alguna mi tu su sus mis es son era",
+        "eran fue ser este esta estos estas ese esa esos esas eso esto ellos ellas antes ni ante siempre vez muy",
+        "tiene tienen tengo puede pueden han",
+    ),
+    "an": _words(
+        "a o e y de en un una unas si se me te nos lo le les por para sin entre como bien nada ya no tan mi tu",
+        "su ni que pero cosa cosas con ha",
+    ),
+    "gl": _words(
+        "a o e de en un que se me te nos con por para sobre entre como nada todo todos todas toda tan algo no",
+        "sí ser era eran es contra tras ante durante vez veces antes tu el señor pero desde",
+    ),
+    "oc": _words("la las los lo a e o de en que se me te nos es son era un una sus tan entre contra al del ni tu si"),
+    "pt": _words(
+        "a o e de que se me te nos por para sobre entre como nada todo todos todas toda algo no ser era contra",
+        "ante durante vez antes tu desde este esta",
+    ),
+    "ca": _words("el la les a e o de en que si se me te nos es un una del al sobre entre contra tan tu no sí era ni",
+                 "ser cosa"),
+    "it": _words("la le a e o con se me te lo mi tu su un una al del era no si"),
+}
+# Which of them weigh against the close-language evidence that overrules a Spanish call: not Catalan, Portuguese
+# and Italian, which fastText tells well and whose places and people Spanish texts often name (Barça, São Paulo,
+# Sant Feliu): there all Spanish evidence counts. (Rescuing Spanish from a close-language call always uses
+# the evidence that language does not share.)
+_SHARED_AGAINST_CLOSE = frozenset(("ast", "lad", "an", "gl", "oc"))
 # Words both in Spanish and in a close language must not count as evidence for the close language.
 _CUE_WORDS = {lang: vocab - _SPANISH_WORDS for lang, vocab in _CUE_WORDS.items()}
 _WORD_LANGS: dict[str, tuple[str, ...]] = {}
@@ -224,24 +283,74 @@ for _lang, _vocab in _CUE_WORDS.items():
     for _word in _vocab:
         _WORD_LANGS[_word] = (*_WORD_LANGS.get(_word, ()), _lang)
 
+_SHARED_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _vocab in _SHARED_WITH.items():
+    for _word in _vocab:
+        _SHARED_LANGS[_word] = (*_SHARED_LANGS.get(_word, ()), _lang)
+# "-ción" is also Galician, Asturian and Aragonese spelling; ñ ¿ ¡ are also Asturian, Galician and Aragonese
+_CION_SHARED = ("gl", "ast", "an")
+_MARKS_SHARED = ("ast", "gl", "an")
+# vocabulary words that are weaker evidence than a full hit (a homograph of a frequent word of another language)
+_CUE_WEIGHTS = {("it", "che"): 0.5, ("it", "di"): 0.5, ("ast", "pal"): 0.5, ("an", "os"): 0.5, ("lad", "ande"): 0.5, ("ast", "to"): 0.5}
+
 _SPANISH_U_WORDS = frozenset("espíritu tribu ímpetu menu champu".split())
+_SPANISH_IES = frozenset("series especies superficies caries intemperies planicies calvicies efigies".split())
 _VOWELS = "aeiouáéíóúàèòï"
+_ACUTE = frozenset("áéíóú")
 
 
 @lru_cache(maxsize=200_000)
 def _word_cues(word: str) -> tuple[tuple[str, float], ...]:
-    """Orthographic cues of one lowercased word: (language, weight) pairs; 'es' counts for Spanish."""
+    """Orthographic cues of one lowercased word: (language, weight) pairs; 'es' counts for Spanish.
+
+    The pseudo-language "~L" marks Spanish evidence that language L shares (see `_SHARED_WITH`).
+    """
     cues: list[tuple[str, float]] = []
     for lang in _WORD_LANGS.get(word, ()):
-        cues.append((lang, 1.0))
+        cues.append((lang, _CUE_WEIGHTS.get((lang, word), 1.0)))
     if word in _SPANISH_WORDS:
         cues.append(("es", 1.0))
+        for lang in _SHARED_LANGS.get(word, ()):
+            cues.append(("~" + lang, 1.0))
     if word.endswith(("ción", "ciones")):
         cues.append(("es", 0.5))
-    if word.endswith(("ão", "ões", "ães")):
+        for lang in _CION_SHARED:
+            cues.append(("~" + lang, 0.5))
+    if word.endswith(("ão", "ões", "ães")) and "pt" not in _WORD_LANGS.get(word, ()):  # são: one hit, not two
         cues.append(("pt", 1.5))
-    if any(word[k:k + 2] == "lh" and k + 2 < len(word) and word[k + 2] in _VOWELS for k in range(1, len(word) - 2)):
+    # lh / nh before a vowel (not Spanish al-h, in-h, en-h, an-h, des-h: alhaja, inhumano, enhorabuena, anhelo)
+    if not word.startswith(("alh", "inh", "enh", "anh", "desh")):
+        if any(word[k:k + 2] == "lh" and k + 2 < len(word) and word[k + 2] in _VOWELS for k in range(1, len(word) - 2)):
+            cues.append(("pt", 1.0))
+            cues.append(("oc", 0.5))
+        if any(word[k:k + 2] == "nh" and k + 2 < len(word) and word[k + 2] in _VOWELS for k in range(1, len(word) - 2)):
+            cues.append(("pt", 1.0))
+            cues.append(("oc", 0.5))
+    # grave accents are never Spanish; ì ù only Italian, ò è à Catalan / Occitan / Italian, "à" alone Portuguese
+    if "ì" in word or "ù" in word:
+        cues.append(("it", 1.0))
+    if word == "è":
+        cues.append(("it", 1.0))
+    elif "è" in word or "ò" in word:
+        cues.append(("ca", 0.5))
+        cues.append(("oc", 0.5))
+    if word in ("à", "às"):
         cues.append(("pt", 1.0))
+    elif word.endswith("à"):
+        cues.append(("it", 0.5))
+        cues.append(("ca", 0.5))
+    if "ç" in word and not ("çã" in word or "çõ" in word):
+        cues.append(("ca", 0.5))
+        cues.append(("pt", 0.5))
+        cues.append(("oc", 0.5))
+    if "ï" in word or "qü" in word:
+        cues.append(("ca", 1.0))
+    # Catalan / Occitan -tat (Spanish -dad: veritat, ciutat), Occitan 2nd plural -atz / -ètz / -itz
+    if len(word) >= 5 and word.endswith("tat") and not _ACUTE.intersection(word):
+        cues.append(("ca", 0.7))
+        cues.append(("oc", 0.7))
+    if len(word) >= 4 and word.endswith(("atz", "ètz", "etz", "itz")):
+        cues.append(("oc", 1.0))
     if "çã" in word or "çõ" in word:
         cues.append(("pt", 1.0))
     if word.startswith("x") and len(word) > 2 and word[1] in _VOWELS:
@@ -254,21 +363,51 @@ def _word_cues(word: str) -> tuple[tuple[str, float], ...]:
             cues.append(("ast", 0.5))
     if word.endswith("ny") or any(word[k:k + 2] == "ny" and k + 2 < len(word) and word[k + 2] in _VOWELS
                                   for k in range(1, len(word) - 2)):
-        cues.append(("ca", 1.0))
+        cues.append(("ca", 1.0))  # Ladino and Aragonese write ñ as ny too (espanyol, anyo, montanyas)
+        cues.append(("lad", 0.5))
+        cues.append(("an", 0.5))
     if word.endswith(("ció", "sió")):
         cues.append(("ca", 0.5))
     if word.endswith(("ix", "ixa")) or "tx" in word:
         cues.append(("ca", 0.5))
     if len(word) >= 4 and word.endswith("u") and word not in _SPANISH_U_WORDS:
         cues.append(("ast", 1.0))
+    if word.endswith("ies") and len(word) >= 5 and word not in _SPANISH_IES:  # Asturian -es plurals (histories)
+        cues.append(("ast", 0.5))
+    if len(word) >= 5 and word.endswith("aes"):  # Asturian feminine plural participles (entraes, vegaes)
+        cues.append(("ast", 1.0))
+    if len(word) >= 5 and word.endswith(("isti", "asti")):  # Asturian preterite 2nd singular (fuisti, tuvisti)
+        cues.append(("ast", 0.7))
+    if len(word) > 2 and word[0] == "x" and word[1] in _VOWELS:  # initial x: Asturian as well as Galician
+        cues.append(("ast", 0.5))
+    if len(word) >= 6 and word.endswith(("cions", "sions", "zions")):  # Spanish -ciones (vacacions)
+        cues.append(("an", 0.5))
+        cues.append(("ca", 0.5))
+        cues.append(("oc", 0.5))
+    if len(word) >= 4 and word.endswith("au") and word[-3] not in _VOWELS:  # Aragonese participles (minchau)
+        cues.append(("an", 0.7))
     if word.endswith("zione"):
         cues.append(("it", 1.0))
     if "zz" in word or "cch" in word or word == "gli":
         cues.append(("it", 0.5))
+    # Ladino (Aki Yerushalayim spelling) writes no accents: k for c / qu, ks for x, dj, sh, -iya for -illa
     if word.startswith(("ke", "ki", "ky")):
         cues.append(("lad", 0.7))
-    if word.startswith("dj"):
+    elif word.startswith(("ka", "ko", "ku")) and not _ACUTE.intersection(word):
+        cues.append(("lad", 0.5))
+    elif not _ACUTE.intersection(word) and any(  # eskrive, akodro (not English -ck-: ticket, hockey)
+            word[k] == "k" and word[k + 1] in _VOWELS and word[k - 1] in "aeiousy" for k in range(1, len(word) - 1)):
+        cues.append(("lad", 0.5))
+    if "shk" in word:  # Spanish -sc- / -squ- (bushkar, peshkado)
+        cues.append(("lad", 0.5))
+    if "dj" in word:
         cues.append(("lad", 1.0))
+    if any(word[k:k + 2] == "ks" and k + 2 < len(word) and word[k + 2] in _VOWELS for k in range(1, len(word) - 2)):
+        cues.append(("lad", 0.5))
+    if len(word) >= 5 and word.endswith(("iya", "iyas", "iyo", "iyos")):
+        cues.append(("lad", 0.7))
+    if len(word) >= 7 and word.endswith(("ensia", "ensias", "ansia", "ansias")):  # Spanish -ncia (diferensia)
+        cues.append(("lad", 0.7))
     if word.startswith("sh") or word.endswith("sh"):
         cues.append(("lad", 0.5))
     return tuple(cues)
@@ -281,15 +420,40 @@ class CueCounts:
     n_words: int
     spanish: float
     close: dict[str, float] = field(default_factory=dict)
+    # the part of `spanish` that each close language shares (its words and marks are also that language's)
+    shared: dict[str, float] = field(default_factory=dict)
 
     def density(self, lang: str) -> float:
         return self.close.get(lang, 0.0) / max(self.n_words, 1)
+
+    def spanish_vs(self, lang: str) -> float:
+        """Spanish evidence that tells Spanish from `lang` (the words and marks `lang` shares left out)."""
+        return round(self.spanish - self.shared.get(lang, 0.0), 1)
 
 
 @lru_cache(maxsize=200_000)
 def _word_cue_tenths(word: str) -> tuple[tuple[str, int], ...]:
     """`_word_cues` with the weights in tenths (all weights are multiples of 0.1): integer sums are exact."""
     return tuple((lang, round(weight * 10)) for lang, weight in _word_cues(word))
+
+
+# the distinct (Spanish tenths, shared pairs) parts of words, numbered: `_SPANISH_PARTS[k]` is part number k
+_SPANISH_PARTS: list[tuple[int, tuple[tuple[str, int], ...]]] = []
+_SPANISH_PART_IDS: dict[tuple[int, tuple[tuple[str, int], ...]], int] = {}
+_PARTS_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=200_000)
+def _word_cue_parts(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """`_word_cue_tenths` split for `count_cues`: (close-language pairs, number of its (Spanish tenths, shared
+    pairs without "~") part in `_SPANISH_PARTS`; small integers hash fast)."""
+    cues = _word_cue_tenths(word)
+    part = (sum(t for lang, t in cues if lang == "es"), tuple((lang[1:], t) for lang, t in cues if lang[0] == "~"))
+    with _PARTS_LOCK:
+        if part not in _SPANISH_PART_IDS:
+            _SPANISH_PART_IDS[part] = len(_SPANISH_PARTS)
+            _SPANISH_PARTS.append(part)
+    return tuple((lang, t) for lang, t in cues if lang != "es" and lang[0] != "~"), _SPANISH_PART_IDS[part]
 
 
 _SPANISH_MARKS = ("ñ", "¿", "¡")
@@ -305,16 +469,30 @@ def count_cues(text: str) -> CueCounts:
     low = text.lower()
     words = _WORD.findall(low)
     close: dict[str, int] = {}
-    spanish = 10 * sum(low.count(mark) for mark in _SPANISH_MARKS)
+    shared: dict[str, int] = {}
+    marks = 10 * sum(low.count(mark) for mark in _SPANISH_MARKS)
+    spanish = marks
+    if marks:
+        for lang in _MARKS_SHARED:
+            shared[lang] = marks
+    # a word's Spanish and shared parts are summed per distinct part (`_word_cue_parts`): few per text,
+    # as most Spanish words share with the same languages
+    part_counts: dict[int, int] = {}
     for word in words:
-        for lang, tenths in _word_cue_tenths(word):
-            if lang == "es":
-                spanish += tenths
-            else:
+        word_close, part = _word_cue_parts(word)
+        if word_close:
+            for lang, tenths in word_close:
                 close[lang] = close.get(lang, 0) + tenths
+        part_counts[part] = part_counts.get(part, 0) + 1
+    for part, n in part_counts.items():
+        es, pairs = _SPANISH_PARTS[part]
+        spanish += es * n
+        for lang, tenths in pairs:
+            shared[lang] = shared.get(lang, 0) + tenths * n
     if _AST_LL in low:
         close["ast"] = close.get("ast", 0) + 15
-    return CueCounts(n_words=len(words), spanish=spanish / 10, close={lang: t / 10 for lang, t in close.items()})
+    return CueCounts(n_words=len(words), spanish=spanish / 10, close={lang: t / 10 for lang, t in close.items()},
+                     shared={lang: t / 10 for lang, t in shared.items()})
 
 
 def count_cues_batch(texts: list[str]) -> list[CueCounts]:
@@ -360,6 +538,10 @@ def count_cues_batch(texts: list[str]) -> list[CueCounts]:
     entry_lang, entry_tenths = cue_lang_arr[entry], cue_tenths_arr[entry]
 
     spanish = 10 * low.str.count_matches("[" + "".join(_SPANISH_MARKS) + "]").to_numpy().astype(np.int64)
+    shared: list[dict[str, int]] = [{} for _ in range(n)]
+    for row in np.flatnonzero(spanish).tolist():
+        for lang in _MARKS_SHARED:
+            shared[row][lang] = int(spanish[row])
     found_rows, found_first, found_langs, found_sums = [], [], [], []
     for k in range(len(_CUE_LANGS)):
         sel = np.flatnonzero(entry_lang == k)
@@ -370,6 +552,10 @@ def count_cues_batch(texts: list[str]) -> list[CueCounts]:
         sums = np.add.reduceat(entry_tenths[sel], starts)
         if _CUE_LANGS[k] == "es":
             spanish[rows[starts]] += sums
+        elif _CUE_LANGS[k][0] == "~":
+            lang = _CUE_LANGS[k][1:]
+            for row, tenths in zip(rows[starts].tolist(), sums.tolist(), strict=True):
+                shared[row][lang] = shared[row].get(lang, 0) + tenths
         else:
             found_rows.append(rows[starts])
             found_first.append(sel[starts])
@@ -387,11 +573,12 @@ def count_cues_batch(texts: list[str]) -> list[CueCounts]:
         counts = close[row]
         if ast_ll:
             counts["ast"] = counts.get("ast", 0) + 15
-        out.append(CueCounts(n_words=n_row, spanish=es / 10, close={lang: t / 10 for lang, t in counts.items()}))
+        out.append(CueCounts(n_words=n_row, spanish=es / 10, close={lang: t / 10 for lang, t in counts.items()},
+                             shared={lang: t / 10 for lang, t in shared[row].items()}))
     return out
 
 
-_CUE_LANGS = ("es", *_CUE_WORDS)
+_CUE_LANGS = ("es", *_CUE_WORDS, *("~" + lang for lang in _SHARED_WITH))
 _LANG_INDEX = {lang: k for k, lang in enumerate(_CUE_LANGS)}
 
 
@@ -420,6 +607,21 @@ class LanguageGuess:
 MIN_LETTERS = 12  # below this there is no telling: the record's declared language stands
 # fastText this sure of Spanish is not fooled by a close language in practice: skip the cue count (the slow part)
 CONFIDENT_SPANISH = 0.99
+# ... except in short texts (a sentence of Asturian or Ladino can be "confidently Spanish"): there the cues still
+# run, and overwhelming close-language evidence overrules fastText
+CONFIDENT_CHECK_LETTERS = 150
+
+
+def _spanish_against(cues: CueCounts, lang: str) -> float:
+    """The Spanish evidence weighed against close-language `lang`'s evidence (see `_SHARED_AGAINST_CLOSE`)."""
+    return cues.spanish_vs(lang) if lang in _SHARED_AGAINST_CLOSE else cues.spanish
+
+
+def _strong(hits: float, spanish: float, n_words: int) -> bool:
+    """Close-language cue evidence strong enough to overrule fastText: `hits` against the Spanish evidence that
+    language does not share, in a text of `n_words` words."""
+    density = hits / max(n_words, 1)
+    return hits >= 2 and (hits >= 1.2 * spanish or density >= 0.25) and density >= 0.08
 
 
 def fasttext_topk(text: str, k: int = 8) -> dict[str, float]:
@@ -445,32 +647,46 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
     probs = fasttext_topk(clean)
     top, p_top = max(probs.items(), key=lambda kv: kv[1])
     p_es = probs.get("es", 0.0)
-    if top == "es" and p_es >= CONFIDENT_SPANISH:
+    confident = top == "es" and p_es >= CONFIDENT_SPANISH
+    if confident and letters >= CONFIDENT_CHECK_LETTERS:
         return LanguageGuess("es", p_es, probs, letters, "fasttext, confident")
     if cues is None:
         cues = count_cues(clean)
-    # The strongest close-language cue evidence, and how it compares with Spanish evidence.
-    best_close, best_hits = max(cues.close.items(), key=lambda kv: kv[1], default=("", 0.0))
+    # The strongest close-language cue evidence, and how it compares with the Spanish evidence that language
+    # does not share: the first language, by weight, whose evidence is strong.
+    best_close, best_hits, strong_close = max(cues.close.items(), key=lambda kv: kv[1], default=("", 0.0)) + (False,)
+    for lang, hits in sorted(cues.close.items(), key=lambda kv: -kv[1]):
+        if _strong(hits, _spanish_against(cues, lang), cues.n_words):
+            best_close, best_hits, strong_close = lang, hits, True
+            break
     density = best_hits / max(cues.n_words, 1)
-    strong_close = best_hits >= 2 and (best_hits >= 1.2 * cues.spanish or density >= 0.25) and density >= 0.08
+    if confident:
+        # short text fastText is sure of: only overwhelming close-language evidence overrules it
+        if strong_close and best_hits >= 2 * max(_spanish_against(cues, best_close), 1.0) and density >= 0.2:
+            return LanguageGuess(best_close, min(0.99, 0.5 + density), probs, letters,
+                                 f"{best_close} cues {best_hits:g} vs es {_spanish_against(cues, best_close):g}")
+        return LanguageGuess("es", p_es, probs, letters, "fasttext, confident")
     if top == "es" or (p_es >= 0.15 and top in CLOSE_LANGS):
         if strong_close and best_close != "es":
             score = max(probs.get(best_close, 0.0), min(0.99, 0.5 + density))
-            return LanguageGuess(best_close, score, probs, letters, f"{best_close} cues {best_hits:g} vs es {cues.spanish:g}")
+            return LanguageGuess(best_close, score, probs, letters,
+                                 f"{best_close} cues {best_hits:g} vs es {_spanish_against(cues, best_close):g}")
         if top == "es":
             return LanguageGuess("es", p_es, probs, letters, "fasttext")
         # fastText leans to a close language but it is a narrow call: Spanish cues without close cues rescue it.
         own_hits = cues.close.get(top, 0.0)
-        if cues.spanish >= 3 and own_hits <= 0.15 * cues.spanish and p_es >= 0.15:
-            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"es cues {cues.spanish:g}, {top} cues {own_hits:g}")
+        es_vs = cues.spanish_vs(top)
+        if es_vs >= 3 and own_hits <= 0.15 * es_vs and p_es >= 0.15:
+            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"es cues {es_vs:g}, {top} cues {own_hits:g}")
         return LanguageGuess(top, p_top, probs, letters, "fasttext")
     if top in CLOSE_LANGS:
         own_hits = cues.close.get(top, 0.0)
         if strong_close and best_close != top and best_hits >= 2 * max(own_hits, 1.0):
             return LanguageGuess(best_close, max(probs.get(best_close, 0.0), 0.5), probs, letters,
                                  f"{best_close} cues {best_hits:g} vs {top} cues {own_hits:g}")
-        if cues.spanish >= 4 and own_hits == 0 and p_es >= 0.05 and letters < 120:
-            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"short text, es cues {cues.spanish:g}, no {top} cues")
+        es_vs = cues.spanish_vs(top)
+        if es_vs >= 4 and own_hits == 0 and p_es >= 0.05 and letters < 120:
+            return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"short text, es cues {es_vs:g}, no {top} cues")
         return LanguageGuess(top, p_top, probs, letters, "fasttext")
     # A different language altogether. Very short Spanish text (greetings, names) sometimes lands here.
     if letters < 40 and p_es >= 0.2 and cues.spanish >= 2 and not strong_close:
