@@ -130,10 +130,8 @@ def saturation(calls: list[Call], slots: int) -> float:
 
 def replay_plan(calls: list[Call], rows: list[dict]) -> list[list[bytes]]:
     """Per item, the recorded request bodies in the order the pipeline needs them: [instruction, answer]."""
-    from corpus600m.generate.prompts import load_template
-    from corpus600m.generate.steps import clean_instruction
+    from corpus600m.generate.steps import answer_messages, clean_instruction
 
-    answer = load_template("answer")
     by_messages = {json.dumps(json.loads(c.body)["messages"], sort_keys=True, ensure_ascii=False): c for c in calls}
     plan = []
     for row in rows:
@@ -144,8 +142,7 @@ def replay_plan(calls: list[Call], rows: list[dict]) -> list[list[bytes]]:
         text = (first.response.get("choices") or [{}])[0].get("message", {}).get("content")
         instruction = clean_instruction(text)
         if instruction:
-            messages = [{"role": "system", "content": row["answer_system"]},
-                        {"role": "user", "content": answer.render_user(instruction=instruction)}]
+            messages = answer_messages(row["answer_system"], instruction)
             second = by_messages.get(json.dumps(messages, sort_keys=True, ensure_ascii=False))
             if second is None:
                 raise SystemExit(f"the warm-up run sent no answer request for item {row['item_key']}")

@@ -136,10 +136,11 @@ def test_donate_inbox_serve_ingests_what_arrives_on_schedule(prefect_api: str, d
     """`corpus600m donate inbox --serve`: a real served deployment on the local Prefect server picks up a donation
     dropped into the inbox while it runs, on its own schedule, and stops cleanly on SIGINT."""
     import os
-    import signal
     import subprocess
     import sys
     import time
+
+    from tests.fixtures import interrupt_group
 
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "CORPUS600M_DATA_DIR": str(data_dir)}
     log_path = tmp_path / "serve.log"
@@ -158,9 +159,4 @@ def test_donate_inbox_serve_ingests_what_arrives_on_schedule(prefect_api: str, d
         assert set(Store(data_dir).read(Table.DONATED)["id"]) == GOOD_IDS
         assert "serving flow ingest-inbox every 10 s" in log_path.read_text()
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        interrupt_group(proc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import time
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
 from prefect.client.schemas.objects import StateType
+
+from tests.fixtures import interrupt_group
 
 EXPECTED = {"generate", "ingest-inbox", "filter", "annotate-pull", "publish"}
 
@@ -53,10 +54,5 @@ def test_serve_registers_deployments_with_schedules(prefect_api, data_dir, tmp_p
         assert pull.schedules[0].schedule.interval.total_seconds() == 180
         assert by_flow["generate"].parameters["target"] > 0
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        interrupt_group(proc)
         log.close()

@@ -42,6 +42,12 @@ def clean_instruction(text: str | None) -> str:
     return text
 
 
+def answer_messages(answer_system: str, instruction: str) -> list[dict[str, str]]:
+    """The chat messages that ask the model to answer `instruction` (its variety's system prompt first)."""
+    return [{"role": "system", "content": answer_system},
+            {"role": "user", "content": load_template("answer").render_user(instruction=instruction)}]
+
+
 class ChunkBoundStep:
     """Mixin: a step whose cache signature includes a digest of the chunk's input items.
 
@@ -73,15 +79,13 @@ class PrepareAnswer(ChunkBoundStep, Step):
         return ["instruction", "answer_messages"]
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
-        template = load_template("answer")
         rows = []
         for row in inputs:
             instruction = clean_instruction(row.get("raw_instruction"))
             if not instruction:
                 continue  # counted as a failed item by the caller (its key is missing from the output)
             row["instruction"] = instruction
-            row["answer_messages"] = [{"role": "system", "content": row["answer_system"]},
-                                      {"role": "user", "content": template.render_user(instruction=instruction)}]
+            row["answer_messages"] = answer_messages(row["answer_system"], instruction)
             rows.append(row)
         yield rows
 
