@@ -338,6 +338,88 @@ def stream_million(batch: int, total: int = 1_000_000) -> None:
           f"({'<' if peak < 2048 else '>='} 2 GB target)")
 
 
+# ---- --eval: recall per entity type and country, clean records unchanged, dev and test apart -----------------
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "filters" / "eval"
+_EVAL_WORD = __import__("re").compile(r"[^\W\d_]{3,}")
+_EVAL_ALNUM = __import__("re").compile(r"[\W_]+")
+
+
+def value_left(value: str, kind: str, text: str) -> bool:
+    """Whether a PII value survives in `text`. Structured values: their letters and digits, separators ignored
+    (so `4317 3860 7183` left as `431738607183` still counts). Names and addresses: half or more of their words
+    of 3+ letters still in the text (a name with its surname redacted but its first names left counts as left)."""
+    if kind == "structured":
+        core = _EVAL_ALNUM.sub("", value).lower()
+        return bool(core) and core in _EVAL_ALNUM.sub("", text).lower()
+    words = [w.lower() for w in _EVAL_WORD.findall(value)]
+    if not words:
+        return False
+    present = set(w.lower() for w in _EVAL_WORD.findall(text))
+    return sum(w in present for w in words) / len(words) >= 0.5
+
+
+def run_eval(split: str, show: int = 0) -> None:
+    """Filter the split's records (tests/data/filters/eval/pii_<split>.jsonl, lang_<split>.jsonl) and print figures."""
+    import json
+    from collections import Counter, defaultdict
+
+    from corpus600m.filters import filter_records
+
+    rows = [json.loads(line) for line in (EVAL_DIR / f"pii_{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [Record(id=r["id"], instruction=r["instruction"], output=r["output"], lang="es", country=r["country"],
+                      source="synthetic") for r in rows]
+    result = filter_records(records)
+    final: dict[str, tuple[str, str | None]] = {}
+    for where, index in result.placement:
+        if where == "kept":
+            rec = result.kept[index]
+            final[rec.id] = ("kept", rec.instruction + "\n" + rec.output)
+        else:
+            rej = result.rejected[index]
+            final[rej.record.id] = ("rejected:" + ",".join(map(str, rej.reasons)), None)
+    missing = [r["id"] for r in rows if r["id"] not in final]
+    left: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (kind, type or country) -> [left, total]
+    examples: list[str] = []
+    clean_changed = clean_total = clean_dups = 0
+    outcomes = Counter()
+    for row in rows:
+        where, text = final.get(row["id"], ("missing", None))
+        outcomes[where] += 1
+        if row["clean"]:
+            if "near_duplicate" in where:  # templated clean records resemble each other: not the PII filter's doing
+                clean_dups += 1
+                continue
+            clean_total += 1
+            if where != "kept" or text != row["instruction"] + "\n" + row["output"]:
+                clean_changed += 1
+                if len(examples) < show:
+                    examples.append(f"  clean changed ({where}): {text or row['output']!r}")
+            continue
+        for value in row["values"]:
+            is_left = where == "kept" and value_left(value["value"], value["kind"], text)
+            for key in ((value["kind"], value["type"]), (value["kind"], row["country"]), (value["kind"], "ALL")):
+                left[key][0] += is_left
+                left[key][1] += 1
+            if is_left and len(examples) < show:
+                examples.append(f"  left {value['type']}: {value['value']!r} in {text!r}")
+    print(f"[{split}] {len(rows)} records: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+          + (f"; MISSING {len(missing)}" if missing else ""))
+    for kind in ("structured", "name", "address"):
+        total_left, total = left[(kind, "ALL")]
+        if not total:
+            continue
+        print(f"  {kind:10} left in kept text: {total_left}/{total} = {total_left / total:.1%}")
+        by_type = [(k[1], v) for k, v in sorted(left.items()) if k[0] == kind and k[1] != "ALL"]
+        print("    " + "  ".join(f"{name} {v[0]}/{v[1]}" for name, v in by_type))
+    if clean_total:
+        print(f"  clean records kept unchanged: {clean_total - clean_changed}/{clean_total} = "
+              f"{(clean_total - clean_changed) / clean_total:.1%}"
+              + (f" ({clean_dups} more rejected as near-duplicates of other eval records: not counted)" if clean_dups else ""))
+    for line in examples:
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -349,7 +431,17 @@ def main() -> None:
                         help="only stream 1,000,000 records in batches and report throughput and peak memory")
     parser.add_argument("--install-baseline-model", action="store_true",
                         help="only fetch the notebook baseline's spaCy model (scripts/setup.sh --test runs this)")
+    parser.add_argument("--eval", action="store_true",
+                        help="only print PII recall per entity type and country, clean records kept unchanged and "
+                             "per-language acceptance, for the dev and the test split of tests/data/filters/eval/")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="with --eval: which split")
+    parser.add_argument("--show", type=int, default=0, help="with --eval: print up to N misses per split")
     args = parser.parse_args()
+
+    if args.eval:
+        for split in (("dev", "test") if args.split == "both" else (args.split,)):
+            run_eval(split, args.show)
+        return
 
     if args.install_baseline_model:
         install_notebook_spacy()

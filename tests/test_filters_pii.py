@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,28 @@ def test_each_supported_pii_kind_is_caught(case):
     assert any(entity == case["entity"] and (case["value"] in value or value in case["value"]) for entity, value in found), found
 
 
-@pytest.mark.parametrize("case", NEGATIVE, ids=[c["why"] for c in NEGATIVE])
-def test_invalid_check_digits_and_clean_text_are_not_flagged(case):
+@pytest.mark.parametrize("case", [c for c in NEGATIVE if not c["not_entity"]],
+                         ids=[c["why"] for c in NEGATIVE if not c["not_entity"]])
+def test_clean_text_is_not_flagged(case):
     spans = detect_pii(case["text"])
-    if case["not_entity"]:
-        assert case["not_entity"] not in {s.entity_type for s in spans}
-    else:
-        assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
+    assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
+
+
+WRONG_CHECK = [c for c in NEGATIVE if c["not_entity"]] + [
+    {"why": c["why"], "text": c["text"]} for c in PROBE_NEGATIVE if c["why"].startswith("bad ")]
+
+
+@pytest.mark.parametrize("case", WRONG_CHECK, ids=[c["why"] for c in WRONG_CHECK])
+def test_ids_with_a_wrong_check_digit_are_still_redacted(case):
+    # a check digit raises the score, it does not gate the finding: an id-shaped value after an id word, or a
+    # shape prose never writes, is personal data whether or not its check digit verifies
+    text = case["text"]
+    candidates = re.findall(r"[A-Z]{0,4}\d[\dA-Z.\-]*(?: \d[\dA-Z.\-]*)*", text)
+    value = max(candidates, key=lambda v: sum(ch.isdigit() for ch in v)).rstrip(".")
+    start = text.index(value)
+    spans = detect_pii(text)
+    covering = [s for s in spans if s.start <= start + 1 and s.end >= start + len(value) - 1]
+    assert covering, (value, [(s.entity_type, text[s.start:s.end]) for s in spans])
 
 
 @pytest.mark.parametrize(
@@ -67,8 +83,9 @@ def test_probe_pii_is_caught_with_its_type_and_a_span_covering_the_value(case):
         [(s.entity_type, text[s.start:s.end]) for s in spans]
 
 
-@pytest.mark.parametrize("case", PROBE_NEGATIVE, ids=[f"{i:03d}-{c['why']}" for i, c in enumerate(PROBE_NEGATIVE)])
-def test_probe_clean_sentences_and_wrong_check_digits_yield_nothing(case):
+@pytest.mark.parametrize("case", [c for c in PROBE_NEGATIVE if not c["why"].startswith("bad ")],
+                         ids=[f"{i:03d}-{c['why']}" for i, c in enumerate(PROBE_NEGATIVE) if not c["why"].startswith("bad ")])
+def test_probe_clean_sentences_yield_nothing(case):
     spans = detect_pii(case["text"])
     assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
 
@@ -131,3 +148,48 @@ def test_digit_windows_find_what_the_whole_text_finds(monkeypatch):
     monkeypatch.setattr(pii, "_digit_windows", lambda text: [(0, len(text))])
     assert windowed == [detect_pii(t) for t in texts]
     assert any(windowed)
+
+
+# The forms the issue found left in kept text (values from a synthetic-personal-data generator, typed into
+# sentences with no word saying what they are): each is redacted by its shape.
+UNSEEN_FORMS = [
+    ("19-digit card passing Luhn", "Te paso el número 4317386071838463155 para que lo anotes.", "4317386071838463155"),
+    ("15-digit card passing Luhn", "Quedó registrado 213185016623268 en el sistema.", "213185016623268"),
+    ("12-digit Maestro", "Usé la 676223565844 en la tienda.", "676223565844"),
+    ("Argentine mobile +54 9 without area code", "Escribime al +54 9 3285 4058 cuando llegues.", "+54 9 3285 4058"),
+    ("Mexican phone with extension", "Comunícate al 921-742-1809x67929 en horario de oficina.", "921-742-1809x67929"),
+    ("phone with parenthesised area code and extension", "Oficina: (679)160-1108x43646", "(679)160-1108x43646"),
+    ("RFC whose check does not verify", "Quedó a nombre de XOMO4612111WB en la factura.", "XOMO4612111WB"),
+    ("RFC with a digit check that does not verify", "Anótalo: ZEYI350328724.", "ZEYI350328724"),
+    ("IBAN-shaped account for Argentina", "Depositá en AR94GGBP66619345145061231007 antes del lunes.", "AR94GGBP66619345145061231007"),
+    ("IBAN-shaped account for Colombia", "La consignación va a CO34NYDE3100772837832.", "CO34NYDE3100772837832"),
+    ("Argentine CBU, 22 digits", "Mi CBU es 0720168020000001234567 (Banco Santander).", "0720168020000001234567"),
+    ("Guatemalan DPI grouped 4-5-4", "Presenté el 2456 78123 0101 en la ventanilla.", "2456 78123 0101"),
+    ("Dominican cédula grouped 3-7-1", "Portador del documento 001-1234567-4, mayor de edad.", "001-1234567-4"),
+    ("dotted Chilean RUT with a wrong verifier", "Se inscribió como 15.432.198-3 en el registro.", "15.432.198-3"),
+    ("bare 10-digit id", "Otro dato: 1036697911.", "1036697911"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", UNSEEN_FORMS, ids=[u[0] for u in UNSEEN_FORMS])
+def test_structured_values_are_redacted_by_shape_without_a_valid_check(why, text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+SHAPE_LOOKALIKES = [
+    "El censo contó 45000000 habitantes en todo el país.",
+    "Entre 2019 2020 2021 y 2022 el precio se duplicó.",
+    "Compré el libro con ISBN 9788437604947 en la feria.",
+    "El código de barras 8412345678905 figura en la caja.",
+    "La Ley 26.994 entró en vigor el 1 de agosto de 2015.",
+    "La versión 2.14.1 corrige el error del instalador.",
+    "El premio fue de $ 12.500.000 para el ganador.",
+]
+
+
+@pytest.mark.parametrize("text", SHAPE_LOOKALIKES)
+def test_numbers_that_only_look_like_ids_are_not_redacted(text):
+    assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]

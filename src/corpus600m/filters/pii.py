@@ -55,6 +55,7 @@ class _Plan:
     needs_context: frozenset[str]  # names of the patterns that only count with a context word
     context: tuple[str, ...]
     fast: bool  # one of ours with the plain pattern matcher (`matches`, can skip context-only patterns)
+    max_score: float  # a generic shape's ceiling (`pii_shapes.ShapeRecognizer`), so typed recognizers win its spans
 
 
 _plans: list[_Plan] | None = None
@@ -71,7 +72,8 @@ def _get_plans() -> list[_Plan]:
                 _plans = [
                     _Plan(r, getattr(r, "trigger", "digits"), r.supported_entities[0],
                           frozenset(p.name for p in r.patterns if p.name.endswith(":ctx")), tuple(r.context or ()),
-                          isinstance(r, SpanishPatternRecognizer) and type(r).analyze is SpanishPatternRecognizer.analyze)
+                          isinstance(r, SpanishPatternRecognizer) and type(r).analyze is SpanishPatternRecognizer.analyze,
+                          getattr(r, "max_score", 1.0))
                     for r in all_recognizers()
                 ]
     return _plans
@@ -177,6 +179,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 continue
             if context:
                 score = min(1.0, score + CONTEXT_BOOST)
+            score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
     spans = _boost_names_near_pii(spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score])

@@ -640,8 +640,10 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
 
 def all_recognizers() -> list[PatternRecognizer]:
     """Every recognizer of the PII filter."""
-    return [*contact_recognizers(), *national_id_recognizers(), PersonRecognizer(), StreetAddressRecognizer(),
-            DateOfBirthRecognizer()]
+    from corpus600m.filters.pii_shapes import phone_shape_recognizer, shape_recognizers
+
+    return [*contact_recognizers(), *national_id_recognizers(), *shape_recognizers(), phone_shape_recognizer(),
+            PersonRecognizer(), StreetAddressRecognizer(), DateOfBirthRecognizer()]
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
