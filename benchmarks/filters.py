@@ -369,15 +369,16 @@ def run_eval(split: str, show: int = 0) -> None:
     rows = [json.loads(line) for line in (EVAL_DIR / f"pii_{split}.jsonl").read_text(encoding="utf-8").splitlines()]
     records = [Record(id=r["id"], instruction=r["instruction"], output=r["output"], lang="es", country=r["country"],
                       source="synthetic") for r in rows]
-    result = filter_records(records)
     final: dict[str, tuple[str, str | None]] = {}
-    for where, index in result.placement:
-        if where == "kept":
-            rec = result.kept[index]
-            final[rec.id] = ("kept", rec.instruction + "\n" + rec.output)
-        else:
-            rej = result.rejected[index]
-            final[rej.record.id] = ("rejected:" + ",".join(map(str, rej.reasons)), None)
+    for record in records:  # one at a time: templated records would otherwise be each other's near-duplicates
+        result = filter_records([record])
+        for where, index in result.placement:
+            if where == "kept":
+                rec = result.kept[index]
+                final[rec.id] = ("kept", rec.instruction + "\n" + rec.output)
+            else:
+                rej = result.rejected[index]
+                final[rej.record.id] = ("rejected:" + ",".join(r.code for r in rej.reasons), None)
     missing = [r["id"] for r in rows if r["id"] not in final]
     left: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (kind, type or country) -> [left, total]
     examples: list[str] = []
