@@ -31,6 +31,7 @@ from pathlib import Path
 from presidio_analyzer import RecognizerResult
 
 from corpus600m.filters.pii_recognizers import (
+    FIRST_NAMES,
     LOWER,
     NAME_CUE,
     NOT_NAMES_COMMON,
@@ -115,6 +116,8 @@ def load_ner():
 CAPS_RUN = re.compile(rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?"
                       rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?)+")
 WINDOW = 80  # characters of context the NER sees on each side of a run
+NER_SCORE = 0.45  # a PER entity of the model: redacted unless public (see `decide_people`)
+WEAK_SCORE = 0.35  # a capitalized run starting with a given name: redacted only with personal context
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
@@ -129,40 +132,70 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 
 class NerPersonRecognizer(SpanishPatternRecognizer):
-    """PER entities of the Spanish NER model with two or more capitalized words that are not common words.
+    """PER entities of the Spanish NER model with two or more capitalized words that are not common words, and
+    runs of capitalized words starting with a given name that the model missed.
 
-    Reported at a low score (0.45, below the report threshold): `decide_people` raises or drops each one."""
+    Reported below the report threshold (NER_SCORE, WEAK_SCORE): `decide_people` raises or drops each one."""
 
     def __init__(self):
-        super().__init__("PERSON", [_p("ner", r"(?!)", 0.45)], [], trigger="caps", name="NerPersonRecognizer")
+        super().__init__("PERSON", [_p("ner", r"(?!)", NER_SCORE)], [], trigger="caps", name="NerPersonRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         nlp = load_ner()
         results = []
         for start, end in _windows(text):
-            doc = nlp(text[start:end])
-            for ent in doc.ents:
-                if ent.label_ != "PER":
-                    continue
-                words = ent.text.split()
-                # leading greetings, verbs and function words the model takes into names ("Hola Juan Pérez")
-                offset = 0
-                while words and (words[0] in NOT_NAMES_COMMON or not words[0][0].isupper()):
-                    offset += len(words[0]) + 1
-                    words = words[1:]
-                capitalized = [w for w in words if w[0].isupper()]
-                if len(capitalized) < 2 or any(w.lower() in NOT_NAMES_COMMON_LOWER for w in capitalized):
-                    continue
-                s = start + ent.start_char + ent.text.index(words[0], offset) if offset else start + ent.start_char
-                e = start + ent.end_char
-                results.append(RecognizerResult("PERSON", s, e, 0.45,
+            window = text[start:end]
+            found = []
+            for ent in nlp(window).ents:
+                if ent.label_ == "PER":
+                    span = _name_span(window, ent.start_char, ent.end_char)
+                    if span:
+                        found.append((span, NER_SCORE))
+            # runs of capitalized words that start with a given name and that the model missed: a weak guess,
+            # which `decide_people` keeps only with personal context around it
+            for match in CAPS_RUN.finditer(window):
+                span = _name_span(window, match.start(), match.end())
+                if span and window[span[0]:span[1]].split()[0].lower() in first_names() and not any(
+                        s < span[1] and span[0] < e for (s, e), _ in found):
+                    found.append((span, WEAK_SCORE))
+            for (s, e), score in found:
+                results.append(RecognizerResult("PERSON", start + s, start + e, score,
                                                 recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         return results
+
+
+def _name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name in text[start:end] without the greetings, verbs and function words the model takes into names
+    ("Hola Juan Pérez"); None unless two or more capitalized words that are not common words remain."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and (words[0].group() in NOT_NAMES_COMMON or not words[0].group()[0].isupper()):
+        words = words[1:]
+    capitalized = [w.group() for w in words if w.group()[0].isupper()]
+    if len(capitalized) < 2 or any(w.lower() in NOT_NAMES_COMMON_LOWER for w in capitalized):
+        return None
+    return start + words[0].start(), start + words[-1].end()
 
 
 NOT_NAMES_COMMON_LOWER = frozenset(w.lower() for w in NOT_NAMES_COMMON)
 
 # ---- personal or public ---------------------------------------------------------------------------------------
+
+_first_names: frozenset[str] | None = None
+
+
+def first_names() -> frozenset[str]:
+    """Given names, lower-cased: the 61,000 of Jörg Michael's name dictionary `nam_dict.txt` (compiled from public
+    name statistics of 54 countries, Spain and Portugal among them; GNU FDL 1.2), as shipped in the `gender-guesser`
+    package from PyPI, plus `pii_recognizers.FIRST_NAMES` (Spanish and Latin American given names the team wrote
+    down). Neither comes from the generator of the evaluation sets."""
+    global _first_names
+    if _first_names is None:
+        import gender_guesser.detector
+
+        names = gender_guesser.detector.Detector(case_sensitive=False).names
+        _first_names = frozenset(names) | frozenset(n.lower() for n in FIRST_NAMES)
+    return _first_names
+
 
 _CUE_BEFORE = re.compile(NAME_CUE + r"[\s,:]*$", re.IGNORECASE)
 # a first-person introduction or a form label in the same sentence
@@ -177,7 +210,8 @@ _ENCYCLOPEDIC = re.compile(
     r"\bpremio\b|\bnobel\b|\bobra\b|\bnovela\b|\blibro\b|\bpoema|\bbiograf[íi]a|\bhistoria\b|\bhist[óo]ric|"
     r"\bautor[a]?\b|\bfutbolista|\bactor\b|\bactriz\b|\bcantante|\bdirector[a]?\s+de\s+cine|\bexplorador|"
     r"\bsenador|\bdiputad|\bgobernador|\balcalde(?:sa)?\s+de\b|\bcandidat|\bqui[ée]n\s+(?:fue|era|es)\b|"
-    r"\bvida\s+y\s+obra|\bfigura)")
+    r"\bvida\s+y\s+obra|\bfigura|\bcanci[óo]n|\bcant(?:aba|[óo])\b|\b[áa]lbum|\bdisco\b|\bpel[íi]cula|"
+    r"\bgol(?:es)?\b|\bjugador|\bselecci[óo]n\b|\bcampe[óo]n|\bmundial\b)")
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 NEAR = 120  # characters within which other personal data makes a name personal
@@ -199,8 +233,9 @@ def decide_people(text: str, spans: list) -> list:
     - public: a well-known public figure, or text about history, works or public office within 150 characters
       (a year, a century, "fundó", "escritora", "presidente", "novela", "¿quién fue"...) with none of the above
       -> dropped;
-    - otherwise a full name found by the NER model (two or more capitalized words) -> 0.6 (a private person by
-      default: a missed name costs more than a redacted one).
+    - otherwise a full name found by the NER model (two or more capitalized words) whose first word is
+      a given name (`first_names`) -> 0.6 (a private person by default: a missed name costs more than a redacted
+      one); without a given name it is more likely a place or a work ("Boca Chica", "Lloret de Mar") -> dropped.
     """
     from corpus600m.filters.pii import MIN_SCORE, PiiSpan
 
@@ -224,7 +259,12 @@ def decide_people(text: str, spans: list) -> list:
         # encyclopedic text: the name's sentence or the ones around it (within 150 characters)
         if _PUBLIC.match(name) or _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
             continue
-        if span.score < MIN_SCORE and len(name.split()) >= 2:
+        if span.score < NER_SCORE:
+            continue  # a weak guess with nothing personal around it
+        if span.score < MIN_SCORE:
+            words = [w.lower() for w in name.split() if w[0].isupper()]
+            if len(words) < 2 or words[0] not in first_names():
+                continue
             span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
         out.append(span)
     return out
