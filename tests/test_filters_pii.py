@@ -244,3 +244,45 @@ def test_public_figures_in_encyclopedic_text_are_kept(text):
 def test_a_public_name_next_to_contact_data_is_redacted():
     text = "Me llamo Juan de Garay, mi teléfono es 11 4567 8901."
     assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "Juan de Garay" for s in detect_pii(text))
+
+
+# Phones of the 22 countries as people write them: national and international prefixes, spaces, dots and dashes
+# inside, extensions, Argentina's 15 and 9 mobile prefixes, Mexico's 044 and +52 1.
+PHONE_FORMS = [
+    "Llámame al 612 34 56 78.", "Tel. 91 123 45 67", "móvil +34 612-345-678", "0034 612 345 678 es mi número",
+    "Cel: 55 1234 5678", "Marca al (55) 1234-5678 ext. 204", "+52 1 33 1234 5678", "044 55 1234 5678",
+    "Mi cel es 11 15-4567-8901", "(0341) 15-456-7890", "+54 9 11 4567-8901", "Cel 300 123 4567", "(601) 234 5678",
+    "+57 310 555 1234", "+56 9 8765 4321", "fono 2 2345 6789", "Mi celular es 987 654 321", "(01) 234-5678 anexo 12",
+    "+51 987654321", "0414-123.45.67", "+58 412 1234567", "099 123 4567", "+593 99 123 4567", "+502 5123 4567",
+    "tel 2345-6789", "+53 5 123 4567", "+591 71234567", "celular 71234567", "809-555-1234", "+1 (829) 555-1234",
+    "+504 9876-5432", "0981 123 456", "+595 981 123456", "+503 7123 4567", "+505 8123 4567", "+506 8312 3456",
+    "+507 6123-4567", "+598 99 123 456", "(787) 555-1234", "+1 787.555.1234", "+240 222 123 456",
+    "(305) 555-0123 x12", "612.34.56.78", "55.1234.5678",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_FORMS)
+def test_phones_of_every_country_in_every_written_form(text):
+    assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text)), \
+        [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+# Ids of the countries with no check digit of their own or written with their letters and dashes.
+ID_FORMS = [
+    ("DNI 45678912", "45678912"), ("C.I. 4567891 LP", "4567891"), ("carnet de identidad 6543210", "6543210"),
+    ("CUI: 1234567890101", "1234567890101"), ("Cédula: 40212345678", "40212345678"), ("cédula 8-123-4567", "8-123-4567"),
+    ("C.I. N° 4.567.890", "4.567.890"), ("C.I. V-12.345.678", "12.345.678"), ("RUC 1710034065001", "1710034065001"),
+    ("cédula 1-0234-0567", "1-0234-0567"), ("DNI 0801-1990-12345", "0801-1990-12345"), ("DUI 01234567-8", "01234567-8"),
+    ("cédula 001-120390-0001A", "001-120390-0001A"), ("carné de identidad 85010112345", "85010112345"),
+    ("C.C. 1.020.345.678", "1.020.345.678"), ("NIT 900.123.456-7", "900.123.456-7"), ("NSS 12345678901", "12345678901"),
+    ("INE clave de elector GOMCLR85071209H100", "GOMCLR85071209H100"), ("pasaporte PAA123456", "PAA123456"),
+    ("NSS 28/12345678/40", "28/12345678/40"),
+]
+
+
+@pytest.mark.parametrize("text,value", ID_FORMS, ids=[f[0] for f in ID_FORMS])
+def test_ids_of_every_country_are_redacted(text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]

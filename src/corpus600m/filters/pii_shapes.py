@@ -138,7 +138,7 @@ def _long_run(value: str) -> bool:
 
 
 # Words that say a number nearby is someone's id, account or card (looked for in the 48 characters before it).
-ID_WORDS = ["dni", "d.n.i", "nif", "nie", "cédula", "cedula", "c.c.", "cc:", "cc.", "c.i.", "ci:", "ci ", "rut",
+ID_WORDS = ["dni", "d.n.i", "nif", "nie", "nit", "ruc", "rif", "nip", "cip", "dip", "elector", "cédula", "cedula", "c.c.", "cc:", "cc.", "c.i.", "ci:", "ci ", "rut",
             "r.u.t", "run:", "cuit", "cuil", "curp", "rfc", "nss", "n.s.s", "seguridad social", "afiliación",
             "afiliacion", "nuip", "dpi", "cui", "dui", "rnp", "pasaporte", "carnet", "carné", "documento", "identidad",
             "identificación", "identificacion", "ine", "matrícula", "matricula", "rol único", "licencia", "cuenta", "cta.", "cta ", "tarjeta", "card", "visa", "mastercard", "amex",
@@ -196,6 +196,12 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
           flags=CASE_SENSITIVE, name="NifShapeRecognizer"),
         S("ES_NIE", [_p("nie shape", r"\b[XYZ]-?\d{7}-?[A-Z]" + NA, 0.6)], ["nie", "extranjero", "residencia"],
           flags=CASE_SENSITIVE, name="NieShapeRecognizer"),
+        # Mexico's voter key (clave de elector of the INE credential): 6 letters, birth date, H/M, 3 digits
+        S("MX_INE", [_p("clave de elector", r"\b[A-Z]{6}\d{8}[HM]\d{3}\b", 0.8)], ["elector", "ine", "credencial"],
+          flags=CASE_SENSITIVE, name="VoterKeyShapeRecognizer"),
+        # passports: 1-3 letters and 6-9 digits after the word
+        S("PASSPORT", [_p("passport:ctx", r"\b[A-Z]{1,3}\d{6,9}\b", 0.45)], ["pasaporte", "passport", "pasap."],
+          flags=CASE_SENSITIVE, name="PassportShapeRecognizer"),
         # Spain's NSS as written on the card: 28/12345678/90
         S("ES_NSS", [_p("nss shape", NB + r"\d{2}/\d{8}/\d{2}" + NA, 0.7)], ["seguridad social", "nss", "afiliación"],
           name="NssShapeRecognizer"),
