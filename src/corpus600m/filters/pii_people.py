@@ -131,6 +131,30 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PREFETCHED: dict[str, list[tuple[int, int]]] = {}  # window text -> its PER entities' character spans
+_PREFETCH_MAX = 50_000
+
+
+def prefetch_ner(texts: list[str]) -> None:
+    """Run the NER model over the windows of many texts at once (`nlp.pipe`, ~2.3x less CPU than one call per
+    window) and keep their PER spans for `NerPersonRecognizer`; the filter calls this once per batch."""
+    windows = list(dict.fromkeys(text[s:e] for text in texts if text for s, e in _windows(text)))
+    windows = [w for w in windows if w not in _PREFETCHED]
+    if not windows:
+        return
+    if len(_PREFETCHED) + len(windows) > _PREFETCH_MAX:
+        _PREFETCHED.clear()
+    for window, doc in zip(windows, load_ner().pipe(windows, batch_size=64), strict=True):
+        _PREFETCHED[window] = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PER"]
+
+
+def _person_entities(window: str) -> list[tuple[int, int]]:
+    found = _PREFETCHED.get(window)
+    if found is None:
+        found = [(ent.start_char, ent.end_char) for ent in load_ner()(window).ents if ent.label_ == "PER"]
+    return found
+
+
 class NerPersonRecognizer(SpanishPatternRecognizer):
     """PER entities of the Spanish NER model with two or more capitalized words that are not common words, and
     runs of capitalized words starting with a given name that the model missed.
@@ -141,16 +165,14 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
         super().__init__("PERSON", [_p("ner", r"(?!)", NER_SCORE)], [], trigger="caps", name="NerPersonRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        nlp = load_ner()
         results = []
         for start, end in _windows(text):
             window = text[start:end]
             found = []
-            for ent in nlp(window).ents:
-                if ent.label_ == "PER":
-                    span = _name_span(window, ent.start_char, ent.end_char)
-                    if span:
-                        found.append((span, NER_SCORE))
+            for ent_start, ent_end in _person_entities(window):
+                span = _name_span(window, ent_start, ent_end)
+                if span:
+                    found.append((span, NER_SCORE))
             # runs of capitalized words that start with a given name and that the model missed: a weak guess,
             # which `decide_people` keeps only with personal context around it
             for match in CAPS_RUN.finditer(window):
