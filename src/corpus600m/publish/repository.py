@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus600m.publish.arrow import standard_arrow
 from corpus600m.publish.card import LICENSE_FILE, render_card, render_license_file
 from corpus600m.publish.chart import write_composition_chart
 from corpus600m.publish.gates import GateReport, PiiDetector, PublishError, check_gates
@@ -101,22 +101,6 @@ def _clear_managed(out_dir: Path) -> None:
             path.unlink()
 
 
-def _standard_type(dtype: pa.DataType) -> pa.DataType:
-    if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
-        return pa.string()
-    if pa.types.is_large_list(dtype) or pa.types.is_list(dtype):
-        return pa.list_(_standard_type(dtype.value_type))
-    if pa.types.is_struct(dtype):
-        return pa.struct([pa.field(f.name, _standard_type(f.type)) for f in dtype])
-    return dtype
-
-
-def _standard_arrow(frame: pl.DataFrame) -> pa.Table:
-    """Arrow with plain `string`/`list` types (polars writes large ones), which every reader and the viewer map simply."""
-    table = frame.to_arrow()
-    return table.cast(pa.schema([pa.field(f.name, _standard_type(f.type)) for f in table.schema]))
-
-
 def _write_shards(rows: pl.DataFrame, out_dir: Path, shard_rows: int) -> tuple[list[str], dict[str, int]]:
     files: list[str] = []
     per_country: dict[str, int] = {}
@@ -127,7 +111,7 @@ def _write_shards(rows: pl.DataFrame, out_dir: Path, shard_rows: int) -> tuple[l
             rel = f"{DATA_DIR}/{folder}/train-{index:05d}-of-{n_shards:05d}.parquet"
             path = out_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(_standard_arrow(part.slice(index * shard_rows, shard_rows)), path, compression="zstd",
+            pq.write_table(standard_arrow(part.slice(index * shard_rows, shard_rows)), path, compression="zstd",
                            row_group_size=10_000)
             files.append(rel)
         if country:
