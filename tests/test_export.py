@@ -246,3 +246,98 @@ def test_cli_export_from_the_curated_table_states_counts(data_dir: Path, tmp_pat
     result = CliRunner().invoke(app, ["export", "--format", "sft", "--table", "annotated", "--out", str(out)])
     assert result.exit_code == 1 and "has no 'annotated' table yet" in result.output
     assert "Traceback" not in result.output
+
+
+# ---- the published repository carries the exports as configurations ------------------------------------------
+
+
+def test_published_dry_run_has_sft_and_dpo_configurations(tmp_path: Path) -> None:
+    from datasets import get_dataset_config_names, load_dataset
+    from huggingface_hub import DatasetCard
+
+    from corpus600m.publish import build_repository
+
+    records = [*corpus_records(), corrected_record()]
+    out = tmp_path / "repo"
+    result = build_repository(records_to_frame(records), out, "somosnlp/somos600m-prueba",
+                              settings_for(tmp_path / "data"), run_name="training-configs")
+    assert result.training_rows == {"sft": 19, "dpo": 1}
+    assert {"default", "sft", "dpo", "AR", "MX"} <= set(get_dataset_config_names(str(out)))
+    assert load_dataset(str(out), split="train").num_rows == 19  # default: the corpus rows only
+    sft = load_dataset(str(out), "sft", split="train")
+    assert sorted(sft["id"]) == sorted(r.id for r in records)
+    assert set(sft.features["messages"].feature) == {"role", "content"}
+    dpo = load_dataset(str(out), "dpo", split="train")
+    assert dpo.num_rows == 1 and dpo[0]["chosen_id"] == corrected_record().id
+    assert dpo[0]["rejected"] == [{"role": "assistant", "content": ORIGINAL}]
+    card = DatasetCard.load(out / "README.md")
+    configs = {c["config_name"]: c for c in card.data.to_dict()["configs"]}
+    assert configs["dpo"]["data_files"] == [{"split": "train", "path": "exports/dpo/train-*.parquet"}]
+    assert "| sft | 19 |" in card.text and "| dpo | 1 |" in card.text
+    assert 'load_dataset("somosnlp/somos600m-prueba", "dpo", split="train")' in card.text
+    assert "una línea en blanco y la entrada" in card.text
+    # the corrected original is the rejected answer: it went through the PII re-scan (38 = 19 x 2 + 1 texts)
+    assert result.gate_report.n_texts_scanned == 2 * len(records) + 1
+
+
+def test_pii_in_a_corrected_original_answer_refuses_publishing(tmp_path: Path) -> None:
+    from corpus600m.publish import PublishRefused, build_repository
+
+    email = "carla.prueba.pasaportes@example.com"
+    record = corrected_record()
+    record.origin.original_output = f"Escribile a {email} y te lo tramita."
+    with pytest.raises(PublishRefused) as refused:
+        build_repository(records_to_frame([*corpus_records(), record]), tmp_path / "repo", "somosnlp/x",
+                         settings_for(tmp_path / "data"), run_name="pii-original")
+    assert refused.value.report.offending_ids() == {"pii": [record.id]}
+    assert "original_output: EMAIL" in str(refused.value) and email not in str(refused.value)
+
+
+# ---- card metadata follows the records ------------------------------------------------------------------------
+
+
+def _donations(n: int) -> list[Record]:
+    return [_donated(f"¿Cuál es el refrán número {i}?", f"El refrán {i}: a quien madruga, Dios lo ayuda.", "CO",
+                     "andina", "cultura", "explicación", donor="Refranero Abierto", dataset="refranero/co",
+                     license="CC-BY-4.0") for i in range(n)]
+
+
+def test_dry_run_of_donated_never_annotated_records_says_found(tmp_path: Path) -> None:
+    from huggingface_hub import DatasetCard
+
+    from corpus600m.publish import build_repository
+
+    out = tmp_path / "repo"
+    build_repository(records_to_frame(_donations(60)), out, "somosnlp/x", settings_for(tmp_path / "data"),
+                     run_name="donated")
+    data = DatasetCard.load(out / "README.md").data.to_dict()
+    assert data["annotations_creators"] == ["found"] and data["language_creators"] == ["found"]
+
+
+@pytest.mark.parametrize(("mix", "language", "annotations"), [
+    ("synthetic", ["machine-generated"], ["machine-generated"]),
+    ("synthetic+annotated", ["machine-generated"], ["crowdsourced", "machine-generated"]),
+    ("synthetic+corrected", ["crowdsourced", "machine-generated"], ["crowdsourced", "machine-generated"]),
+    ("donated", ["found"], ["found"]),
+    ("donated+annotated", ["found"], ["crowdsourced", "found"]),
+    ("annotators", ["crowdsourced"], ["crowdsourced"]),
+    ("everything", ["crowdsourced", "found", "machine-generated"], ["crowdsourced", "found", "machine-generated"]),
+])
+def test_card_creators_per_source_mix(tmp_path: Path, mix: str, language: list[str], annotations: list[str]) -> None:
+    from corpus600m.publish.card import card_data
+    from corpus600m.publish.stats import compute_stats
+
+    everything = corpus_records()
+    synthetic = [r for r in everything if r.source == "synthetic" and r.annotation is None]
+    annotated = [r for r in everything if r.source == "synthetic" and r.annotation is not None]
+    annotators = [r for r in everything if r.source == "annotation"]
+    donated = _donations(3)
+    donated_annotated = donated[0].model_copy(update={"annotation": _annotated(5.0)})
+    records = {"synthetic": synthetic, "synthetic+annotated": synthetic + annotated,
+               "synthetic+corrected": [*synthetic, corrected_record()], "donated": donated,
+               "donated+annotated": [donated_annotated, *donated[1:]], "annotators": annotators,
+               "everything": [*everything, corrected_record()]}[mix]
+    data = card_data(compute_stats(records_to_frame(records), settings_for(tmp_path)), pretty_name="X",
+                     configs=[]).to_dict()
+    assert data["language_creators"] == language
+    assert data["annotations_creators"] == annotations

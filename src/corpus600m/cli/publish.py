@@ -64,7 +64,7 @@ def publish(
     table = RichTable(title=f"{repo_id} — run {run_name} (from {source})")
     table.add_column("configuration")
     table.add_column("rows", justify="right")
-    for name, n in result.config_rows.items():
+    for name, n in {**result.config_rows, **result.training_rows}.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
     console.print(f"gates passed (licence, provenance, language, PII re-scan of {result.gate_report.n_texts_scanned:,} "

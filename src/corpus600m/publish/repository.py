@@ -6,9 +6,12 @@ Layout of a built repository (what `datasets.load_dataset(DIR)` and the Hub's vi
     LICENSE.md                            licence breakdown (the card's `license_link` when licences are mixed)
     assets/composition.png                the composition chart
     data/<CC>/train-00000-of-0000N.parquet one folder per country (ISO alpha-2); `data/sin_pais/` for records without
+    exports/sft/train-*.parquet           the corpus as TRL chat messages (`export.py`, format sft)
+    exports/dpo/train-*.parquet           its preference pairs (format dpo), when there are any
 
-Configurations: `default` (every file) and one per country, each with a single `train` split. A country's
-rows are stored once and shared by both configurations through glob patterns, so nothing is duplicated.
+Configurations: `default` (every file under data/) and one per country, each with a single `train` split. A
+country's rows are stored once and shared by both configurations through glob patterns, so nothing is
+duplicated. `sft` and `dpo` are the training exports of the same records.
 """
 
 from __future__ import annotations
@@ -27,16 +30,19 @@ import pyarrow.parquet as pq
 from corpus600m.publish.arrow import standard_arrow
 from corpus600m.publish.card import LICENSE_FILE, render_card, render_license_file
 from corpus600m.publish.chart import write_composition_chart
+from corpus600m.publish.export import ExportFormat, export_frame
 from corpus600m.publish.gates import GateReport, PiiDetector, PublishError, check_gates
 from corpus600m.publish.rows import hub_frame
 from corpus600m.publish.stats import CorpusStats, compute_stats
 from corpus600m.settings import Settings
 
 DATA_DIR = "data"
+EXPORTS_DIR = "exports"
+TRAINING_CONFIGS = (ExportFormat.SFT, ExportFormat.DPO)
 CHART = "assets/composition.png"
 NO_COUNTRY_DIR = "sin_pais"
 GATE_REPORT = "gate_report.json"  # written next to (not inside) the repository when a gate refuses
-MANAGED = ("README.md", LICENSE_FILE, "assets", DATA_DIR)  # what a build owns in its output dir
+MANAGED = ("README.md", LICENSE_FILE, "assets", DATA_DIR, EXPORTS_DIR)  # what a build owns in its output dir
 
 
 class PublishRefused(PublishError):
@@ -58,6 +64,7 @@ class BuildResult:
     config_rows: dict[str, int]
     gate_report: GateReport
     stats: CorpusStats
+    training_rows: dict[str, int] = field(default_factory=dict)  # rows of the sft / dpo configurations
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,22 +108,40 @@ def _clear_managed(out_dir: Path) -> None:
             path.unlink()
 
 
+def _write_folder(rows: pl.DataFrame, out_dir: Path, folder: str, shard_rows: int) -> list[str]:
+    """`rows` as `<folder>/train-0000i-of-0000N.parquet` shards of at most `shard_rows` rows."""
+    files: list[str] = []
+    n_shards = max(1, -(-rows.height // shard_rows))
+    for index in range(n_shards):
+        rel = f"{folder}/train-{index:05d}-of-{n_shards:05d}.parquet"
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(standard_arrow(rows.slice(index * shard_rows, shard_rows)), path, compression="zstd",
+                       row_group_size=10_000)
+        files.append(rel)
+    return files
+
+
 def _write_shards(rows: pl.DataFrame, out_dir: Path, shard_rows: int) -> tuple[list[str], dict[str, int]]:
     files: list[str] = []
     per_country: dict[str, int] = {}
     for (country,), part in rows.group_by("country", maintain_order=True):
-        folder = country or NO_COUNTRY_DIR
-        n_shards = max(1, -(-part.height // shard_rows))
-        for index in range(n_shards):
-            rel = f"{DATA_DIR}/{folder}/train-{index:05d}-of-{n_shards:05d}.parquet"
-            path = out_dir / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(standard_arrow(part.slice(index * shard_rows, shard_rows)), path, compression="zstd",
-                           row_group_size=10_000)
-            files.append(rel)
+        files += _write_folder(part, out_dir, f"{DATA_DIR}/{country or NO_COUNTRY_DIR}", shard_rows)
         if country:
             per_country[country] = part.height
     return files, per_country
+
+
+def _write_training_configs(frame: pl.DataFrame, out_dir: Path, settings: Settings) -> tuple[list[str], dict[str, int]]:
+    """The sft and dpo exports of the corpus under exports/ (dpo only when there is at least one pair)."""
+    files: list[str] = []
+    rows: dict[str, int] = {}
+    for fmt in TRAINING_CONFIGS:
+        result = export_frame(frame, fmt, settings)
+        if result.n_rows:
+            files += _write_folder(result.rows, out_dir, f"{EXPORTS_DIR}/{fmt}", settings.hub_shard_rows)
+            rows[str(fmt)] = result.n_rows
+    return files, rows
 
 
 def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
@@ -154,15 +179,19 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
         *({"config_name": country, "data_files": [{"split": "train", "path": f"{DATA_DIR}/{country}/train-*.parquet"}]}
           for country in sorted(per_country)),
     ]
+    training_files, training_rows = _write_training_configs(frame, out_dir, settings)
+    files += training_files
+    configs += [{"config_name": name, "data_files": [{"split": "train", "path": f"{EXPORTS_DIR}/{name}/train-*.parquet"}]}
+                for name in training_rows]
     write_composition_chart(stats, out_dir / CHART)
     card = render_card(stats, report, repo_id=repo_id, pretty_name=settings.hub_pretty_name, configs=configs,
-                       config_rows=config_rows, run_name=run_name, chart_path=CHART)
+                       config_rows=config_rows, training_rows=training_rows, run_name=run_name, chart_path=CHART)
     card.save(out_dir / "README.md")
     (out_dir / LICENSE_FILE).write_text(render_license_file(stats, pretty_name=settings.hub_pretty_name),
                                         encoding="utf-8")
     files = ["README.md", LICENSE_FILE, CHART, *files]
     return BuildResult(out_dir=out_dir, repo_id=repo_id, run_name=run_name, files=files,
-                       config_rows=config_rows, gate_report=report, stats=stats)
+                       config_rows=config_rows, gate_report=report, stats=stats, training_rows=training_rows)
 
 
 def push_repository(result: BuildResult, settings: Settings, *, token: str | None = None) -> str:
@@ -187,7 +216,7 @@ def push_repository(result: BuildResult, settings: Settings, *, token: str | Non
         operations: list = [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(result.out_dir / rel))
                             for rel in result.files]
         operations += [CommitOperationDelete(path_in_repo=path) for path in sorted(remote - set(result.files))
-                       if path.startswith((f"{DATA_DIR}/", "assets/"))]
+                       if path.startswith((f"{DATA_DIR}/", f"{EXPORTS_DIR}/", "assets/"))]
         info = api.create_commit(result.repo_id, operations, commit_message=summary,
                                  commit_description=description, repo_type="dataset")
     except OfflineModeIsEnabled as exc:
