@@ -21,6 +21,7 @@ from corpus600m.publish.gates import GateReport
 from corpus600m.publish.licenses import hub_license_id
 from corpus600m.publish.rows import COLUMN_DOCS
 from corpus600m.publish.stats import CorpusStats
+from corpus600m.publish.versions import Release, country_label
 
 TEMPLATE = Path(__file__).with_name("templates") / "dataset_card.md.j2"
 LICENSE_FILE = "LICENSE.md"
@@ -99,13 +100,15 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = lambda n: f"{n:,}".replace(",", " ")
     env.filters["pct"] = lambda x: f"{100 * x:.1f} %"
     env.filters["f2"] = lambda x: "—" if x is None else f"{x:.2f}"
+    env.filters["country"] = country_label
     env.filters["cell"] = lambda s: "—" if s in (None, "") else str(s).replace("|", "\\|").replace("\n", " ")
     return env
 
 
 def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_name: str, configs: list[dict[str, Any]],
                 config_rows: dict[str, int], run_name: str, chart_path: str,
-                training_rows: dict[str, int] | None = None) -> DatasetCard:
+                training_rows: dict[str, int] | None = None, release: Release | None = None,
+                releases: list[Release] | None = None) -> DatasetCard:
     """The complete Dataset Card (metadata + body) of a corpus."""
     data = card_data(stats, pretty_name=pretty_name, configs=configs)
     body = _environment().get_template(TEMPLATE.name).render(
@@ -127,6 +130,8 @@ def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_n
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d"),
         year=datetime.now(UTC).year,
         version=__version__,
+        release=release,
+        releases=releases or [],
     )
     return DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{body}")
 

@@ -34,7 +34,9 @@ from corpus600m.publish.export import ExportFormat, export_frame
 from corpus600m.publish.gates import GateReport, PiiDetector, PublishError, check_gates
 from corpus600m.publish.rows import hub_frame
 from corpus600m.publish.stats import CorpusStats, compute_stats
+from corpus600m.publish.versions import Release, ReleaseHistory, ReleaseStatus
 from corpus600m.settings import Settings
+from corpus600m.store import open_store
 
 DATA_DIR = "data"
 EXPORTS_DIR = "exports"
@@ -65,6 +67,7 @@ class BuildResult:
     gate_report: GateReport
     stats: CorpusStats
     training_rows: dict[str, int] = field(default_factory=dict)  # rows of the sft / dpo configurations
+    release: Release | None = None  # the version this build publishes (`--version`), with its changelog
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -81,6 +84,8 @@ def commit_message(result: BuildResult) -> tuple[str, str]:
     """The commit's summary (naming the run) and description (what the corpus holds)."""
     countries = sum(1 for name in result.config_rows if name != "default")
     summary = f"Publish {result.run_name}: {result.n_records} records from {countries} countries"
+    if result.release is not None:
+        summary = f"Publish {result.release.tag} ({result.run_name}): {result.n_records} records from {countries} countries"
     sources = ", ".join(f"{row.key}: {row.n}" for row in result.stats.by_source)
     description = (f"Built by `corpus600m publish` (run {result.run_name}).\n\nRecords by source: {sources}.\n"
                    f"Gates passed: licence, provenance, language, PII re-scan ({result.gate_report.n_texts_scanned} texts).")
@@ -147,11 +152,12 @@ def _write_training_configs(frame: pl.DataFrame, out_dir: Path, settings: Settin
 def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
                      run_name: str | None = None, rejected: pl.DataFrame | None = None,
                      detect_pii: PiiDetector | None = None,
-                     on_progress: Callable[[int], None] | None = None) -> BuildResult:
+                     on_progress: Callable[[int], None] | None = None, version: str | None = None) -> BuildResult:
     """Check the gates on store-layout records, then write the complete dataset repository to `out_dir`.
 
     Raises `PublishRefused` (listing offending ids per gate, and writing them to `<out_dir>.gate_report.json`)
-    when a gate fails; nothing is written to `out_dir` then.
+    when a gate fails; nothing is written to `out_dir` then. With `version`, the release is recorded in the
+    store's history (`versions.py`) once the gates pass, and the card states it with its changelog.
     """
     _validate_repo_id(repo_id)
     if frame.is_empty():
@@ -167,6 +173,11 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
                                           indent=1, ensure_ascii=False), encoding="utf-8")
         raise PublishRefused(report)
 
+    release, releases = None, []
+    if version is not None:
+        history = ReleaseHistory(open_store(settings=settings))
+        release = history.record(version, frame, run_name=run_name, repo_id=repo_id)
+        releases = history.up_to(release.version)
     out_dir.mkdir(parents=True, exist_ok=True)
     _clear_managed(out_dir)
     rows = hub_frame(frame, settings)
@@ -185,21 +196,24 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
                 for name in training_rows]
     write_composition_chart(stats, out_dir / CHART)
     card = render_card(stats, report, repo_id=repo_id, pretty_name=settings.hub_pretty_name, configs=configs,
-                       config_rows=config_rows, training_rows=training_rows, run_name=run_name, chart_path=CHART)
+                       config_rows=config_rows, training_rows=training_rows, run_name=run_name, chart_path=CHART,
+                       release=release, releases=releases)
     card.save(out_dir / "README.md")
     (out_dir / LICENSE_FILE).write_text(render_license_file(stats, pretty_name=settings.hub_pretty_name),
                                         encoding="utf-8")
     files = ["README.md", LICENSE_FILE, CHART, *files]
     return BuildResult(out_dir=out_dir, repo_id=repo_id, run_name=run_name, files=files,
-                       config_rows=config_rows, gate_report=report, stats=stats, training_rows=training_rows)
+                       config_rows=config_rows, gate_report=report, stats=stats, training_rows=training_rows,
+                       release=release)
 
 
 def push_repository(result: BuildResult, settings: Settings, *, token: str | None = None) -> str:
     """Create the dataset repo if needed and upload the built files in ONE commit naming the run; returns its URL.
 
-    Remote files under `data/` and `assets/` that the new build does not have are deleted in the same
-    commit. The token comes from `token`, else `HF_TOKEN` / `CORPUS600M_HF_TOKEN` (settings); it is
-    never printed, and Hub errors are re-raised without it.
+    Remote files under `data/`, `exports/` and `assets/` that the new build does not have are deleted in the
+    same commit. The token comes from `token`, else `HF_TOKEN` / `CORPUS600M_HF_TOKEN` (settings); it is
+    never printed, and Hub errors are re-raised without it. A versioned build (`result.release`) is also
+    tagged `v<version>` on that commit; a release already committed or tagged is not uploaded again.
     """
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
@@ -210,7 +224,13 @@ def push_repository(result: BuildResult, settings: Settings, *, token: str | Non
                            f"access to {result.repo_id.split('/')[0]}")
     api = HfApi(endpoint=settings.hf_endpoint or None, token=secret)
     summary, description = commit_message(result)
+    release = result.release
+    if release is not None and release.repo_id != result.repo_id:
+        raise PublishError(f"{release.tag} was recorded for {release.repo_id}, not {result.repo_id}")
     try:
+        if release is not None and release.status != ReleaseStatus.BUILT:
+            result.release = _tag_release(api, result, ReleaseHistory(open_store(settings=settings)))
+            return f"{api.endpoint}/datasets/{result.repo_id}/commit/{release.commit_oid}"
         api.create_repo(result.repo_id, repo_type="dataset", private=settings.hub_private, exist_ok=True)
         remote = set(api.list_repo_files(result.repo_id, repo_type="dataset"))
         operations: list = [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(result.out_dir / rel))
@@ -219,6 +239,10 @@ def push_repository(result: BuildResult, settings: Settings, *, token: str | Non
                        if path.startswith((f"{DATA_DIR}/", f"{EXPORTS_DIR}/", "assets/"))]
         info = api.create_commit(result.repo_id, operations, commit_message=summary,
                                  commit_description=description, repo_type="dataset")
+        if release is not None:
+            history = ReleaseHistory(open_store(settings=settings))
+            result.release = history.mark(release.version, ReleaseStatus.COMMITTED, info.oid)
+            result.release = _tag_release(api, result, history)
     except OfflineModeIsEnabled as exc:
         raise PublishError("HF_HUB_OFFLINE is set: unset it to push to the Hub") from exc
     except HfHubHTTPError as exc:
@@ -226,3 +250,27 @@ def push_repository(result: BuildResult, settings: Settings, *, token: str | Non
         raise PublishError(f"the Hub refused the upload to {result.repo_id} (HTTP {status}): "
                            f"{exc.server_message or exc}".replace(secret, "***")) from None
     return info.commit_url
+
+
+def _tag_release(api, result: BuildResult, history: ReleaseHistory) -> Release:
+    """Tag the release's commit `v<version>` (idempotent: an existing tag on the same commit is kept)."""
+    from huggingface_hub.errors import HfHubHTTPError
+
+    release = result.release
+    assert release is not None and release.commit_oid
+    existing = next((t for t in api.list_repo_refs(result.repo_id, repo_type="dataset").tags if t.name == release.tag),
+                    None)
+    if existing is None:
+        message = f"{release.tag}: {release.n_records} records (run {release.run_name})"
+        try:
+            api.create_tag(result.repo_id, tag=release.tag, revision=release.commit_oid, tag_message=message,
+                           repo_type="dataset")
+        except HfHubHTTPError as exc:
+            if exc.response is None or exc.response.status_code != 409:
+                raise
+            existing = next(t for t in api.list_repo_refs(result.repo_id, repo_type="dataset").tags
+                            if t.name == release.tag)
+    if existing is not None and existing.target_commit != release.commit_oid:
+        raise PublishError(f"the Hub already has tag {release.tag} on commit {existing.target_commit}, not on this "
+                           f"release's commit {release.commit_oid}; choose a new version (or delete the tag on the Hub)")
+    return history.mark(release.version, ReleaseStatus.TAGGED)
