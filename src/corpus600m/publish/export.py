@@ -142,11 +142,14 @@ class SystemPrompt:
                 return key, self.templates[key]
         return None
 
-    def render(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """`frame` with `system` (the rendered prompt, or null) and `system_missing` (why it cannot be filled)."""
+    def render(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+        """`frame` with `system` (the rendered prompt, or null) and `system_missing` (why it cannot be filled).
+
+        Templates are rendered once per (country, variety, locale, lang) present, then joined to the records.
+        """
         keys = ["country", "variety", "locale", "lang"]
         rendered = []
-        for row in frame.select(keys).unique().iter_rows(named=True):
+        for row in frame.lazy().select(keys).unique().collect().iter_rows(named=True):
             chosen = self.template_for(row["country"], row["variety"])
             system = missing = None
             if chosen is not None:
@@ -166,7 +169,7 @@ class SystemPrompt:
             rendered.append({**row, "system": system, "system_missing": missing})
         table = pl.DataFrame(rendered, schema={**{k: pl.String for k in keys}, "system": pl.String,
                                                "system_missing": pl.String})
-        return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        return frame.lazy().join(table.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 # ---- building the rows ------------------------------------------------------------------------------------------
@@ -174,17 +177,15 @@ class SystemPrompt:
 
 @dataclass
 class ExportResult:
-    """One export: its rows, the records that gave none (id, reason, detail), and counts."""
+    """One export: its rows (None when they were streamed straight to a file), the records that gave none
+    (id, reason, detail), and counts."""
 
     format: ExportFormat
-    rows: pl.DataFrame
+    rows: pl.DataFrame | None
     skipped: pl.DataFrame
     n_records: int
+    n_rows: int
     details: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def n_rows(self) -> int:
-        return self.rows.height
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
@@ -218,43 +219,42 @@ def _blank(expr: pl.Expr) -> pl.Expr:
     return expr.is_null() | (expr.str.strip_chars() == "")
 
 
-def _base(frame: pl.DataFrame | pl.LazyFrame, settings: Settings) -> pl.DataFrame:
-    """The columns every format needs, from store-layout records."""
+def _base(frame: pl.DataFrame | pl.LazyFrame, settings: Settings, fmt: ExportFormat) -> pl.LazyFrame:
+    """The columns a format needs, from store-layout records (dpo also reads corrections and scores)."""
     annotation = pl.col("annotation").struct
-    return frame.lazy().select(
-        "id", "instruction", "input", "output", *[c for c in METADATA if c != "license"],
-        effective_license_expr(settings),
+    preference = [
         pl.col("origin").struct.field("original_output"),
         annotation.field("calidad").alias("score"),
         annotation.field("respuesta_corregida").alias("correction"),
         annotation.field("es_correcta"),
         annotation.field("needs_review"),
-    ).collect()
+    ] if fmt is ExportFormat.DPO else []
+    return frame.lazy().select("id", "instruction", "input", "output", *[c for c in METADATA if c != "license"],
+                               effective_license_expr(settings), *preference)
 
 
-def _skipped(ids: pl.Series | pl.Expr, reason: SkipReason, detail: str | pl.Expr) -> pl.DataFrame:
-    frame = pl.DataFrame({"id": ids}) if isinstance(ids, pl.Series) else ids
-    return frame.select("id", pl.lit(str(reason)).alias("reason"),
-                        (detail if isinstance(detail, pl.Expr) else pl.lit(detail)).alias("detail")).cast(SKIPPED_SCHEMA)
+def _skipped(ids: pl.Series, reason: SkipReason, detail: str) -> pl.DataFrame:
+    return pl.DataFrame({"id": ids}).select("id", pl.lit(str(reason)).alias("reason"),
+                                            pl.lit(detail).alias("detail")).cast(SKIPPED_SCHEMA)
 
 
-def _with_system(base: pl.DataFrame, system_prompt: SystemPrompt | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _with_system(base: pl.LazyFrame, system_prompt: SystemPrompt | None) -> tuple[pl.LazyFrame, pl.DataFrame]:
     """Base rows with their `system` prompt, and the records skipped because their template cannot be filled."""
     if system_prompt is None:
         return base.with_columns(pl.lit(None, dtype=pl.String).alias("system")), pl.DataFrame(schema=SKIPPED_SCHEMA)
     rendered = system_prompt.render(base)
-    unfilled = rendered.filter(pl.col("system_missing").is_not_null())
-    skipped = unfilled.select("id", pl.lit(str(SkipReason.SYSTEM_PROMPT_UNFILLED)).alias("reason"),
-                              pl.col("system_missing").alias("detail")).cast(SKIPPED_SCHEMA)
+    skipped = (rendered.filter(pl.col("system_missing").is_not_null())
+               .select("id", pl.lit(str(SkipReason.SYSTEM_PROMPT_UNFILLED)).alias("reason"),
+                       pl.col("system_missing").alias("detail")).collect().cast(SKIPPED_SCHEMA))
     return rendered.filter(pl.col("system_missing").is_null()).drop("system_missing"), skipped
 
 
-def _sft(base: pl.DataFrame) -> pl.DataFrame:
+def _sft(base: pl.LazyFrame) -> pl.LazyFrame:
     messages = pl.concat_list(_prompt_messages(), _message("assistant", pl.col("output"))).alias("messages")
     return base.select("id", messages, *METADATA)
 
 
-def _alpaca(base: pl.DataFrame) -> pl.DataFrame:
+def _alpaca(base: pl.LazyFrame) -> pl.LazyFrame:
     return base.select("instruction", pl.col("input").fill_null(""), "output", "id", *METADATA)
 
 
@@ -304,9 +304,12 @@ def _score_pairs(base: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _dpo(base: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
-    corrections, correction_skips = _correction_pairs(base)
-    pairs = pl.concat([corrections, _score_pairs(base)]).sort("pair_type", "id")
+def _dpo(base: pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Preference pairs; only records with a correction or a score are held in memory (plus every id)."""
+    candidates = base.filter(~_blank(pl.col("original_output")) | ~_blank(pl.col("correction"))
+                             | pl.col("score").is_not_null()).collect()
+    corrections, correction_skips = _correction_pairs(candidates)
+    pairs = pl.concat([corrections, _score_pairs(candidates)]).sort("pair_type", "id")
     rows = pairs.select(
         "id", _prompt_messages().alias("prompt"),
         pl.concat_list(_message("assistant", pl.col("chosen_text"))).alias("chosen"),
@@ -314,41 +317,50 @@ def _dpo(base: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]
         "pair_type", "chosen_id", "rejected_id", "chosen_score", "rejected_score", *METADATA, "rejected_license",
     )
     paired = pl.concat([pairs["chosen_id"], pairs["rejected_id"]]).unique()
-    unpaired = base.filter(~pl.col("id").is_in(paired.implode()))
-    explained = correction_skips.filter(pl.col("id").is_in(unpaired["id"].implode()))
-    others = unpaired.filter(~pl.col("id").is_in(explained["id"].implode()))
-    skipped = pl.concat([explained, _skipped(others["id"], SkipReason.NO_PREFERENCE,
-                                             _SKIP_DETAILS[SkipReason.NO_PREFERENCE])])
+    unpaired = base.select("id").filter(~pl.col("id").is_in(paired.implode())).collect()["id"]
+    explained = correction_skips.filter(pl.col("id").is_in(unpaired.implode()))
+    others = unpaired.filter(~unpaired.is_in(explained["id"].implode()))
+    skipped = pl.concat([explained, _skipped(others, SkipReason.NO_PREFERENCE, _SKIP_DETAILS[SkipReason.NO_PREFERENCE])])
     details = {"pairs_correction": corrections.height, "pairs_scores": pairs.height - corrections.height,
                "records_paired": paired.len()}
     return rows, skipped, details
 
 
-def export_frame(frame: pl.DataFrame | pl.LazyFrame, fmt: ExportFormat | str, settings: Settings,
-                 system_prompt: SystemPrompt | None = None) -> ExportResult:
-    """Build the rows of one export format from store-layout records (every record gives rows or a skip reason)."""
+def _plan(frame: pl.DataFrame | pl.LazyFrame, fmt: ExportFormat | str, settings: Settings,
+          system_prompt: SystemPrompt | None) -> tuple[ExportFormat, pl.LazyFrame | pl.DataFrame, pl.DataFrame, int,
+                                                       dict[str, int]]:
+    """(format, rows — lazy for sft/alpaca, so they can stream to a file —, skipped, records read, details)."""
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.ALPACA and system_prompt is not None:
         raise PublishError("--system-prompt applies to the sft and dpo formats; alpaca rows have no system turn")
-    base = _base(frame, settings)
-    duplicated = base.filter(pl.col("id").is_duplicated())["id"].unique()
-    if duplicated.len():
-        raise PublishError(f"{duplicated.len()} record id(s) appear more than once (e.g. {duplicated[0]}): "
+    base = _base(frame, settings, fmt)
+    counts = base.group_by("id").agg(pl.len().alias("n")).select(
+        pl.col("n").sum().alias("records"), (pl.col("n") > 1).sum().alias("duplicated"),
+        pl.col("id").filter(pl.col("n") > 1).first().alias("example")).collect().row(0, named=True)
+    if counts["duplicated"]:
+        raise PublishError(f"{counts['duplicated']} record id(s) appear more than once (e.g. {counts['example']}): "
                            "an export must map every row back to one record")
-    n_records = base.height
     base, skipped = _with_system(base, system_prompt)
     details: dict[str, int] = {}
     if system_prompt is not None:
-        details["with_system_prompt"] = base.filter(pl.col("system").is_not_null()).height
+        details["with_system_prompt"] = base.filter(pl.col("system").is_not_null()).select(pl.len()).collect().item()
     if fmt is ExportFormat.SFT:
-        rows = _sft(base)
+        rows: pl.LazyFrame | pl.DataFrame = _sft(base)
     elif fmt is ExportFormat.ALPACA:
         rows = _alpaca(base)
     else:
         rows, dpo_skipped, dpo_details = _dpo(base)
         skipped = pl.concat([skipped, dpo_skipped])
         details.update(dpo_details)
-    return ExportResult(fmt, rows, skipped.sort("reason", "id"), n_records, details)
+    return fmt, rows, skipped.sort("reason", "id"), counts["records"] or 0, details
+
+
+def export_frame(frame: pl.DataFrame | pl.LazyFrame, fmt: ExportFormat | str, settings: Settings,
+                 system_prompt: SystemPrompt | None = None) -> ExportResult:
+    """Build the rows of one export format from store-layout records (every record gives rows or a skip reason)."""
+    fmt, rows, skipped, n_records, details = _plan(frame, fmt, settings, system_prompt)
+    rows = rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+    return ExportResult(fmt, rows, skipped, n_records, rows.height, details)
 
 
 # ---- writing ----------------------------------------------------------------------------------------------------
@@ -376,24 +388,32 @@ def check_out_path(out: Path) -> None:
         raise PublishError(f"--out {out} is a directory; give a file name ending in .jsonl or .parquet")
 
 
-def write_export(result: ExportResult, out: Path) -> tuple[Path, Path]:
-    """Write the rows to `out` (JSONL or Parquet, by suffix) and the skipped records beside it; both atomically."""
-    check_out_path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".parquet":
-        _atomic_write(out, lambda tmp: pq.write_table(standard_arrow(result.rows), tmp, compression="zstd",
+def _write_rows(rows: pl.DataFrame | pl.LazyFrame, out: Path) -> None:
+    """Rows to `out` (JSONL or Parquet by suffix), atomically; a LazyFrame is streamed (sink), not collected."""
+    parquet = out.suffix.lower() == ".parquet"
+    if isinstance(rows, pl.LazyFrame):
+        if parquet:
+            _atomic_write(out, lambda tmp: rows.sink_parquet(tmp, compression="zstd", row_group_size=50_000))
+        else:
+            _atomic_write(out, rows.sink_ndjson)
+    elif parquet:
+        _atomic_write(out, lambda tmp: pq.write_table(standard_arrow(rows), tmp, compression="zstd",
                                                       row_group_size=50_000))
     else:
-        _atomic_write(out, result.rows.write_ndjson)
-    skipped = skipped_path(out)
-    _atomic_write(skipped, result.skipped.write_ndjson)
-    return out, skipped
+        _atomic_write(out, rows.write_ndjson)
 
 
 def export_records(frame: pl.DataFrame | pl.LazyFrame, fmt: ExportFormat | str, out: Path, settings: Settings,
                    system_prompt: SystemPrompt | None = None) -> ExportResult:
-    """Build one export from store-layout records and write it to `out` (+ the skipped list beside it)."""
+    """Build one export from store-layout records and write it to `out` (+ the skipped list beside it).
+
+    sft and alpaca rows are streamed from the source to the file (one row per record not skipped), so a
+    million-record table is never held whole in memory; dpo holds only the records with a correction or score.
+    """
     check_out_path(out)
-    result = export_frame(frame, fmt, settings, system_prompt)
-    write_export(result, out)
-    return result
+    fmt, rows, skipped, n_records, details = _plan(frame, fmt, settings, system_prompt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_rows(rows, out)
+    _atomic_write(skipped_path(out), skipped.write_ndjson)
+    n_rows = n_records - skipped.height if isinstance(rows, pl.LazyFrame) else rows.height
+    return ExportResult(fmt, None, skipped, n_records, n_rows, details)
