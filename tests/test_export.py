@@ -66,6 +66,12 @@ def export_corpus() -> list[Record]:
     return [*corpus_records(), corrected_record(), *scored_generations(), with_input, same, review]
 
 
+def judged_incorrect(records: list[Record]) -> set[str]:
+    """Records whose answer annotators judged wrong (or partly) and that still hold it (annotated layout)."""
+    return {r.id for r in records if r.annotation and r.annotation.es_correcta in ("no", "parcial")
+            and not r.origin.original_output}
+
+
 def _load(path: Path):
     from datasets import load_dataset
 
@@ -86,15 +92,17 @@ def test_sft_export_loads_with_datasets_in_trl_messages_format(tmp_path: Path, s
     from corpus600m.publish.export import export_records
 
     records = export_corpus()
+    wrong = judged_incorrect(records)
+    assert len(wrong) == 2
     out = tmp_path / f"sft{suffix}"
     result = export_records(records_to_frame(records), "sft", out, settings_for(tmp_path / "data"))
-    assert (result.n_records, result.n_rows, result.skipped.height) == (len(records), len(records), 0)
+    assert (result.n_records, result.n_rows, result.skipped.height) == (len(records), len(records) - 2, 2)
     dataset = _load(out)
-    assert dataset.num_rows == len(records)
+    assert dataset.num_rows == len(records) - 2
     assert {"messages", "id", "country", "variety", "locale", "source", "license"} <= set(dataset.column_names)
     assert set(dataset.features["messages"].feature) == {"role", "content"}  # TRL: a list of {role, content}
     by_id = {r.id: r for r in records}
-    assert sorted(dataset["id"]) == sorted(by_id)  # every row maps back to its record
+    assert sorted(dataset["id"]) == sorted(set(by_id) - wrong)  # every row maps back to its record
     for row in dataset:
         record = by_id[row["id"]]
         _assert_messages(row["messages"], "assistant")
@@ -105,7 +113,8 @@ def test_sft_export_loads_with_datasets_in_trl_messages_format(tmp_path: Path, s
         assert row["country"] == record.country and row["license"]
     corrected = corrected_record()
     assert next(r for r in dataset if r["id"] == corrected.id)["messages"][1]["content"] == CORRECTED
-    assert json.loads((tmp_path / "sft.skipped.jsonl").read_text() or "null") is None  # written, and empty
+    skipped = [json.loads(line) for line in (tmp_path / "sft.skipped.jsonl").read_text().splitlines()]
+    assert {row["id"]: row["reason"] for row in skipped} == dict.fromkeys(wrong, "answer_judged_incorrect")
 
 
 def test_dpo_pairs_from_corrections_and_scores(tmp_path: Path) -> None:
@@ -158,6 +167,10 @@ def test_dpo_from_the_annotated_layout_pairs_the_consensus_correction(tmp_path: 
     assert row["chosen"] == [{"role": "assistant", "content": CORRECTED}]
     assert row["rejected"] == [{"role": "assistant", "content": ORIGINAL}]
     assert result.skipped.is_empty()
+    # the same record is no sft or alpaca example: annotators said its answer is wrong; listed, not dropped
+    for fmt in ("sft", "alpaca"):
+        result = export_frame(records_to_frame([record]), fmt, settings_for(tmp_path))
+        assert result.n_rows == 0 and result.skipped_by_reason == {"answer_judged_incorrect": 1}
 
 
 def test_alpaca_columns_as_somos_nlp_corpora(tmp_path: Path) -> None:
@@ -170,7 +183,7 @@ def test_alpaca_columns_as_somos_nlp_corpora(tmp_path: Path) -> None:
     assert dataset.column_names[:3] == ["instruction", "input", "output"]
     assert all(dataset.features[c].dtype in ("string", "large_string") for c in ("instruction", "input", "output"))
     by_id = {r.id: r for r in records}
-    assert sorted(dataset["id"]) == sorted(by_id)
+    assert sorted(dataset["id"]) == sorted(set(by_id) - judged_incorrect(records))
     for row in dataset:
         record = by_id[row["id"]]
         assert (row["instruction"], row["input"], row["output"]) == (record.instruction, record.input or "",
@@ -190,6 +203,8 @@ def test_system_prompt_per_country_and_variety(tmp_path: Path) -> None:
     systems = {row["id"]: row["messages"][0]["content"] for row in result.rows.iter_rows(named=True)}
     by_country = {}
     for record in records:
+        if record.id in judged_incorrect(records):
+            continue
         by_country.setdefault(record.country, set()).add(systems.get(record.id))
     assert by_country["AR"] == {"Sos un asistente argentino; usá el voseo."}
     assert by_country["MX"] == {"Eres un asistente que responde en el español de México."}
@@ -198,11 +213,12 @@ def test_system_prompt_per_country_and_variety(tmp_path: Path) -> None:
     # the record without a country cannot fill {country_name}: skipped, with why, not dropped silently
     no_country = next(r for r in records if r.country is None)
     assert no_country.id not in systems
-    assert result.skipped.to_dicts() == [{"id": no_country.id, "reason": "system_prompt_unfilled",
-                                          "detail": "the system prompt template for 'default' needs {country_name}, "
-                                                    "which the record does not have"}]
+    assert result.skipped.filter(pl.col("reason") == "system_prompt_unfilled").to_dicts() == [
+        {"id": no_country.id, "reason": "system_prompt_unfilled",
+         "detail": "the system prompt template for 'default' needs {country_name}, which the record does not have"}]
+    assert result.skipped_by_reason == {"answer_judged_incorrect": 2, "system_prompt_unfilled": 1}
     assert result.n_rows + result.skipped.height == result.n_records == len(records)
-    assert result.details["with_system_prompt"] == len(records) - 1
+    assert result.details["with_system_prompt"] == len(records) - 3
 
 
 def test_system_prompt_errors_say_what_is_wrong(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ class SkipReason(StrEnum):
     NO_PREFERENCE = "no_preference"  # dpo: no correction and no other scored generation of the instruction
     CORRECTION_SAME_AS_ORIGINAL = "correction_same_as_original"  # dpo: the "correction" equals the original
     CORRECTION_NEEDS_REVIEW = "correction_needs_review"  # dpo: the correction's consensus is not settled
+    ANSWER_JUDGED_INCORRECT = "answer_judged_incorrect"  # sft/alpaca: annotators said the (uncorrected) answer is wrong
 
 
 INPUT_SEPARATOR = "\n\n"  # between the instruction and its input in the user turn
@@ -65,6 +66,8 @@ _SKIP_DETAILS = {
                               f"score differs by {MIN_SCORE_GAP:g} or more",
     SkipReason.CORRECTION_SAME_AS_ORIGINAL: "the corrected answer equals the original once normalized",
     SkipReason.CORRECTION_NEEDS_REVIEW: "the annotators' correction needs review (low agreement or a tie)",
+    SkipReason.ANSWER_JUDGED_INCORRECT: "annotators judged this answer incorrect or partly correct and it was not "
+                                        "replaced by their correction (export the curated table; corrections go to dpo)",
 }
 
 
@@ -223,12 +226,11 @@ def _base(frame: pl.DataFrame | pl.LazyFrame, settings: Settings, fmt: ExportFor
     """The columns a format needs, from store-layout records (dpo also reads corrections and scores)."""
     annotation = pl.col("annotation").struct
     preference = [
-        pl.col("origin").struct.field("original_output"),
         annotation.field("calidad").alias("score"),
         annotation.field("respuesta_corregida").alias("correction"),
-        annotation.field("es_correcta"),
         annotation.field("needs_review"),
     ] if fmt is ExportFormat.DPO else []
+    preference += [pl.col("origin").struct.field("original_output"), annotation.field("es_correcta")]
     return frame.lazy().select("id", "instruction", "input", "output", *[c for c in METADATA if c != "license"],
                                effective_license_expr(settings), *preference)
 
@@ -341,6 +343,14 @@ def _plan(frame: pl.DataFrame | pl.LazyFrame, fmt: ExportFormat | str, settings:
         raise PublishError(f"{counts['duplicated']} record id(s) appear more than once (e.g. {counts['example']}): "
                            "an export must map every row back to one record")
     base, skipped = _with_system(base, system_prompt)
+    if fmt is not ExportFormat.DPO:
+        # an answer annotators rejected is not a training target (the annotated table holds such records)
+        judged = (pl.col("es_correcta").is_in(_NOT_CORRECT) & _blank(pl.col("original_output"))).fill_null(False)
+        wrong = base.filter(judged).select("id").collect()["id"]
+        if wrong.len():
+            skipped = pl.concat([skipped, _skipped(wrong, SkipReason.ANSWER_JUDGED_INCORRECT,
+                                                   _SKIP_DETAILS[SkipReason.ANSWER_JUDGED_INCORRECT])])
+            base = base.filter(~judged)
     details: dict[str, int] = {}
     if system_prompt is not None:
         details["with_system_prompt"] = base.filter(pl.col("system").is_not_null()).select(pl.len()).collect().item()
