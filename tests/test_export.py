@@ -173,6 +173,21 @@ def test_dpo_from_the_annotated_layout_pairs_the_consensus_correction(tmp_path: 
         assert result.n_rows == 0 and result.skipped_by_reason == {"answer_judged_incorrect": 1}
 
 
+def test_score_pairs_leave_out_unsettled_scores_and_answers_judged_wrong(tmp_path: Path) -> None:
+    from corpus600m.publish.export import export_frame
+
+    def generation(text: str, annotation: Annotation) -> Record:
+        return _synthetic(PROMPT_SCORED, text, "PE", "andina", "trabajo", "recomendación", annotation=annotation)
+
+    low = generation("No hace falta llevar nada, pues.", _annotated(2.0))
+    wrong = generation("Lleva tu partida de nacimiento original.", _annotated(5.0, es_correcta="no"))
+    unsettled = generation("Lleva tu DNI y llega temprano.", _annotated(5.0, needs_review=True))
+    good = generation("Lleva tu DNI, tu CV impreso y llega diez minutos antes.", _annotated(4.0))
+    result = export_frame(records_to_frame([low, wrong, unsettled, good]), "dpo", settings_for(tmp_path))
+    assert result.rows.select("chosen_id", "rejected_id").rows() == [(good.id, low.id)]
+    assert result.skipped_by_reason == {"no_preference": 2}
+
+
 def test_alpaca_columns_as_somos_nlp_corpora(tmp_path: Path) -> None:
     from corpus600m.publish.export import export_records
 

@@ -285,18 +285,26 @@ def _correction_pairs(base: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _score_pairs(base: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of records with the same normalized instruction + input whose scores differ by >= MIN_SCORE_GAP."""
-    scored = base.filter(pl.col("score").is_not_null()).select(
+    """Pairs of records with the same normalized instruction + input whose scores differ by >= MIN_SCORE_GAP.
+
+    Scores from an unsettled consensus (`needs_review`) make no pair; an answer annotators judged wrong and did not
+    replace is never the chosen one.
+    """
+    settled = pl.col("score").is_not_null() & ~pl.col("needs_review").fill_null(False)
+    scored = base.filter(settled).select(
         "id", "output", "score", "system", "instruction", "input", *METADATA,
         pl.concat_str(_normalized(pl.col("instruction")), pl.lit("\x1f"),
                       _normalized(pl.col("input").fill_null(""))).alias("group"),
         _normalized(pl.col("output")).alias("norm_output"),
+        (pl.col("es_correcta").is_in(_NOT_CORRECT) & _blank(pl.col("original_output"))).fill_null(False)
+        .alias("judged_incorrect"),
     )
     rejected = scored.select("group", pl.col("id").alias("rejected_id"), pl.col("output").alias("rejected_text"),
                              pl.col("score").alias("rejected_score"), pl.col("norm_output").alias("rejected_norm"),
                              pl.col("license").alias("rejected_license"))
     joined = scored.join(rejected, on="group", how="inner").filter(
         (pl.col("score") - pl.col("rejected_score") >= MIN_SCORE_GAP) & (pl.col("id") != pl.col("rejected_id"))
+        & ~pl.col("judged_incorrect")
         & (pl.col("norm_output") != pl.col("rejected_norm")))
     return joined.select(
         pl.concat_str(pl.col("id"), pl.lit("-"), pl.col("rejected_id")).alias("id"), pl.lit("scores").alias("pair_type"),
