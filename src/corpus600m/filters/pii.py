@@ -1,6 +1,11 @@
 """Where PII is decided: detection (`detect_pii`) and what to do with it (`apply_pii_policy`).
 
-Detection runs presidio recognizers (`pii_recognizers.py`) on the fast path: a few cheap trigger searches
+The recognizers: `pii_recognizers.py` (contact data, ids with their check digits, addresses, dates of birth, names
+by cues), `pii_shapes.py` (structured values by shape + context whatever their check digit: a missed identifier
+costs more than a redacted false alarm) and `pii_people.py` (names by a Spanish NER model, and whether a name is a
+private person's: `decide_people`).
+
+Detection runs the recognizers on the fast path: a few cheap trigger searches
 say which recognizer groups can match a text, only those run, and only on texts that trigger at all
 (most texts trigger none; the pipeline computes the triggers for a whole batch in one polars pass).
 Phone, card and id recognizers run only on windows around the text's digits; patterns that need a context
