@@ -122,6 +122,10 @@ _EJECTIVE_AFTER = frozenset("kpqt") # k' p' q' t' (and ch', whose h precedes)
 _SPANISH_CUNA = ("vacun", "incun", "lacun")
 
 
+def _has_glottal(word: str) -> bool:
+    return "'" in word or "ʼ" in word or "’" in word
+
+
 def contact_word_cues(word: str) -> list[tuple[str, float]]:
     """(language, weight) cues of one lowercased word for the contact languages (a list, possibly empty)."""
     cues: list[tuple[str, float]] = []
@@ -136,7 +140,7 @@ def contact_word_cues(word: str) -> list[tuple[str, float]]:
         cues.append(("gn", 1.0))
     elif ("ã" in word or "õ" in word) and not any(x in word for x in ("ão", "ões", "ães", "ãe", "çã", "çõ")):
         cues.append(("gn", 0.5))
-    glottal = next((k for k in range(1, n - 1) if word[k] in _GLOTTAL), 0)
+    glottal = next((k for k in range(1, n - 1) if word[k] in _GLOTTAL), 0) if _has_glottal(word) else 0
     if glottal:
         before, after = word[glottal - 1], word[glottal + 1]
         if before in _VOWELS and after in _VOWELS: # Guaraní puso between vowels: mba'e, ñe'ẽ
@@ -149,7 +153,7 @@ def contact_word_cues(word: str) -> list[tuple[str, float]]:
     if "y" in word[:-1] and any(word[k] == "y" and word[k + 1] in _CONSONANTS and (k == 0 or word[k - 1] in _CONSONANTS)
                                 for k in range(n - 1)): # y as a vowel: yvy, ryepy, mbyky
         cues.append(("gn", 1.0))
-    if any(word[k] == "q" and word[k + 1] != "u" for k in range(n - 1)) or word.endswith("q"):
+    if "q" in word and (any(word[k] == "q" and word[k + 1] != "u" for k in range(n - 1)) or word.endswith("q")):
         cues.append(("qu", 0.5)) # q without u: qam, llaqta, -paq (Aymara too: qala, qullu)
         cues.append(("ay", 0.5))
     if any(cluster in word for cluster in ("qh", "kh", "ph", "chh")) and not word.startswith(("ph", "kh")):
@@ -200,8 +204,8 @@ def contact_word_cues(word: str) -> list[tuple[str, float]]:
         cues.append(("nah", 0.3))
         cues.append(("eu", 0.5))
     # ---- Mapudungun
-    if any(word[k] == "v" and word[k - 1] in _CONSONANTS and word[k + 1] in _CONSONANTS for k in range(1, n - 1)) \
-            or (n >= 3 and word[-1] == "v" and word[-2] in _CONSONANTS):
+    if "v" in word and (any(word[k] == "v" and word[k - 1] in _CONSONANTS and word[k + 1] in _CONSONANTS
+                            for k in range(1, n - 1)) or (n >= 3 and word[-1] == "v" and word[-2] in _CONSONANTS)):
         cues.append(("arn", 1.0)) # Ragileo v = ü between consonants: mvley, kvme, xvr
     if "ü" in word and "gü" not in word and "qü" not in word:
         cues.append(("arn", 0.5))
