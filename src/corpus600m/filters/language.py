@@ -648,6 +648,9 @@ def _strong(hits: float, spanish: float, n_words: int) -> bool:
 CONTACT_MIN_HITS = 2.0
 CONTACT_MIN_DENSITY = 0.12  # contact-language hits per word
 CONTACT_MAX_SPANISH = 0.2  # Spanish evidence per word that the language does not share: above it, Spanish
+# ... halved when fastText is this sure of Spanish: a Spanish sentence that names places (Tenochtitlan, Tlaxcala)
+# or quotes words (mba'éichapa) of a contact language has few Spanish words besides them
+CONTACT_FASTTEXT_SPANISH = 0.9
 # fastText at least this sure of a language that is neither Spanish, a close language nor a contact language is
 # left alone (English, Polish...); below it, its call on such text is noise (Aymara read as English 0.19)
 FASTTEXT_SURE_OTHER = 0.8
@@ -662,10 +665,11 @@ def _contact_guess(cues: CueCounts, probs: dict[str, float], top: str, p_top: fl
     if top not in _CONTACT_GATE and p_top >= FASTTEXT_SURE_OTHER:
         return None
     n = max(cues.n_words, 1)
+    max_spanish = CONTACT_MAX_SPANISH / (2 if probs.get("es", 0.0) >= CONTACT_FASTTEXT_SPANISH else 1)
     best, best_hits, best_es = "", 0.0, 0.0
     for lang, hits in cues.contact.items():
         es = cues.spanish_vs(lang)
-        if (hits >= CONTACT_MIN_HITS and hits / n >= CONTACT_MIN_DENSITY and es / n <= CONTACT_MAX_SPANISH
+        if (hits >= CONTACT_MIN_HITS and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish
                 and hits > es and hits > best_hits):
             best, best_hits, best_es = lang, hits, es
     if best:

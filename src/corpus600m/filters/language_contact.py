@@ -127,7 +127,16 @@ def _has_glottal(word: str) -> bool:
 
 
 def contact_word_cues(word: str) -> list[tuple[str, float]]:
-    """(language, weight) cues of one lowercased word for the contact languages (a list, possibly empty)."""
+    """(language, weight) cues of one lowercased word for the contact languages, at most one per language with
+    a weight of at most 1: a text's hits for a language are then the number of its words that look like it."""
+    weights: dict[str, float] = {}
+    for lang, weight in _contact_cues(word):
+        weights[lang] = min(1.0, round(weights.get(lang, 0.0) + weight, 1))
+    return list(weights.items())
+
+
+def _contact_cues(word: str) -> list[tuple[str, float]]:
+    """Every cue of one lowercased word (see `contact_word_cues`)."""
     cues: list[tuple[str, float]] = []
     for lang, vocab in _WORDS.items():
         if word in vocab:
