@@ -86,3 +86,19 @@ def test_batch_cue_counts_and_decisions_equal_the_per_text_ones_on_contact_text(
     assert [list(c.contact) for c in batch] == [list(count_cues(t).contact) for t in texts]
     for text, cues in zip(texts, batch, strict=True):
         assert guess_language(text, cleaned=True, cues=cues) == guess_language(text, cleaned=True), text
+
+
+def test_the_cheap_prefilter_hides_no_cue():
+    """`MAYBE_CUE` lets most words skip the contact-language tests: it must match every word that has a cue (all
+    words of the eval sets, both splits, and of the close-language probes)."""
+    from corpus600m.filters import language_contact
+    from corpus600m.filters.language import _WORD
+
+    words = set()
+    for path in [*EVAL.glob("*.jsonl"), *(EVAL.parent).glob("lang*.jsonl")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words |= set(_WORD.findall(clean_for_detection(json.loads(line)["text"]).lower()))
+    assert len(words) > 10_000
+    hidden = [w for w in words if language_contact._contact_cues(w) and w not in language_contact._ANY_WORD
+              and not language_contact.MAYBE_CUE.search(w)]
+    assert hidden == []

@@ -28,6 +28,8 @@ Where the lists come from (written from the grammars, not from any evaluation te
 
 from __future__ import annotations
 
+import re
+
 # Languages whose text is written with many Spanish loanwords and that lid.176 does not tell from Spanish.
 CONTACT_LANGS = ("gn", "qu", "ay", "nah", "arn", "eu")
 
@@ -126,9 +128,22 @@ def _has_glottal(word: str) -> bool:
     return "'" in word or "ʼ" in word or "’" in word
 
 
+_C = "bcdfgjklmnñpqrstvwxzh"
+# What a word must contain for `_contact_cues` to find anything in it (besides a listed word): one search of this
+# skips the ~40 tests for most words of Spanish (and English...), which have none of these letters or clusters.
+# tests/test_filters_language_contact.py checks that it hides no cue.
+MAYBE_CUE = re.compile(
+    "[ẽĩũỹãõäïü'ʼ’\u0303]|^(?:mb|nd|ng|tl)|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksj]|sqa|"
+    "sh[kcp]|y[ou][qcj]|(?:chu|taq|ptin|nku|spa|wan|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko|tik|ekin"
+    "|tasuna?|tl|tli|tlan)$|naka|taki|ñapa|jh|px|raki|tla|t[sz]|tx|[" + _C + "]v[" + _C + "]|[" + _C + "]v$")
+_ANY_WORD = frozenset().union(*_WORDS.values())
+
+
 def contact_word_cues(word: str) -> list[tuple[str, float]]:
     """(language, weight) cues of one lowercased word for the contact languages, at most one per language with
     a weight of at most 1: a text's hits for a language are then the number of its words that look like it."""
+    if word not in _ANY_WORD and not MAYBE_CUE.search(word):
+        return []
     weights: dict[str, float] = {}
     for lang, weight in _contact_cues(word):
         weights[lang] = min(1.0, round(weights.get(lang, 0.0) + weight, 1))
