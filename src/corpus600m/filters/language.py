@@ -645,7 +645,7 @@ def _strong(hits: float, spanish: float, n_words: int) -> bool:
 # Contact languages (gn, qu, ay, nah, arn, eu: `language_contact.py`). Their text keeps few Spanish function words
 # however many Spanish nouns it borrows: Spanish prose has >= 0.2 Spanish-evidence words per word (lists and
 # headings ~0.25, prose 0.4-0.6), Guaraní / Quechua / Aymara UDHR articles full of loanwords 0-0.15.
-CONTACT_MIN_HITS = 2.0
+CONTACT_MIN_HITS = 2.0  # words with a cue of the language (1.5 in text with no Spanish evidence at all)
 CONTACT_MIN_DENSITY = 0.12  # contact-language hits per word
 CONTACT_MAX_SPANISH = 0.2  # Spanish evidence per word that the language does not share: above it, Spanish
 # ... halved when fastText is this sure of Spanish: a Spanish sentence that names places (Tenochtitlan, Tlaxcala)
@@ -669,7 +669,7 @@ def _contact_guess(cues: CueCounts, probs: dict[str, float], top: str, p_top: fl
     best, best_hits, best_es = "", 0.0, 0.0
     for lang, hits in cues.contact.items():
         es = cues.spanish_vs(lang)
-        if (hits >= CONTACT_MIN_HITS and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish
+        if (hits >= (CONTACT_MIN_HITS if es else CONTACT_MIN_HITS - 0.5) and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish
                 and hits > es and hits > best_hits):
             best, best_hits, best_es = lang, hits, es
     if best:

@@ -122,6 +122,7 @@ _GLOTTAL = ("'", "ʼ", "’")
 _GN_NASAL = frozenset("ẽĩũỹ") # not ã / õ: Portuguese has them too
 _EJECTIVE_AFTER = frozenset("kpqt") # k' p' q' t' (and ch', whose h precedes)
 _SPANISH_CUNA = ("vacun", "incun", "lacun")
+_ROMANCE_IX = ("aix", "eix", "oix", "uix", "aixa", "eixa", "oixa", "uixa")
 
 
 def _has_glottal(word: str) -> bool:
@@ -207,8 +208,11 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
         cues.append(("ay", 1.0)) # purposive -taki, infinitive -ña + possessive, comitative -mpi
     if "jh" in word or "px" in word:
         cues.append(("ay", 1.0)) # old spelling jh (jaqejh), plural -px-
-    if n >= 4 and word[-1] == "x" and word[-2] in _VOWELS:
-        cues.append(("ay", 0.7)) # topic -x(a): jupax, jaqix
+    # topic -x(a): jupax, jaqix, ukaxa (not the Catalan / Galician / Portuguese -aix, -eixa: baix, caixa, deixa)
+    if word.endswith(_ROMANCE_IX):
+        pass
+    elif n >= 4 and word[-1] == "x" and word[-2] in _VOWELS:
+        cues.append(("ay", 0.7))
     elif n >= 5 and word.endswith("xa") and word[-3] in _VOWELS:
         cues.append(("ay", 0.7))
     if "ä" in word or "ï" in word:
