@@ -73,6 +73,9 @@ def test_spanish_with_indigenous_loanwords_stays_spanish(case):
     "El quechua usa el sufijo -kuna para el plural: runakuna quiere decir 'las personas'.",
     "La machi y el lonko recibieron a las familias mapuche en el nguillatun de la comunidad.",
     "Vamos a la cancha a jugar un partido, después comemos choclo con ají y tomamos una chicha.",
+    # lists of Spanish nouns have almost no Spanish function words either: no contact cue, no 'not Spanish'
+    "Ingredientes: harina, azúcar, huevos, leche, manteca, sal, levadura, vainilla, canela, limón.",
+    "Lunes: matemáticas, historia, inglés. Martes: química, física, educación física, música.",
 ])
 def test_spanish_that_talks_about_these_languages_stays_spanish(text):
     assert detect_language(text)[0] == "es", text

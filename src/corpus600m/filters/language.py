@@ -654,7 +654,8 @@ CONTACT_FASTTEXT_SPANISH = 0.9
 # fastText at least this sure of a language that is neither Spanish, a close language nor a contact language is
 # left alone (English, Polish...); below it, its call on such text is noise (Aymara read as English 0.19)
 FASTTEXT_SURE_OTHER = 0.8
-# Text fastText leans to call Spanish (not confidently) with almost no Spanish word in it is not Spanish
+# Text fastText leans to call Spanish (not confidently) with almost no Spanish word and some contact-language cue
+# in it is not Spanish
 NOT_SPANISH_MAX_SHARE = 0.1
 NOT_SPANISH_MIN_WORDS = 8
 
@@ -677,13 +678,13 @@ def _contact_guess(cues: CueCounts, probs: dict[str, float], top: str, p_top: fl
                              f"{best} cues {best_hits:g} vs es {best_es:g} in {n} words")
     # the Spanish evidence least explained away by a contact language (ñ, 'ha', 'o', '-ción' are theirs too)
     spanish = min(cues.spanish_vs(lang) for lang in CONTACT_LANGS)
-    if top == "es" and p_top < 0.5 and n >= NOT_SPANISH_MIN_WORDS and spanish / n < NOT_SPANISH_MAX_SHARE:
-        # not Spanish, though nothing says which language: the contact language with most hits, else fastText's
-        # best other guess
-        lang = max(cues.contact.items(), key=lambda kv: kv[1], default=("", 0.0))[0] or \
-            max(((k, v) for k, v in probs.items() if k != "es"), key=lambda kv: kv[1], default=(UNDETERMINED, 0.0))[0]
+    lang, hits = max(cues.contact.items(), key=lambda kv: kv[1], default=("", 0.0))
+    if (top == "es" and p_top < 0.5 and n >= NOT_SPANISH_MIN_WORDS and spanish / n < NOT_SPANISH_MAX_SHARE
+            and hits >= 1):
+        # not Spanish prose (a Spanish list of nouns has no contact cue either, and stays Spanish): the contact
+        # language with most hits, though too few for a verdict of their own
         return LanguageGuess(lang, max(probs.get(lang, 0.0), 0.6), probs, letters,
-                             f"not Spanish: es cues {spanish:g} in {n} words")
+                             f"not Spanish: es cues {spanish:g} in {n} words, {lang} cues {hits:g}")
     return None
 
 
