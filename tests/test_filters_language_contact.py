@@ -22,6 +22,7 @@ from corpus600m.filters.language import (
 
 EVAL = Path(__file__).parent / "data" / "filters" / "eval"
 UDHR_DEV = [json.loads(line) for line in (EVAL / "udhr_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+JOJAJOVAI_DEV = [json.loads(line) for line in (EVAL / "jojajovai_dev.jsonl").read_text(encoding="utf-8").splitlines()]
 SPANISH_DEV = [json.loads(line) for line in (EVAL / "spanish_dev.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
@@ -49,6 +50,16 @@ def test_contact_language_gets_its_own_code_not_spanish(lang, doc, unit):
     got, score = detect_language(udhr(doc, unit))
     assert got == lang, (got, udhr(doc, unit))
     assert score >= 0.5  # confident enough not to be let through as short, unsure text
+
+
+def test_guarani_news_mixed_with_spanish_is_not_spanish_and_its_spanish_translation_is():
+    """Jopara from ABC Color (Jojajovai, dev rows): 'Senado, oñondivepaite umi oiméva presente, omonéîva
+    suspensión 60 días sin goce de sueldo ...' - circumflex nasals, penultimate accents, oñe- / oje- verbs."""
+    wrong = [(r["lang"], r["unit"], r["text"]) for r in JOJAJOVAI_DEV
+             if (detect_language(r["text"])[0] == "es") != (r["lang"] == "es")]
+    assert wrong == []
+    jopara = [r for r in JOJAJOVAI_DEV if r["variety"] == "jopara"]
+    assert jopara and all(detect_language(r["text"])[0] == "gn" for r in jopara)
 
 
 def test_no_dev_udhr_translation_passes_as_spanish():

@@ -239,6 +239,8 @@ _SPANISH_WORDS = _words(
     "a o u e de en la las al es un una unos unas nomás pa tu su mi sus mis espíritu tribu ímpetu",
     "ni hoy pues aunque nosotros nosotras mejor ha hemos habéis había habían estoy soy eres somos",
     "nadie podrá podrán será",
+    # written accents Spanish puts on a penultimate a / e / o of a vowel-final word (Guaraní writes them everywhere)
+    "sólo cuánto cuánta cuántos cuántas éste ésta ése ésa aquélla éstos éstas ésos ésas",
 )
 # Spanish-evidence words that are also everyday words of a close language: they do not tell Spanish from that
 # language (Asturian, Ladino and Aragonese share most Spanish function words), so the Spanish evidence weighed

@@ -53,6 +53,7 @@ _WORDS: dict[str, frozenset[str]] = {
         "tembiapo tembiaporã hetã hikuái ñane ñaneñe'ẽ avañe'ẽ avañeʼẽ jaiko ñañomoirũ ohechauka jahechakuaa",
         "iporã iporãva ivai mokõiha mbohapyha mba'apo mbaʼapo ombaʼapo omba'apo tenonde ipahápe ambue ambuekuéra",
         "ñande'ýva jeporavo oñondive ojehechakuaa ndojeguerekói noñemeʼẽi ndive ha'égui haʼégui ndaje ajeve",
+        "pegua gua gotyo koty ári hikuái upérõ upéi peteî mitâ ñe'ê oî",
     ),
     "qu": _words(
         "kay chay hina hinaspa hinaspam hinaspapas mana manam manan manachu lliw llapa llapan llapallan tukuy",
@@ -108,7 +109,7 @@ _WORDS: dict[str, frozenset[str]] = {
 # Quechua / Aymara borrow 'pero', 'o', 'y'; Nahuatl 'se' (one), 'ni' (this), 'o', 'para', 'pero', 'ya' (he);
 # Mapudungun 'mi' (your), 'ni'; Basque 'e' (as in 'e-'), none in practice.
 SHARED_WITH_SPANISH: dict[str, frozenset[str]] = {
-    "gn": _words("ha a e o y"),
+    "gn": _words("ha a e o y ni"),
     "qu": _words("o y pero a"),
     "ay": _words("o y pero a"),
     "nah": _words("se ni o y ya para pero como a"),
@@ -118,8 +119,15 @@ SHARED_WITH_SPANISH: dict[str, frozenset[str]] = {
 
 _VOWELS = frozenset("aeiouáéíóúàèìòùâêîôûäëïöüãẽĩõũỹy")
 _CONSONANTS = frozenset("bcdfgjklmnñpqrstvwxzh")
-_GLOTTAL = ("'", "ʼ", "’")
-_GN_NASAL = frozenset("ẽĩũỹ") # not ã / õ: Portuguese has them too
+_GLOTTAL = ("'", "ʼ", "’", "ꞌ")  # ꞌ: the saltillo (U+A78C), the puso's proper letter
+# nasal vowels; keyboards without the tilde write them with a circumflex (peteî, ñe'ê, mitâ, ĝ for g̃)
+_GN_NASAL = frozenset("ẽĩũỹêîûŷĝ")  # not ã õ â ô: Portuguese (and French) have them too
+_GN_NASAL_WEAK = frozenset("ãõâô")
+# Guaraní stress is final; a non-final stress is written with an acute accent (ojapóva, haguére, péva, kóva).
+# Spanish never writes an acute on the penultimate a / e / o of a word ending in a vowel (its few such words,
+# cómo, dónde, éste, sólo..., are Spanish-evidence words and never reach these cues); Spanish -ea / -eo / -ia
+# endings (área, petróleo) are not falling diphthongs.
+_GN_PENULTIMATE = re.compile("[áéóý][bcdfghjklmnñpqrstvwxzʼ'’ꞌ]+(?:[aeiouy]|[aeou]i)$")
 _EJECTIVE_AFTER = frozenset("kpqt") # k' p' q' t' (and ch', whose h precedes)
 _SPANISH_CUNA = ("vacun", "incun", "lacun")
 _ROMANCE_IX = ("aix", "eix", "oix", "uix", "aixa", "eixa", "oixa", "uixa")
@@ -134,7 +142,7 @@ _C = "bcdfgjklmnñpqrstvwxzh"
 # skips the ~40 tests for most words of Spanish (and English...), which have none of these letters or clusters.
 # tests/test_filters_language_contact.py checks that it hides no cue.
 MAYBE_CUE = re.compile(
-    "[ẽĩũỹãõäïü'ʼ’\u0303]|^(?:mb|nd|ng|tl)|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksj]|sqa|"
+    "[ẽĩũỹãõäïü'ʼ’ꞌêîûŷĝâôáéóý\u0303]|^(?:mb|nd|ng|tl|oñe|oje)|kuera|nguera|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksj]|sqa|"
     "sh[kcp]|y[ou][qcj]|(?:chu|taq|ptin|nku|spa|wan|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko|tik|ekin"
     "|tasuna?|tl|tli|tlan)$|naka|taki|ñapa|jh|px|raki|tla|t[sz]|tx|[" + _C + "]v[" + _C + "]|[" + _C + "]v$")
 _ANY_WORD = frozenset().union(*_WORDS.values())
@@ -163,8 +171,14 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
     # ---- spelling: characters and clusters Spanish does not write
     if _GN_NASAL.intersection(word) or "g̃" in word:
         cues.append(("gn", 1.0))
-    elif ("ã" in word or "õ" in word) and not any(x in word for x in ("ão", "ões", "ães", "ãe", "çã", "çõ")):
+    elif _GN_NASAL_WEAK.intersection(word) and not any(x in word for x in ("ão", "ões", "ães", "ãe", "çã", "çõ")):
         cues.append(("gn", 0.5))
+    if _GN_PENULTIMATE.search(word):
+        cues.append(("gn", 1.0))
+    if n >= 6 and (word.startswith("oñe") or (word.startswith("oje") and word[3] not in "radto")):
+        cues.append(("gn", 1.0))  # passive / reflexive oje-, oñe- (not Spanish ojera, ojeada, ojeto, ojete)
+    if n >= 6 and word.endswith(("kuéra", "kuera", "nguéra", "nguera")):
+        cues.append(("gn", 1.0))  # plural -kuéra / -nguéra
     glottal = next((k for k in range(1, n - 1) if word[k] in _GLOTTAL), 0) if _has_glottal(word) else 0
     if glottal:
         before, after = word[glottal - 1], word[glottal + 1]
