@@ -128,7 +128,7 @@ _GN_NASAL_WEAK = frozenset("ãõâô")
 # cómo, dónde, éste, sólo..., are Spanish-evidence words and never reach these cues); Spanish -ea / -eo / -ia
 # endings (área, petróleo) are not falling diphthongs.
 _GN_PENULTIMATE = re.compile("[áéóý][bcdfghjklmnñpqrstvwxzʼ'’ꞌ]+(?:[aeiouy]|[aeou]i)$")
-_EJECTIVE_AFTER = frozenset("kpqt") # k' p' q' t' (and ch', whose h precedes)
+_EJECTIVE_AFTER = frozenset("kpqt")  # k' p' q' t' (and ch', whose h precedes)
 _SPANISH_CUNA = ("vacun", "incun", "lacun")
 _ROMANCE_IX = ("aix", "eix", "oix", "uix", "aixa", "eixa", "oixa", "uixa")
 
@@ -142,8 +142,8 @@ _C = "bcdfgjklmnñpqrstvwxzh"
 # skips the ~40 tests for most words of Spanish (and English...), which have none of these letters or clusters.
 # tests/test_filters_language_contact.py checks that it hides no cue.
 MAYBE_CUE = re.compile(
-    "[ẽĩũỹãõäïü'ʼ’ꞌêîûŷĝâôáéóý\u0303]|^(?:mb|nd|ng|tl|oñe|oje)|kuera|nguera|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksj]|sqa|"
-    "sh[kcp]|y[ou][qcj]|(?:chu|taq|ptin|nku|spa|wan|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko|tik|ekin"
+    "[ẽĩũỹãõäïü'ʼ’ꞌêîûŷĝâôáéóý\u0303]|^(?:mb|nd|ng|tl|oñe|oje)|kuera|nguera|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksjq]|ntsik|sqa|"
+    "sh[kcp]|y[ou][qcj]|(?:chu|taq|ptin|nku|spa|wan|pash|shun|chun|tsu|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko|tik|ekin"
     "|tasuna?|tl|tli|tlan)$|naka|taki|ñapa|jh|px|raki|tla|t[sz]|tx|[" + _C + "]v[" + _C + "]|[" + _C + "]v$")
 _ANY_WORD = frozenset().union(*_WORDS.values())
 
@@ -182,46 +182,48 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
     glottal = next((k for k in range(1, n - 1) if word[k] in _GLOTTAL), 0) if _has_glottal(word) else 0
     if glottal:
         before, after = word[glottal - 1], word[glottal + 1]
-        if before in _VOWELS and after in _VOWELS: # Guaraní puso between vowels: mba'e, ñe'ẽ
+        if before in _VOWELS and after in _VOWELS:  # Guaraní puso between vowels: mba'e, ñe'ẽ
             cues.append(("gn", 1.0))
         elif before in _EJECTIVE_AFTER or (before == "h" and glottal >= 2 and word[glottal - 2] == "c"):
-            cues.append(("qu", 0.5)) # Andean ejectives: k'a, q'e, ch'u (Mayan languages write them too)
+            cues.append(("qu", 0.5))  # Andean ejectives: k'a, q'e, ch'u (Mayan languages write them too)
             cues.append(("ay", 0.5))
-    if word[:2] in ("mb", "nd") and n > 2 and word[2] in _VOWELS: # mba'e, ndaikatúi
+    if word[:2] in ("mb", "nd") and n > 2 and word[2] in _VOWELS:  # mba'e, ndaikatúi
         cues.append(("gn", 1.0))
     if "y" in word[:-1] and any(word[k] == "y" and word[k + 1] in _CONSONANTS and (k == 0 or word[k - 1] in _CONSONANTS)
-                                for k in range(n - 1)): # y as a vowel: yvy, ryepy, mbyky
+                                for k in range(n - 1)):  # y as a vowel: yvy, ryepy, mbyky
         cues.append(("gn", 1.0))
     if "q" in word and (any(word[k] == "q" and word[k + 1] != "u" for k in range(n - 1)) or word.endswith("q")):
-        cues.append(("qu", 0.5)) # q without u: qam, llaqta, -paq (Aymara too: qala, qullu)
+        cues.append(("qu", 0.5))  # q without u: qam, llaqta, -paq (Aymara too: qala, qullu)
         cues.append(("ay", 0.5))
     if any(cluster in word for cluster in ("qh", "kh", "ph", "chh")) and not word.startswith(("ph", "kh")):
-        cues.append(("qu", 0.3)) # aspirates (Cusco / Bolivian Quechua, Aymara); initial ph- is Greek in Spanish
+        cues.append(("qu", 0.3))  # aspirates (Cusco / Bolivian Quechua, Aymara); initial ph- is Greek in Spanish
         cues.append(("ay", 0.3))
     # ---- Quechua suffixes
     if n >= 6 and ("kuna" in word[2:] or ("cuna" in word[2:] and not word.startswith(_SPANISH_CUNA))):
-        cues.append(("qu", 1.0)) # plural -kuna
+        cues.append(("qu", 1.0))  # plural -kuna
     if n >= 7 and word.endswith(("manta", "mantam", "mantaqa", "mantapas")):
-        cues.append(("qu", 1.0)) # ablative -manta
+        cues.append(("qu", 1.0))  # ablative -manta
     if n >= 5 and word.endswith(("paq", "pak", "paqmi", "paqqa")):
-        cues.append(("qu", 1.0)) # benefactive -paq
-    if n >= 6 and any(s in word[2:] for s in ("nchik", "nchis", "nchij")):
-        cues.append(("qu", 1.0)) # 1st person inclusive -nchik
+        cues.append(("qu", 1.0))  # benefactive -paq
+    if n >= 6 and any(s in word[2:] for s in ("nchik", "nchis", "nchij", "ntsik", "nchiq")):
+        cues.append(("qu", 1.0))  # 1st person inclusive -nchik (Ancash -ntsik)
+    if n >= 6 and word.endswith(("pash", "shun", "chun", "tsu")):
+        cues.append(("qu", 0.5))  # Kichwa additive -pash, 1pl future -shun, jussive -chun, Ancash negation -tsu
     if n >= 5 and any(s in word[2:] for s in ("sqa", "shka", "shca", "shpa", "sqan")):
-        cues.append(("qu", 1.0)) # participle -sqa / Kichwa -shka, gerund -shpa
+        cues.append(("qu", 1.0))  # participle -sqa / Kichwa -shka, gerund -shpa
     if n >= 5 and word.endswith(("yoq", "yuq", "yoc", "yuj", "yoqmi")):
-        cues.append(("qu", 1.0)) # possessive -yoq
+        cues.append(("qu", 1.0))  # possessive -yoq
     if n >= 5 and (word.endswith(("chu", "taq", "ptin", "nku")) or (n >= 7 and word.endswith("spa"))):
-        cues.append(("qu", 0.3)) # negation / question -chu, -taq, -ptin, gerund -spa, -nku (weak)
+        cues.append(("qu", 0.3))  # negation / question -chu, -taq, -ptin, gerund -spa, -nku (weak)
     if n >= 5 and word.endswith("wan") and word[-4] in _VOWELS:
-        cues.append(("qu", 0.5)) # comitative -wan
+        cues.append(("qu", 0.5))  # comitative -wan
     # ---- Aymara suffixes
     if n >= 6 and "naka" in word[2:]:
-        cues.append(("ay", 1.0)) # plural -naka
+        cues.append(("ay", 1.0))  # plural -naka
     if n >= 5 and word.endswith(("taki", "takiw", "takiwa", "ñataki", "ñapa", "ñapataki", "mpi", "mpiw")):
-        cues.append(("ay", 1.0)) # purposive -taki, infinitive -ña + possessive, comitative -mpi
+        cues.append(("ay", 1.0))  # purposive -taki, infinitive -ña + possessive, comitative -mpi
     if "jh" in word or "px" in word:
-        cues.append(("ay", 1.0)) # old spelling jh (jaqejh), plural -px-
+        cues.append(("ay", 1.0))  # old spelling jh (jaqejh), plural -px-
     # topic -x(a): jupax, jaqix, ukaxa (not the Catalan / Galician / Portuguese -aix, -eixa: baix, caixa, deixa)
     if word.endswith(_ROMANCE_IX):
         pass
@@ -230,16 +232,16 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
     elif n >= 5 and word.endswith("xa") and word[-3] in _VOWELS:
         cues.append(("ay", 0.7))
     if "ä" in word or "ï" in word:
-        cues.append(("ay", 1.0)) # long vowels
+        cues.append(("ay", 1.0))  # long vowels
     if n >= 5 and word.endswith(("sti", "wa", "raki", "rakiw", "kiw")) and word[-4 if word.endswith("sti") else -3] not in "aeiou":
-        cues.append(("ay", 0.5)) # topic -sti, declarative -wa, -raki, -kiw
+        cues.append(("ay", 0.5))  # topic -sti, declarative -wa, -raki, -kiw
     # ---- Nahuatl
     if word.startswith("tl") or word.endswith(("tl", "tli", "tlan")) or ("tla" in word[1:] and word[0] in "tmnkcis"):
-        cues.append(("nah", 1.0)) # tlakatl, -tli, -tlan (Spanish tl only inside: atlas, atleta)
+        cues.append(("nah", 1.0))  # tlakatl, -tli, -tlan (Spanish tl only inside: atlas, atleta)
     if n >= 5 and word.endswith(("tsij", "tsin", "tzin", "tsitsij", "meh", "mej", "kej", "quej")):
-        cues.append(("nah", 1.0)) # reverential -tsin, plurals -meh / -kej
+        cues.append(("nah", 1.0))  # reverential -tsin, plurals -meh / -kej
     if n >= 4 and word.endswith(("aj", "ij", "ej", "oj")) and word not in ("reloj", "relojes"):
-        cues.append(("nah", 0.5)) # saltillo written j (kipiaj, tijpiaj)
+        cues.append(("nah", 0.5))  # saltillo written j (kipiaj, tijpiaj)
     if "ts" in word and n >= 4:
         cues.append(("nah", 0.3))
     if "tz" in word:
@@ -248,12 +250,12 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
     # ---- Mapudungun
     if "v" in word and (any(word[k] == "v" and word[k - 1] in _CONSONANTS and word[k + 1] in _CONSONANTS
                             for k in range(1, n - 1)) or (n >= 3 and word[-1] == "v" and word[-2] in _CONSONANTS)):
-        cues.append(("arn", 1.0)) # Ragileo v = ü between consonants: mvley, kvme, xvr
+        cues.append(("arn", 1.0))  # Ragileo v = ü between consonants: mvley, kvme, xvr
     if "ü" in word and "gü" not in word and "qü" not in word:
         cues.append(("arn", 0.5))
         cues.append(("ay", 0.3))
     if word.startswith("ng") and n > 2:
-        cues.append(("arn", 1.0)) # ngen, ngütram
+        cues.append(("arn", 1.0))  # ngen, ngütram
     if n >= 5 and word.endswith(("ael", "afiel", "ngen", "ngün", "ngvn", "lelu", "nolu")) and word not in (
             "rafael", "ismael", "israel", "michael", "gabriel", "manuel"):
         cues.append(("arn", 0.7))
