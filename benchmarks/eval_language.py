@@ -32,6 +32,8 @@ from collections import defaultdict
 from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "filters" / "eval"
+# the language sets of EVAL_DIR (it holds other evaluations too, e.g. PII): <name>_dev.jsonl, <name>_test.jsonl
+LANGUAGE_SETS = ("udhr", "spanish", "jojajovai")
 
 # UDHR in Unicode translation code -> (language label here, split policy). "both": preamble + articles 1-15 dev,
 # 16-30 test; "test": the whole translation is test only.
@@ -84,8 +86,10 @@ def build_udhr(declaration_dir: Path) -> tuple[list[dict], list[dict]]:
 
 
 def load(split: str) -> list[dict]:
+    """The records of every language set for `split` (dev or test)."""
     rows = []
-    for path in sorted(EVAL_DIR.glob(f"*_{split}.jsonl")):
+    for name in LANGUAGE_SETS:
+        path = EVAL_DIR / f"{name}_{split}.jsonl"
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
 
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for split in (("dev", "test") if args.split == "both" else (args.split,)):
         rows = load(split)
-        files = ", ".join(sorted(p.name for p in EVAL_DIR.glob(f"*_{split}.jsonl")))
+        files = ", ".join(f"{name}_{split}.jsonl" for name in LANGUAGE_SETS)
         print(f"\n== {split}: {len(rows)} records ({files})")
         evaluate(rows, show_errors=args.errors)
     return 0
