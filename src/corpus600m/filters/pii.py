@@ -72,7 +72,10 @@ def _get_plans() -> list[_Plan]:
     if _plans is None:
         with _lock:
             if _plans is None:
-                from corpus600m.filters.pii_recognizers import SpanishPatternRecognizer, all_recognizers
+                from corpus600m.filters.pii_recognizers import (
+                    SpanishPatternRecognizer,
+                    all_recognizers,
+                )
 
                 _plans = [
                     _Plan(r, getattr(r, "trigger", "digits"), r.supported_entities[0],

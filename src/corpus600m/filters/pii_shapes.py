@@ -34,7 +34,6 @@ from corpus600m.filters.pii_recognizers import (
     valid_mx_rfc,
 )
 
-
 NB = r"(?<![\w.\-/=?&#%])"  # not glued to a word, a number, a path or a URL query ("?id=100012345678901")
 
 

@@ -28,7 +28,12 @@ from corpus600m.filters.language import (
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
 from corpus600m.filters.pii_people import prefetch_ner
 from corpus600m.filters.pii_recognizers import triggered_groups_batch
-from corpus600m.filters.quality import QualityConfig, QualityHints, batch_hints, quality_issues
+from corpus600m.filters.quality import (
+    QualityConfig,
+    QualityHints,
+    batch_hints,
+    quality_issues,
+)
 from corpus600m.records import (
     RECORD_POLARS_SCHEMA,
     Record,
