@@ -39,8 +39,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
-from corpus600m.filters.pii_recognizers import (  # noqa: E402
-    valid_ar_cuit, valid_cl_rut, valid_ec_cedula, valid_es_nif, valid_mx_curp, valid_mx_rfc,
+from corpus600m.filters.pii_checksums import (  # noqa: E402
+    valid_ar_cuit,
+    valid_cl_rut,
+    valid_ec_cedula,
+    valid_es_nif,
+    valid_mx_curp,
+    valid_mx_rfc,
 )
 from corpus600m.records import Record  # noqa: E402
 

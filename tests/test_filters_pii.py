@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 
 from corpus600m.filters.pii import apply_pii_policy, build_analyzer, detect_pii
-from corpus600m.filters.pii_recognizers import (
-    triggered_groups_batch,
+from corpus600m.filters.pii_checksums import (
     valid_ar_cuit,
     valid_cl_rut,
     valid_ec_cedula,
-    valid_es_nif,
     valid_es_nie,
+    valid_es_nif,
     valid_mx_clabe,
     valid_mx_curp,
     valid_mx_rfc,
     valid_uy_ci,
 )
+from corpus600m.filters.pii_triggers import triggered_groups_batch
 
 DATA = Path(__file__).parent / "data" / "filters"
 POSITIVE = [json.loads(line) for line in (DATA / "pii_positive.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -157,7 +157,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     HN_DNI, NI_CEDULA, CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
-    from corpus600m.filters.pii_recognizers import triggered_groups
+    from corpus600m.filters.pii_triggers import triggered_groups
 
     if not text:
         return []

@@ -9,17 +9,37 @@ stock `AnalyzerEngine`), with two additions our fast path uses:
   match (numbers without a check digit, such as Argentina's DNI or Colombia's cédula, are everywhere in
   ordinary text otherwise).
 
-Check digits are validated (`validate_result`): an id whose check digit is wrong is NOT reported.
+Check digits (`pii_checksums.py`) are validated here (`validate_result`): an id whose check digit is wrong is
+not reported by these recognizers; `pii_shapes.py` reports such values by their shape. The trigger groups
+themselves are in `pii_triggers.py`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import phonenumbers
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
+
+from corpus600m.filters.pii_checksums import (
+    _digits,
+    valid_ar_cuit,
+    valid_card,
+    valid_cl_rut,
+    valid_do_cedula,
+    valid_ec_cedula,
+    valid_es_nie,
+    valid_es_nif,
+    valid_es_nss,
+    valid_gt_dpi,
+    valid_mx_clabe,
+    valid_mx_curp,
+    valid_mx_rfc,
+    valid_sv_dui,
+    valid_us_ssn,
+    valid_uy_ci,
+)
 
 LANG = "es"
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -28,178 +48,6 @@ CASE_INSENSITIVE = re.DOTALL | re.MULTILINE | re.IGNORECASE
 # Regions whose phone numbers we look for: every country where Spanish is spoken (catalog) .
 PHONE_REGIONS = ("ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY", "SV",
                  "NI", "CR", "PA", "UY", "PR", "GQ", "US")
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-def _valid_date(yy: int, mm: int, dd: int) -> bool:
-    for century in (1900, 2000):
-        try:
-            date(century + yy, mm, dd)
-            return True
-        except ValueError:
-            continue
-    return False
-
-
-# ---- check-digit algorithms (each returns True when the id is well formed) ------------------------------
-
-_NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-
-
-def valid_es_nif(value: str) -> bool:
-    """Spain's DNI/NIF: 8 digits and a letter = digits mod 23."""
-    raw = re.sub(r"[\s.\-]", "", value.upper())
-    return bool(re.fullmatch(r"\d{8}[A-Z]", raw)) and _NIF_LETTERS[int(raw[:8]) % 23] == raw[8]
-
-
-def valid_es_nie(value: str) -> bool:
-    """Spain's NIE: X/Y/Z (0/1/2) + 7 digits + letter, same mod-23 letter as the DNI."""
-    raw = re.sub(r"[\s.\-]", "", value.upper())
-    if not re.fullmatch(r"[XYZ]\d{7}[A-Z]", raw):
-        return False
-    return _NIF_LETTERS[int(str("XYZ".index(raw[0])) + raw[1:8]) % 23] == raw[8]
-
-
-def valid_es_nss(value: str) -> bool:
-    """Spain's social security number: 2-digit province + 8 digits + 2 control digits (mod 97)."""
-    raw = _digits(value)
-    if len(raw) != 12:
-        return False
-    province, number, control = int(raw[:2]), int(raw[2:10]), int(raw[10:])
-    base = province * 10**8 + number if number >= 10**7 else province * 10**7 + number
-    return 1 <= province <= 66 and base % 97 == control
-
-
-_CURP_CHARS = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
-
-
-def valid_mx_curp(value: str) -> bool:
-    """Mexico's CURP: birth date must exist and the 18th character is the weighted mod-10 check digit."""
-    raw = value.upper()
-    if len(raw) != 18 or not _valid_date(int(raw[4:6]), int(raw[6:8]), int(raw[8:10])):
-        return False
-    total = sum(_CURP_CHARS.index(ch) * (18 - i) for i, ch in enumerate(raw[:17]) if ch in _CURP_CHARS)
-    return str((10 - total % 10) % 10) == raw[17]
-
-
-_RFC_CHARS = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
-
-
-def valid_mx_rfc(value: str) -> bool:
-    """Mexico's RFC (12 chars for companies, 13 for people): date must exist, last char is the mod-11 check."""
-    raw = re.sub(r"[\s\-]", "", value.upper())
-    if len(raw) not in (12, 13):
-        return False
-    stem = raw if len(raw) == 13 else " " + raw
-    if not _valid_date(int(stem[4:6]), int(stem[6:8]), int(stem[8:10])):
-        return False
-    total = sum(_RFC_CHARS.index(ch) * (13 - i) for i, ch in enumerate(stem[:12]) if ch in _RFC_CHARS)
-    check = 11 - total % 11
-    expected = "0" if check == 11 else "A" if check == 10 else str(check)
-    return stem[12] == expected
-
-
-def valid_cl_rut(value: str) -> bool:
-    """Chile's RUT/RUN: digits + verifier (0-9 or K), mod 11 with weights 2..7."""
-    raw = re.sub(r"[\s.\-]", "", value.upper())
-    if not re.fullmatch(r"\d{7,8}[\dK]", raw):
-        return False
-    body, dv = raw[:-1], raw[-1]
-    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(body)))
-    check = 11 - total % 11
-    expected = "0" if check == 11 else "K" if check == 10 else str(check)
-    return dv == expected
-
-
-def valid_ar_cuit(value: str) -> bool:
-    """Argentina's CUIT/CUIL: type prefix + DNI + mod-11 check digit (weights 5432765432)."""
-    raw = _digits(value)
-    if len(raw) != 11 or raw[:2] not in {"20", "23", "24", "27", "30", "33", "34"}:
-        return False
-    total = sum(int(d) * w for d, w in zip(raw[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(raw[10])
-
-
-def valid_ec_cedula(value: str) -> bool:
-    """Ecuador's cédula: province 01-24/30, third digit < 6, mod-10 check with coefficients 2,1,2,..."""
-    raw = _digits(value)
-    if len(raw) != 10 or not (1 <= int(raw[:2]) <= 24 or raw[:2] == "30") or int(raw[2]) >= 6:
-        return False
-    total = 0
-    for i, d in enumerate(raw[:9]):
-        product = int(d) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10 == int(raw[9])
-
-
-def valid_uy_ci(value: str) -> bool:
-    """Uruguay's cédula de identidad: 6-7 digits + check digit (weights 2987634, mod 10)."""
-    raw = _digits(value)
-    if len(raw) not in (7, 8):
-        return False
-    body = raw[:-1].rjust(7, "0")
-    total = sum(int(d) * w for d, w in zip(body, (2, 9, 8, 7, 6, 3, 4), strict=True))
-    return (10 - total % 10) % 10 == int(raw[-1])
-
-
-def luhn_ok(number: str) -> bool:
-    digits = [int(d) for d in _digits(number)]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return bool(digits) and total % 10 == 0
-
-
-def valid_card(value: str) -> bool:
-    """A payment card number: 13-19 digits passing the Luhn check."""
-    return 13 <= len(_digits(value)) <= 19 and luhn_ok(value)
-
-
-def valid_do_cedula(value: str) -> bool:
-    """Dominican Republic's cédula: 11 digits, Luhn check digit."""
-    return len(_digits(value)) == 11 and luhn_ok(value)
-
-
-def valid_gt_dpi(value: str) -> bool:
-    """Guatemala's DPI/CUI: 8 digits + mod-11 check + department (01-22) + municipality."""
-    raw = _digits(value)
-    if len(raw) != 13 or not 1 <= int(raw[9:11]) <= 22 or int(raw[11:]) == 0:
-        return False
-    total = sum(int(d) * (i + 2) for i, d in enumerate(raw[:8]))
-    return total % 11 == int(raw[8])
-
-
-def valid_sv_dui(value: str) -> bool:
-    """El Salvador's DUI: 8 digits + check digit (weights 9..2, mod 10)."""
-    raw = _digits(value)
-    if len(raw) != 9:
-        return False
-    total = sum(int(d) * (9 - i) for i, d in enumerate(raw[:8]))
-    return (10 - total % 10) % 10 == int(raw[8])
-
-
-def valid_mx_clabe(value: str) -> bool:
-    """Mexico's CLABE (interbank account): 18 digits, the last a mod-10 check with weights 3, 7, 1."""
-    raw = _digits(value)
-    if len(raw) != 18:
-        return False
-    total = sum(int(d) * w % 10 for d, w in zip(raw[:17], (3, 7, 1) * 6))
-    return (10 - total % 10) % 10 == int(raw[17])
-
-
-def valid_us_ssn(value: str) -> bool:
-    """US Social Security number (Spanish speakers in the US and Puerto Rico): no all-zero group, no 666/9xx."""
-    raw = _digits(value)
-    return len(raw) == 9 and raw[:3] not in {"000", "666"} and raw[0] != "9" and raw[3:5] != "00" and raw[5:] != "0000"
 
 
 # ---- the recognizer base ----------------------------------------------------------------------------------
@@ -698,117 +546,3 @@ def all_recognizers() -> list[PatternRecognizer]:
 
     return [*contact_recognizers(), *national_id_recognizers(), *shape_recognizers(), phone_shape_recognizer(),
             PersonRecognizer(), NerPersonRecognizer(), StreetAddressRecognizer(), DateOfBirthRecognizer()]
-
-
-# The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
-# report anything (so skipping a group on a text that does not match it loses nothing). They run over a whole
-# batch at once with polars (Rust regex). A Unicode `\b` makes Rust's regex leave its DFA (50x slower on
-# accented text): `_dfa_friendly` spells each word-START boundary as "start of text or a non-word character"
-# (the same matches for a search), which is all the patterns below use.
-def _dfa_friendly(pattern: str) -> str:
-    return pattern.replace(r"\b", r"(?:^|\W)")
-
-
-TRIGGER_PATTERNS: dict[str, str] = {
-    "digits": r"\d[\d\s().\-/]{4,}\d",
-    "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}::?[0-9a-fA-F]{1,4}:",
-    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\})",
-    "url": r"(?i:http|www\.|facebook\.|instagram\.|twitter\.|linkedin\.|tiktok\.|github\.|youtube\.|wa\.me/|t\.me/|"
-           r"x\.com/|fb\.com/|threads\.)",
-    "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}",
-    # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
-    # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
-    "name": _dfa_friendly(rf"(?i:{NAME_CUE})\s*[{UPPER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
-                          rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
-    # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
-    # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
-    "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
-                             rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
-                             rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]"),
-    # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
-    "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
-    "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
-}
-
-
-# The per-text prefilter (`detect_pii(text)` alone, e.g. the publish gate's re-scan): word-set lookups and
-# substring tests, looser than TRIGGER_PATTERNS (polars compiles those per call: ~4 ms, fine for a batch only).
-_DIGITS_TRIGGER = re.compile(TRIGGER_PATTERNS["digits"])
-_IP_TRIGGER = re.compile(TRIGGER_PATTERNS["ip"])
-_UPPER_TRIGGER = re.compile(TRIGGER_PATTERNS["upper"])
-_WORDS = re.compile(r"[^\W\d_]+")
-_NAME_CUES = frozenset(
-    "llamo nombre llama atentamente firmado firma saludos att contacta contactar contacte habla hablar hable hablé "
-    "pregunta preguntar pregunte paciente cliente alumno alumna titular solicitante remitente destinatario "
-    "destinataria parte soy sr sra srta dr dra lic licda ing arq prof profa mtro mtra abg abog dña d don doña señor "
-    "señora señorita vecino vecina hermano hermana primo prima tío tía tio tia amigo amiga jefe jefa esposo esposa "
-    "novio novia hijo hija madre padre mamá mama papá papa abuelo abuela compañero compañera doctor doctora "
-    "profesor profesora estimado estimada querido querida apreciado apreciada abrazo saludo cordiales "
-    "cordialmente besos nombres apellido apellidos atte".split()
-)
-_ADDRESS_CUES = frozenset(
-    "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
-    "ampliacion andador cerrada circuito circunvalación circunvalacion continuación continuacion corredor eje "
-    "peatonal periférico periferico privada retorno viaducto malecón malecon ruta senda costanilla plazuela polígono "
-    "poligono paraje autopista autovía autovia pasadizo circular cr vivo vive viven vivimos dirección direccion "
-    "domicilio domiciliado domiciliada reside residente ubicado ubicada envío envio enviar entregar entrega queda "
-    "calle avenida avda av jirón jiron jr carrera cra kr cl diagonal transversal paseo plaza pasaje psje bulevar "
-    "boulevard blvd camino carretera ronda travesía travesia callejón callejon prolongación prolongacion calzada "
-    "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua cll carrer avinguda passeig plaça "
-    "placa rambla alameda pje".split()
-)
-_CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
-_UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
-_DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
-_SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
-           "x.com/", "fb.com/", "threads.")
-_FIRST_NAME_SET = frozenset(FIRST_NAMES)
-
-
-def triggered_groups(text: str) -> set[str]:
-    """The recognizer groups whose cheap trigger matches `text` (an empty set means: no PII possible)."""
-    groups: set[str] = set()
-    lower = text.lower()
-    if _DIGITS_TRIGGER.search(text):
-        groups.add("digits")
-        if _IP_TRIGGER.search(text):
-            groups.add("ip")
-    elif ":" in text and _IP_TRIGGER.search(text):
-        groups.add("ip")
-    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower:
-        groups.add("at")
-    if "http" in lower or "www." in lower or any(site in lower for site in _SOCIAL):
-        groups.add("url")
-    if _UPPER_TRIGGER.search(text):
-        groups.add("upper")
-    words = set(_WORDS.findall(text))
-    lower_words = {w.lower() for w in words}
-    if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
-        groups.add("name")
-    if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text):
-        groups.add("address")
-    if _CAPS_TRIGGER.search(text):
-        groups.add("caps")
-    if lower_words & _DOB_CUES:
-        groups.add("dob")
-    return groups
-
-
-def triggered_groups_batch(texts: list[str | None]) -> list[set[str]]:
-    """`triggered_groups` of many texts in one vectorized pass (polars, Rust regex); None/empty -> empty set."""
-    import polars as pl
-
-    if not texts:
-        return []
-    series = pl.Series("t", texts, dtype=pl.String)
-    frame = pl.DataFrame({group: series.str.contains(pattern).fill_null(False)
-                          for group, pattern in TRIGGER_PATTERNS.items()})
-    groups = list(TRIGGER_PATTERNS)
-    any_hit = frame.select(pl.any_horizontal(pl.all())).to_series().to_list()
-    out: list[set[str]] = [set() for _ in texts]
-    rows = [i for i, hit in enumerate(any_hit) if hit]
-    if rows:
-        hits = frame[rows].rows()
-        for i, row in zip(rows, hits, strict=True):
-            out[i] = {g for g, hit in zip(groups, row, strict=True) if hit}
-    return out

@@ -21,17 +21,19 @@ import re
 
 from presidio_analyzer import Pattern
 
-from corpus600m.filters.pii_recognizers import (
-    CASE_INSENSITIVE,
-    CASE_SENSITIVE,
-    NA,
-    SpanishPatternRecognizer,
+from corpus600m.filters.pii_checksums import (
     _valid_date,
     luhn_ok,
     valid_ar_cuit,
     valid_cl_rut,
     valid_mx_curp,
     valid_mx_rfc,
+)
+from corpus600m.filters.pii_recognizers import (
+    CASE_INSENSITIVE,
+    CASE_SENSITIVE,
+    NA,
+    SpanishPatternRecognizer,
 )
 
 NB = r"(?<![\w.\-/=?&#%])"  # not glued to a word, a number, a path or a URL query ("?id=100012345678901")

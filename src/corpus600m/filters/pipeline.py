@@ -27,7 +27,7 @@ from corpus600m.filters.language import (
 )
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
 from corpus600m.filters.pii_people import prefetch_ner
-from corpus600m.filters.pii_recognizers import triggered_groups_batch
+from corpus600m.filters.pii_triggers import triggered_groups_batch
 from corpus600m.filters.quality import (
     QualityConfig,
     QualityHints,
