@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus600m.filters.language import (
+from corpus600m.filters.language import detect_language, guess_language
+from corpus600m.filters.language_cues import count_cues, count_cues_batch
+from corpus600m.filters.language_text import (
     clean_for_detection,
     clean_for_detection_batch,
-    count_cues,
-    count_cues_batch,
-    detect_language,
-    guess_language,
     letter_count,
     letter_count_batch,
     rust_class,

@@ -12,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus600m.filters.language import (
-    clean_for_detection,
-    count_cues,
-    count_cues_batch,
-    detect_language,
-    guess_language,
-)
+from corpus600m.filters.language import detect_language, guess_language
+from corpus600m.filters.language_cues import count_cues, count_cues_batch
+from corpus600m.filters.language_text import clean_for_detection
 
 EVAL = Path(__file__).parent / "data" / "filters" / "eval"
 UDHR_DEV = [json.loads(line) for line in (EVAL / "udhr_dev.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -106,7 +102,7 @@ def test_the_cheap_prefilter_hides_no_cue():
     """`MAYBE_CUE` lets most words skip the contact-language tests: it must match every word that has a cue (all
     words of the eval sets, both splits, and of the close-language probes)."""
     from corpus600m.filters import language_contact
-    from corpus600m.filters.language import _WORD
+    from corpus600m.filters.language_cues import _WORD
 
     words = set()
     language_sets = [EVAL / f"{name}_{split}.jsonl" for name in ("udhr", "spanish", "jojajovai") for split in ("dev", "test")]

@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
-from corpus600m.filters.language import (
-    MIN_LETTERS,
-    UNDETERMINED,
-    CueCounts,
+from corpus600m.filters.language import MIN_LETTERS, UNDETERMINED, guess_language
+from corpus600m.filters.language_cues import CueCounts, count_cues_batch
+from corpus600m.filters.language_text import (
     clean_for_detection_batch,
-    count_cues_batch,
-    guess_language,
     letter_count_batch,
 )
 from corpus600m.filters.pii import apply_pii_policy, detect_pii

@@ -101,7 +101,7 @@ def top_trigram_hints(texts: list[str], max_top_trigram_fraction: float) -> list
     import numpy as np
     import polars as pl
 
-    from corpus600m.filters.language import rust_class
+    from corpus600m.filters.language_text import rust_class
 
     if not texts:
         return []
