@@ -143,35 +143,69 @@ def krippendorff_alpha(responses: Iterable[AnnotatorResponse], question: str) ->
     is a binary nominal unit. None when alpha is undefined for the data.
     """
     submitted = [r for r in responses if r.status == SUBMITTED]
-    users = sorted({r.user for r in submitted})
+    if len({r.user for r in submitted}) < 2:
+        return None
+    units, values = _codings(submitted, question)
+    return alpha_of_codings(units, values, question)
+
+
+def _codings(submitted: Sequence[AnnotatorResponse], question: str) -> tuple[list[str], list]:
+    """(unit, value) of every coding of `question`: one per response, or one per (record, problem) for `problemas`."""
     if question == PROBLEMAS:
-        units = sorted({(r.record_id, p) for r in submitted for p in PROBLEMAS_LABELS})
-        cell = {((r.record_id, p), r.user): float(p in (r.values.get(PROBLEMAS) or [])) for r in submitted
-                for p in PROBLEMAS_LABELS}
-        level = "nominal"
+        units, values = [], []
+        for r in submitted:
+            marked = r.values.get(PROBLEMAS) or []
+            for p in PROBLEMAS_LABELS:
+                units.append(f"{r.record_id}\x1f{p}")
+                values.append(float(p in marked))
+        return units, values
+    answered = [r for r in submitted if r.values.get(question) is not None]
+    if question == CALIDAD:
+        return [r.record_id for r in answered], [float(r.values[question]) for r in answered]
+    return [r.record_id for r in answered], [str(r.values[question]) for r in answered]
+
+
+def alpha_of_codings(units: Sequence[Any], values: Sequence[Any], question: str) -> float | None:
+    """Krippendorff's alpha from parallel lists of (unit, value) codings, each by a different coder of its unit."""
+    if not units:
+        return None
+    _, unit_index = np.unique(np.asarray(units), return_inverse=True)
+    domain, value_index = np.unique(np.asarray(values), return_inverse=True)
+    counts = np.zeros((int(unit_index.max()) + 1, len(domain)))
+    np.add.at(counts, (unit_index, value_index), 1)
+    return alpha_from_counts(counts, ordinal=question == CALIDAD)
+
+
+def alpha_from_counts(counts: np.ndarray, ordinal: bool) -> float | None:
+    """Krippendorff's alpha of a units x values table of counts (columns: the sorted value domain).
+
+    The formulas of the `krippendorff` library (its `value_counts` input; a test checks both agree), with the
+    coincidence matrix computed as one values x values product: the library builds a units x values x values
+    array, which for 100k records and 20 countries is hundreds of MB. None where the library raises
+    (one value in the domain, no unit coded twice) or alpha is 0/0 (no disagreement possible).
+    """
+    n_values = counts.shape[1]
+    coded = counts.sum(axis=1)
+    pairable = coded > 1
+    if n_values < 2 or not pairable.any():
+        return None
+    table = counts[pairable]
+    weighted = table / (coded[pairable] - 1)[:, None]
+    observed = weighted.T @ table - np.diag(weighted.sum(axis=0))
+    n_v = observed.sum(axis=0)
+    total = n_v.sum()
+    expected = (np.outer(n_v, n_v) - np.diag(n_v)) / (total - 1)
+    if ordinal:
+        low = np.minimum.outer(np.arange(n_values), np.arange(n_values))
+        high = np.maximum.outer(np.arange(n_values), np.arange(n_values))
+        cumulative = np.concatenate([[0.0], np.cumsum(n_v)])
+        distance = (cumulative[high + 1] - cumulative[low] - (n_v[low] + n_v[high]) / 2) ** 2
     else:
-        units = sorted({r.record_id for r in submitted if r.values.get(question) is not None})
-        if question == CALIDAD:
-            cell = {(r.record_id, r.user): float(r.values[question]) for r in submitted
-                    if r.values.get(question) is not None}
-            level = "ordinal"
-        else:
-            codes = {v: float(i) for i, v in enumerate(sorted({str(r.values[question]) for r in submitted
-                                                             if r.values.get(question) is not None}))}
-            cell = {(r.record_id, r.user): codes[str(r.values[question])] for r in submitted
-                    if r.values.get(question) is not None}
-            level = "nominal"
-    if not units or len(users) < 2:
+        distance = 1.0 - np.eye(n_values)
+    denominator = float((expected * distance).sum())
+    if denominator == 0 or math.isnan(denominator):
         return None
-    matrix = np.full((len(users), len(units)), np.nan)
-    for i, user in enumerate(users):
-        for j, unit in enumerate(units):
-            matrix[i, j] = cell.get((unit, user), np.nan)
-    try:
-        value = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level))
-    except ValueError:  # one value in the whole domain, or no unit with two codings
-        return None
-    return None if math.isnan(value) else value
+    return 1.0 - float((observed * distance).sum()) / denominator
 
 
 @dataclass
