@@ -22,7 +22,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import krippendorff
@@ -145,24 +145,32 @@ def krippendorff_alpha(responses: Iterable[AnnotatorResponse], question: str) ->
     submitted = [r for r in responses if r.status == SUBMITTED]
     if len({r.user for r in submitted}) < 2:
         return None
-    units, values = _codings(submitted, question)
+    units, values, _ = _codings(submitted, question)
     return alpha_of_codings(units, values, question)
 
 
-def _codings(submitted: Sequence[AnnotatorResponse], question: str) -> tuple[list[str], list]:
-    """(unit, value) of every coding of `question`: one per response, or one per (record, problem) for `problemas`."""
+def _codings(submitted: Sequence[AnnotatorResponse], question: str) -> tuple[list[str], list, list[int]]:
+    """(unit, value, response index) of every coding of `question`: one per response that answered it, or one
+    per (record, problem) for `problemas` (each response codes every problem, marked or not)."""
+    units: list[str] = []
+    values: list = []
+    owners: list[int] = []
     if question == PROBLEMAS:
-        units, values = [], []
-        for r in submitted:
+        for i, r in enumerate(submitted):
             marked = r.values.get(PROBLEMAS) or []
             for p in PROBLEMAS_LABELS:
                 units.append(f"{r.record_id}\x1f{p}")
                 values.append(float(p in marked))
-        return units, values
-    answered = [r for r in submitted if r.values.get(question) is not None]
-    if question == CALIDAD:
-        return [r.record_id for r in answered], [float(r.values[question]) for r in answered]
-    return [r.record_id for r in answered], [str(r.values[question]) for r in answered]
+                owners.append(i)
+        return units, values, owners
+    cast = float if question == CALIDAD else str
+    for i, r in enumerate(submitted):
+        value = r.values.get(question)
+        if value is not None:
+            units.append(r.record_id)
+            values.append(cast(value))
+            owners.append(i)
+    return units, values, owners
 
 
 def alpha_of_codings(units: Sequence[Any], values: Sequence[Any], question: str) -> float | None:
@@ -208,6 +216,58 @@ def alpha_from_counts(counts: np.ndarray, ordinal: bool) -> float | None:
     return 1.0 - float((observed * distance).sum()) / denominator
 
 
+def alpha_timeline(scopes: dict[str, Sequence[AnnotatorResponse]], questions: Sequence[str],
+                   points: int = 10) -> dict[str, Any]:
+    """Krippendorff's alpha of each question as it stood at the end of each annotation day (UTC), per scope
+    (e.g. workspace) and over all scopes, on submitted responses; at most `points` days, evenly picked, the
+    last one always in. Scopes must not share records (a record lives in one workspace).
+
+    Returns {"dates": [ISO dates], "all": {question: [alpha | None per date]}, "scopes": {scope: {question: [...]}}}.
+    """
+    submitted = {name: [r for r in rs if r.status == SUBMITTED] for name, rs in scopes.items()}
+    def stamp(r: AnnotatorResponse) -> float:
+        return r.updated_at.timestamp() if r.updated_at else -math.inf
+    days = sorted({r.updated_at.astimezone(UTC).date() for rs in submitted.values() for r in rs if r.updated_at})
+    if len(days) > points:
+        days = [days[round(i * (len(days) - 1) / (points - 1))] for i in range(points)]
+    cutoffs = [datetime.combine(day, time.max, tzinfo=UTC).timestamp() for day in days]
+    out: dict[str, Any] = {"dates": [d.isoformat() for d in days], "all": {},
+                           "scopes": {name: {} for name in scopes}}
+    for question in questions:
+        encoded = {}
+        all_values: set = set()
+        for name, rs in submitted.items():
+            units, values, owners = _codings(rs, question)
+            times = np.array([stamp(rs[i]) for i in owners], dtype=float)
+            encoded[name] = (units, values, times)
+            all_values.update(values)
+        domain = np.array(sorted(all_values))
+        tables = {}
+        for name, (units, values, times) in encoded.items():
+            if not units:
+                continue
+            _, unit_index = np.unique(np.asarray(units), return_inverse=True)
+            tables[name] = (unit_index, np.searchsorted(domain, np.asarray(values)), times, int(unit_index.max()) + 1)
+        ordinal = question == CALIDAD
+        out["all"][question] = []
+        for name in scopes:
+            out["scopes"][name][question] = []
+        for cutoff in cutoffs:
+            stacked = []
+            for name in scopes:
+                if name not in tables:
+                    out["scopes"][name][question].append(None)
+                    continue
+                unit_index, value_index, times, n_units = tables[name]
+                keep = times <= cutoff
+                counts = np.bincount(unit_index[keep] * len(domain) + value_index[keep],
+                                     minlength=n_units * len(domain)).reshape(n_units, len(domain)).astype(float)
+                stacked.append(counts)
+                out["scopes"][name][question].append(alpha_from_counts(counts, ordinal))
+            out["all"][question].append(alpha_from_counts(np.vstack(stacked), ordinal) if stacked else None)
+    return out
+
+
 @dataclass
 class DatasetConsensus:
     """Consensus of every record of one dataset scope, the alpha of each question, and the pending ones."""
@@ -235,11 +295,15 @@ def dataset_consensus(responses: Sequence[AnnotatorResponse], record_ids: Iterab
     return DatasetConsensus(done, alpha, pending)
 
 
+def is_disputed(consensus: RecordConsensus, agreement_threshold: float) -> bool:
+    """Whether a record needs review: a label without majority, no rating, or agreement below the threshold."""
+    no_majority = any(getattr(consensus, q) is None for q in LABEL_QUESTIONS) or consensus.calidad is None
+    return no_majority or consensus.agreement is None or consensus.agreement < agreement_threshold
+
+
 def to_annotation(consensus: RecordConsensus, dataset: str, alpha: dict[str, float | None],
                   agreement_threshold: float) -> Annotation:
     """The `Annotation` kept on the record; `needs_review` when agreement is low or a label has no majority."""
-    no_majority = any(getattr(consensus, q) is None for q in LABEL_QUESTIONS) or consensus.calidad is None
-    low = consensus.agreement is None or consensus.agreement < agreement_threshold
     return Annotation(
         dataset=dataset,
         n_annotators=consensus.n_submitted,
@@ -254,7 +318,7 @@ def to_annotation(consensus: RecordConsensus, dataset: str, alpha: dict[str, flo
         alpha_variedad=alpha.get(VARIEDAD),
         alpha_calidad=alpha.get(CALIDAD),
         alpha_es_correcta=alpha.get(ES_CORRECTA),
-        needs_review=no_majority or low,
+        needs_review=is_disputed(consensus, agreement_threshold),
     )
 
 
