@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
-import krippendorff
 import numpy as np
 
 from corpus600m.annotate.design import (
