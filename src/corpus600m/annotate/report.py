@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from corpus600m.annotate.consensus import (
 )
 from corpus600m.annotate.design import CALIDAD, LABEL_QUESTIONS, PROBLEMAS
 from corpus600m.annotate.gold import score_gold
-from corpus600m.annotate.review import reviewer_responses
+from corpus600m.annotate.review import apply_review, reviewer_responses
 from corpus600m.annotate.snapshot import WorkspaceSnapshot, without_records
-from corpus600m.records import utcnow
+from corpus600m.records import Annotation, utcnow
 
 STATUSES = ("submitted", "draft", "discarded")
 
@@ -43,6 +44,8 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     every other count. `review`: the review datasets' snapshots, `reviewer_names` whose answers count there.
     `target`: records wanted per country x variety (progress per country and variety is measured against it).
     `gaps`: the coverage deficit per country x variety that `generate --fill-gaps` works on (from the store).
+    A workspace's `disputed` records are the first round's ties and low agreements; `needs_review` those of
+    them reviewers have not settled yet (what `pull` flags).
     """
     gold = gold or {}
     annotators: dict[str, Counter] = defaultdict(Counter)
@@ -54,6 +57,7 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     gold_responses = []
     workspaces = []
     responses_of: dict[str, list[AnnotatorResponse]] = {}  # workspace -> responses (gold left out), built once
+    reviewed, ignored = reviewer_responses(review or [], reviewer_names or set())
     for full in snapshots:
         if gold:
             gold_responses.extend(r for g in full.records if g.id in gold for r in g.responses)
@@ -65,6 +69,7 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
         consensus = dataset_consensus(responses_of[snap.workspace], [r.id for r in snap.records], snap.min_submitted,
                                       with_alpha=False)  # all alphas come from one alpha_timeline below
         countries = Counter(r.metadata.get("country") or "—" for r in snap.records)
+        disputed = [rid for rid, c in consensus.by_record.items() if is_disputed(c, agreement_threshold)]
         touched = 0
         for record in snap.records:
             agreed = consensus.by_record.get(record.id)
@@ -89,7 +94,8 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
             "completed": len(consensus.by_record),
             "in_progress": touched - len(consensus.by_record),
             "untouched": len(snap.records) - touched,
-            "needs_review": sum(is_disputed(c, agreement_threshold) for c in consensus.by_record.values()),
+            "disputed": len(disputed),  # in the first round
+            "needs_review": sum(not _settled(reviewed.get(record_id, ())) for record_id in disputed),
             "alpha": {},
             "gold_copies": len(full.records) - len(snap.records),
         })
@@ -101,7 +107,6 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     records = sum(w["records"] for w in workspaces)
     completed = sum(w["completed"] for w in workspaces)
     gold_scores = score_gold(gold_responses, gold)
-    reviewed, ignored = reviewer_responses(review or [], reviewer_names or set())
     review_records = sum(len(s.records) for s in review or [])
     people = []
     for user in sorted(set(annotators) | set(gold_scores), key=lambda u: (-annotators[u]["submitted"], u)):
@@ -139,6 +144,13 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
                    "ignored_responses": ignored},
         "gaps": gaps,
     }
+
+
+def _settled(reviews: Sequence[AnnotatorResponse]) -> bool:
+    """Whether reviewers decided a disputed record (as `pull` does: their consensus, unless they tie)."""
+    if not reviews:
+        return False
+    return not apply_review(Annotation(dataset="-", n_annotators=0, needs_review=True), reviews).needs_review
 
 
 def _agreement_with(response: AnnotatorResponse, agreed: RecordConsensus) -> tuple[int, int]:
@@ -194,13 +206,13 @@ def render_tables(report: dict[str, Any]) -> list[RichTable]:
     for w in report["workspaces"]:
         agreement.add_row(w["workspace"], *(_alpha(w["alpha"].get(q)) for q in questions))
     agreement.add_row("[bold]all[/]", *(_alpha(report["alpha"].get(q)) for q in questions))
-    by_user = RichTable(title="responses per annotator")
+    by_user = RichTable(title="responses per annotator (agrees: with the consensus; gold: right on gold copies)")
     by_user.add_column("annotator")
     for s in STATUSES:
         by_user.add_column(s, justify="right")
-    by_user.add_column("agreement with consensus", justify="right")
-    by_user.add_column("gold accuracy", justify="right")
-    by_user.add_column("needs help")
+    by_user.add_column("agrees", justify="right")  # with the consensus of the records they answered
+    by_user.add_column("gold", justify="right")  # share right on gold copies (copies answered)
+    by_user.add_column("help?")
     by_user.add_column("workspaces")
     for a in report["annotators"]:
         by_user.add_row(a["username"], *(str(a[s]) for s in STATUSES), _share(a["agreement"]),

@@ -100,7 +100,7 @@ def disagreement_text(responses: Sequence[AnnotatorResponse], agreement: dict[st
         answers = [r.values.get(question) for r in submitted if r.values.get(question) is not None]
         ranked = Counter(answers).most_common()
         title = design.QUESTION_BY_NAME[question].title
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        if question != design.CALIDAD and len(ranked) > 1 and ranked[0][1] == ranked[1][1]:  # calidad: median
             split.append(f"{title}: empate")
         elif question in agreement and agreement[question] < threshold:
             split.append(f"{title}: acuerdo {agreement[question]:.0%}")
