@@ -67,7 +67,7 @@ def annotate_pull(dataset: str) -> StageReport:
         logger.warning(message)
     try:
         report.details["dashboard"] = dashboard_task(dataset)
-    except Exception as exc:  # the pull is done and stored; a dashboard that cannot be drawn must not undo that
+    except Exception as exc:  # noqa: BLE001  (the pull is stored; a dashboard that cannot be drawn must not fail it)
         logger.warning("the dashboard could not be rebuilt: %s", exc)
     return report.finish()
 
@@ -129,8 +129,8 @@ def dashboard_markdown(report: dict, path: Path) -> str:
     lines = [f"# Sprint de anotación · {report['dataset']}", "",
              f"Dashboard: `{path}` (self-contained HTML; open it or publish the folder as a static site).", "",
              "| registros | completados | avance | a revisar | revisados | anotadores |", "|---|---|---|---|---|---|",
-             f"| {totals['records']} | {totals['completed']} | {totals['progress']:.0%} | {totals['needs_review']} | "
-             f"{report['review']['reviewed']} | {totals['annotators']} |"]
+             (f"| {totals['records']} | {totals['completed']} | {totals['progress']:.0%} | {totals['needs_review']} | "
+              f"{report['review']['reviewed']} | {totals['annotators']} |")]
     helpers = [a["username"] for a in report["annotators"] if a["needs_help"]]
     if helpers and not get_settings().dashboard_anonymous:
         lines += ["", f"Necesitan ayuda: {', '.join(helpers)}"]

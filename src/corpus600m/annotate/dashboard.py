@@ -365,7 +365,7 @@ def write_dashboard_html(report: dict[str, Any], out_dir: Path, *, anonymous: bo
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:  # the stdlib's signature; requests are not logged
         pass
 
 
@@ -385,7 +385,7 @@ def serve_dashboard(out_dir: Path, port: int, rebuild: Callable[[], object], eve
         while not stop.wait(every):
             try:
                 rebuild()
-            except Exception as exc:  # keep serving the last good page
+            except Exception as exc:  # noqa: BLE001  (keep serving the last good page)
                 say(f"rebuild failed, keeping the last page: {exc}")
     except KeyboardInterrupt:
         pass
