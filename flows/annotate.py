@@ -36,7 +36,8 @@ def pull_task(dataset: str) -> dict:
     return {
         "annotated": result.total("n_annotated"), "curated": result.total("n_curated"),
         "uncurated": result.total("n_uncurated"), "pending": result.total("n_pending"),
-        "needs_review": result.total("n_needs_review"), "missing": result.missing, "messages": result.messages(),
+        "needs_review": result.total("n_needs_review"), "reviewed": result.total("n_reviewed"),
+        "gold_copies": result.total("n_gold"), "missing": result.missing, "messages": result.messages(),
         "alpha": {w.workspace: w.alpha for w in result.workspaces.values()},
     }
 

@@ -427,7 +427,9 @@ def test_annotate_pull_flow_rebuilds_the_dashboard_as_an_artifact(env: Sprint, p
 
     state = annotate_pull(DATASET, return_state=True)
     assert state.is_completed()
-    path = Path(state.result().details["dashboard"])
+    details = state.result().details
+    assert (details["reviewed"], details["gold_copies"], details["needs_review"]) == (2, 3, 0)
+    path = Path(details["dashboard"])
     assert path == env.data_dir / "annotate" / DATASET / "dashboard" / "index.html" and path.stat().st_size > 5_000
 
     async def artifacts():

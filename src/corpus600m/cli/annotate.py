@@ -209,14 +209,14 @@ def pull_cmd(
         except AnnotateError as exc:
             fail(str(exc))
     table = RichTable(title=f"pulled {dataset!r} ({result.seconds:.1f} s)")
-    columns = ("workspace", "records", "annotated", "pending", "needs review", "curated", "uncurated",
+    columns = ("workspace", "records", "annotated", "pending", "needs review", "reviewed", "curated", "uncurated",
                "discarded", "α es_correcta", "α calidad")
     for column in columns:
         table.add_column(column, justify="left" if column == "workspace" else "right")
     for w in result.workspaces.values():
         alpha = [("—" if w.alpha.get(q) is None else f"{w.alpha[q]:.3f}") for q in ("es_correcta", "calidad")]
         table.add_row(w.workspace, str(w.n_records), str(w.n_annotated), str(w.n_pending), str(w.n_needs_review),
-                      str(w.n_curated), str(w.n_uncurated), str(w.n_discarded), *alpha)
+                      str(w.n_reviewed), str(w.n_curated), str(w.n_uncurated), str(w.n_discarded), *alpha)
     console.print(table)
     for message in result.messages():
         err_console.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
