@@ -13,7 +13,6 @@ import json
 import os
 import re
 import stat
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -384,37 +383,39 @@ def test_dashboard_renders_offline_with_the_reports_numbers(env: Sprint, browser
 
 
 @pytest.mark.browser
-def test_dashboard_server_rebuilds_and_the_page_reloads_itself(env: Sprint, browser_page, tmp_path: Path):
-    from corpus600m.annotate.dashboard import serve_dashboard, write_dashboard_html
+def test_dashboard_serve_rebuilds_and_the_page_reloads_itself(env: Sprint, browser_page, tmp_path: Path):
+    import subprocess
+    import sys
+    import time
 
-    report = report_json()
-    builds: list[int] = []
+    from tests.fixtures import interrupt_group
 
-    def rebuild() -> None:
-        builds.append(1)
-        write_dashboard_html(report, tmp_path, refresh_seconds=1)
-
-    rebuild()
-    said: list[str] = []
-    stop = threading.Event()
-    thread = threading.Thread(target=serve_dashboard, args=(tmp_path, 0, rebuild, 0.3),
-                              kwargs={"say": said.append, "stop": stop}, daemon=True)
-    thread.start()
+    out = tmp_path / "vivo"
+    log_path = tmp_path / "serve.log"
+    environ = {**os.environ, "CORPUS600M_DASHBOARD_REFRESH_SECONDS": "5", "COLUMNS": "200"}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "corpus600m", "annotate", "dashboard", "--dataset", DATASET,
+                                 "--out", str(out), "--serve", "0"], env=environ, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     try:
-        for _ in range(50):
-            if said:
-                break
-            threading.Event().wait(0.1)
-        url = re.search(r"http://\S+/", said[0]).group(0)
+        deadline = time.monotonic() + 120
+        while not (found := re.search(r"http://127\.0\.0\.1:\d+/", log_path.read_text())):
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.5)
+        first_build = (out / "index.html").stat().st_mtime_ns
         page = browser_page
-        page.goto(url)
+        page.goto(found.group(0))
         page.get_by_text("se recarga sola").wait_for()
-        page.wait_for_event("load", timeout=10_000)  # the meta refresh reloads the page
-        assert len(builds) >= 3
+        assert 'http-equiv="refresh" content="5"' in page.content()
+        page.wait_for_event("load", timeout=20_000)  # the page reloads itself ...
+        deadline = time.monotonic() + 30
+        while (out / "index.html").stat().st_mtime_ns == first_build:  # ... and the server rebuilt it meanwhile
+            assert time.monotonic() < deadline and proc.poll() is None, log_path.read_text()
+            time.sleep(0.5)
     finally:
-        stop.set()
-        thread.join(timeout=10)
-    assert not thread.is_alive()
+        interrupt_group(proc)
+    assert proc.returncode == 0, log_path.read_text()  # Ctrl-C stops it cleanly
+    assert "Traceback" not in log_path.read_text()
 
 
 def test_annotate_pull_flow_rebuilds_the_dashboard_as_an_artifact(env: Sprint, prefect_api: str):
