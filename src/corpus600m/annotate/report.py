@@ -7,9 +7,11 @@ completed records against a target. Krippendorff's alpha per question, per works
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,20 @@ from corpus600m.records import Annotation, utcnow
 STATUSES = ("submitted", "draft", "discarded")
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a report allocates a few objects per record while hundreds of
+    thousands of responses are alive, and each automatic collection walks them all again (measured: ~1 s of
+    3.8 s for 100k records). Nothing built here forms reference cycles; plain refcounting frees it all."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_threshold: float, *,
                  gold: dict[str, dict[str, Any]] | None = None, review: list[WorkspaceSnapshot] | None = None,
                  reviewer_names: set[str] | None = None, target: int | None = None,
@@ -47,7 +63,14 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     A workspace's `disputed` records are the first round's ties and low agreements; `needs_review` those of
     them reviewers have not settled yet (what `pull` flags).
     """
-    gold = gold or {}
+    with _cyclic_gc_paused():
+        return _build_report(dataset, snapshots, agreement_threshold, gold or {}, review or [], reviewer_names or set(),
+                             target, gaps, time_points)
+
+
+def _build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_threshold: float,
+                  gold: dict[str, dict[str, Any]], review: list[WorkspaceSnapshot], reviewer_names: set[str],
+                  target: int | None, gaps: list[dict[str, Any]] | None, time_points: int) -> dict[str, Any]:
     annotators: dict[str, Counter] = defaultdict(Counter)
     annotator_workspaces: dict[str, set[str]] = defaultdict(set)
     compared: Counter = Counter()  # per annotator: answers compared with a consensus, and those agreeing
@@ -57,7 +80,7 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     gold_responses = []
     workspaces = []
     responses_of: dict[str, list[AnnotatorResponse]] = {}  # workspace -> responses (gold left out), built once
-    reviewed, ignored = reviewer_responses(review or [], reviewer_names or set())
+    reviewed, ignored = reviewer_responses(review, reviewer_names)
     for full in snapshots:
         if gold:
             gold_responses.extend(r for g in full.records if g.id in gold for r in g.responses)
@@ -107,7 +130,7 @@ def build_report(dataset: str, snapshots: list[WorkspaceSnapshot], agreement_thr
     records = sum(w["records"] for w in workspaces)
     completed = sum(w["completed"] for w in workspaces)
     gold_scores = score_gold(gold_responses, gold)
-    review_records = sum(len(s.records) for s in review or [])
+    review_records = sum(len(s.records) for s in review)
     people = []
     for user in sorted(set(annotators) | set(gold_scores), key=lambda u: (-annotators[u]["submitted"], u)):
         counts = annotators[user]
