@@ -54,7 +54,7 @@ h2{font-size:1.15em;margin:0 0 10px}.kpis{display:flex;flex-wrap:wrap;gap:12px}
 .kpi{background:#fff;border-radius:8px;padding:10px 16px;min-width:130px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .kpi b{display:block;font-size:1.6em}.kpi span{color:#52606d;font-size:.85em}
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:right}
-th{background:#f0f2f5;position:sticky;top:0}td.l,th.l{text-align:left}.grid{display:grid;grid-template-columns:1fr 1fr;gap:18px}
+th{background:#f0f2f5;position:sticky;top:0}td.l,th.l{text-align:left}td.l,td{white-space:nowrap}.grid{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 .scroll{max-height:520px;overflow:auto}.bar{display:flex;height:12px;min-width:160px;background:#eceff1;border-radius:3px;overflow:hidden}
 .bar i{display:block;height:100%}.help{color:#c62828;font-weight:600}.muted{color:#7b8794;font-size:.85em}
 .legend span{display:inline-block;margin-right:14px;font-size:.85em}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
@@ -150,7 +150,7 @@ def line_chart(dates: list[str], series: dict[str, list[float | None]], width: i
         return '<p class="muted">Aún no hay respuestas enviadas con fecha.</p>'
     values = [v for s in series.values() for v in s if v is not None]
     low = min([-0.2, *values])
-    left, right, top, bottom = 44, 10, 10, 36
+    left, right, top, bottom = 44, 24, 10, 36
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def xy(i: int, v: float) -> tuple[float, float]:
@@ -338,7 +338,8 @@ def render_dashboard(report: dict[str, Any], *, anonymous: bool = False, refresh
 <p>Actualizado: {esc(generated)} UTC{' · se recarga sola' if refresh_seconds else ''}</p></header>
 <main>
 {_kpis(report)}
-<section><h2>Avance por país</h2><div class="grid"><div>{tile_map(countries)}<p class="muted">{esc(map_note)}</p></div>
+<section><h2>Avance por país</h2><div class="grid"><div>{tile_map(countries)}<p class="muted">{esc(map_note)}
+<span style="display:inline-block;width:120px;height:10px;margin:0 6px;vertical-align:middle;border-radius:2px;background:linear-gradient(90deg,{_ratio_color(0)},{_ratio_color(1)})"></span>0 → 100 %</p></div>
 <div>{_workspaces(report)}</div></div></section>
 <section><h2>Avance por variedad</h2>{_varieties(report)}</section>
 <section><h2>Estado de las respuestas</h2>{_statuses(report)}<p>{review_text}</p></section>
