@@ -103,7 +103,7 @@ def sprint(argilla_server: LocalArgilla, tmp_path_factory: pytest.TempPathFactor
         Store(data_dir).upsert(Table.FILTERED, records)
         (data_dir / "users.csv").write_text(USERS_CSV, encoding="utf-8")
         welcome_dir = data_dir / "bienvenida"
-        users = cli("annotate", "users", str(data_dir / "users.csv"), "--welcome", str(welcome_dir))
+        users = cli("annotate", "users", str(data_dir / "users.csv"), "--welcome", str(welcome_dir), "--dataset", DATASET)
         assert users.exit_code == 0, users.output
         with open(data_dir / "annotate" / "credentials.csv", encoding="utf-8") as fh:
             credentials = {row["username"]: row for row in csv.DictReader(fh)}
@@ -164,7 +164,7 @@ def test_welcome_messages_are_private_spanish_and_complete(env: Sprint):
         assert env.server.url in text and f"`{user}`" in text and f"`{WS}`" in text
         assert env.credentials[user]["password"] in text
         assert "guia-de-anotacion.md" in text
-        assert ("revisora o revisor" in text) == (user == REVIEWER)
+        assert f"`{DATASET}`" in text and (f"`{REVIEW}`" in text) == (user == REVIEWER)
         assert env.credentials[user]["password"] not in env.users_output  # never printed
     assert "Guía de anotación" in (env.welcome_dir / "guia-de-anotacion.md").read_text(encoding="utf-8")
     roles = (env.data_dir / "annotate" / "roles.csv").read_text(encoding="utf-8")

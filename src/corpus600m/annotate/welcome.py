@@ -34,7 +34,7 @@ cómo se habla en tu país. Este mensaje es personal: no lo compartas.
 
 ## Cómo empezar
 1. Abre {url} e inicia sesión con tu usuario y tu contraseña.
-2. Elige tu espacio de trabajo ({first_workspace}) y abre el conjunto de datos del sprint.
+2. Elige tu espacio de trabajo ({first_workspace}) y abre el conjunto de datos {dataset}.
 3. Lee la guía de anotación (panel «Directrices» a la derecha, o el enlace de abajo) antes del primer registro.
 4. Para cada registro responde país, variedad, calidad y si la respuesta es correcta; escribe la respuesta
    corregida cuando haga falta y marca los problemas que veas. Pulsa **Enviar** (o **Descartar** si no
@@ -49,7 +49,7 @@ Si algo no funciona o tienes dudas, escribe a la coordinación del sprint. ¡Gra
 """
 
 REVIEWER_STEP = """
-Como **revisora o revisor**, además verás el conjunto `<nombre del sprint>-revision`: son los registros en los que
+Como **revisora o revisor**, además verás el conjunto {review}: son los registros en los que
 las personas anotadoras no se pusieron de acuerdo. Tu respuesta ahí es la definitiva; la guía de revisión está
 en su panel «Directrices».
 """
@@ -65,20 +65,23 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def welcome_message(row: AnnotatorRow, url: str, password: str | None, guidelines_link: str) -> str:
-    """The Spanish welcome message of one person."""
+def welcome_message(row: AnnotatorRow, url: str, password: str | None, guidelines_link: str,
+                    dataset: str | None = None) -> str:
+    """The Spanish welcome message of one person (`dataset`: the sprint's Argilla dataset, when known)."""
+    review = f"`{dataset}-revision`" if dataset else "que termina en `-revision`"
     return TEMPLATE.format(
+        dataset=f"`{dataset}`" if dataset else "del sprint",
         name=row.name, url=url, username=row.username,
         password=f"`{password}`" if password else "la que ya tenías (no ha cambiado)",
         role=ROLE_ES.get(row.role, row.role), workspaces=", ".join(f"`{w}`" for w in row.workspaces),
         first_workspace=f"`{row.workspaces[0]}`" if row.workspaces else "el tuyo",
-        reviewer_step=REVIEWER_STEP if row.role == "reviewer" else "",
+        reviewer_step=REVIEWER_STEP.format(review=review) if row.role == "reviewer" else "",
         guidelines_link=guidelines_link,
     )
 
 
 def write_welcome_messages(rows: Sequence[AnnotatorRow], folder: Path, url: str, credentials_path: Path,
-                           guidelines_url: str | None = None) -> list[Path]:
+                           guidelines_url: str | None = None, dataset: str | None = None) -> list[Path]:
     """One `<username>.md` per row in `folder` (mode 0600; the folder 0700 when created); returns the paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -93,6 +96,6 @@ def write_welcome_messages(rows: Sequence[AnnotatorRow], folder: Path, url: str,
     for row in rows:
         password = credentials.get(row.username, {}).get("password") or None
         path = folder / f"{row.username}.md"
-        _write_private(path, welcome_message(row, url.rstrip("/"), password, link))
+        _write_private(path, welcome_message(row, url.rstrip("/"), password, link, dataset))
         written.append(path)
     return written

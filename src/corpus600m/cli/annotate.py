@@ -52,6 +52,7 @@ def users(
     welcome: Path = typer.Option(None, "--welcome", help="Also write one Spanish welcome message per person to this "
                                                           "folder (<username>.md, mode 0600): URL, username, password, "
                                                           "workspaces, how to start, guidelines."),
+    dataset: str = typer.Option(None, "--dataset", help="With --welcome: the sprint's dataset, named in the messages."),
 ) -> None:
     """Create annotators in Argilla and add them to their countries' workspaces. Idempotent.
 
@@ -93,7 +94,8 @@ def users(
         from corpus600m.services.argilla_server import connection
 
         url = settings.annotation_public_url or connection(settings).url
-        written = write_welcome_messages(parsed.rows, welcome, url, credentials, settings.annotation_guidelines_url)
+        written = write_welcome_messages(parsed.rows, welcome, url, credentials, settings.annotation_guidelines_url,
+                                         dataset)
         console.print(f"wrote {len(written)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
     if parsed.errors:
         raise typer.Exit(1)
