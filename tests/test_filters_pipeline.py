@@ -289,3 +289,25 @@ def test_prefect_flow_filter(prefect_api: str, data_dir: Path):
     report = filter_flow(str(data_dir), sources=["generated", "donated"])
     assert report.n_in == 1 and report.n_kept == 1
     assert store.count(Table.FILTERED) == 1
+
+
+def test_guarani_full_of_spanish_loanwords_is_rejected_for_language_unless_allowed():
+    """Real Paraguayan Guaraní (UDHR articles 1 and 2, dev split of tests/data/filters/eval/): lid.176 calls it
+    Spanish; it is rejected with reason `language` by default, kept as gn when gn is allowed."""
+    from corpus600m.settings import Settings
+
+    articles = {json.loads(line)["unit"]: json.loads(line)["text"] for line in
+                (Path(__file__).parent / "data" / "filters" / "eval" / "udhr_dev.jsonl").read_text(encoding="utf-8")
+                .splitlines() if json.loads(line)["doc"] == "udhr-gug"}
+    guarani = rec(articles["article-1"], articles["article-2"], country="PY")
+    spanish = rec("Explica el ciclo del agua a un niño de diez años.", LONG_OUTPUT, country="PY")
+
+    default = filter_records([guarani, spanish], settings=Settings(allowed_langs=["es"]))
+    assert [r.id for r in default.kept] == [spanish.id]
+    assert reasons_of(default, guarani.id) == {"language"}
+    detail = next(r.detail for rej in default.rejected for r in rej.reasons if r.code == "language")
+    assert detail.startswith("detected gn")
+
+    allowed = filter_records([guarani, spanish], settings=Settings(allowed_langs=["es", "gn"]))
+    assert {r.id: r.lang for r in allowed.kept} == {guarani.id: "gn", spanish.id: "es"}
+    assert not allowed.rejected

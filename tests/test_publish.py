@@ -170,7 +170,9 @@ def test_dry_run_loads_with_datasets_per_config(built) -> None:
     out = built.out_dir
     expected = {"default": 18, "AR": 4, "CL": 1, "CO": 2, "ES": 3, "MX": 5, "PE": 1, "UY": 1}
     assert built.config_rows == expected
-    assert sorted(get_dataset_config_names(str(out))) == sorted(expected)
+    # the sft export of the same records is a configuration too; no dpo: these records have no preference pair
+    assert sorted(get_dataset_config_names(str(out))) == sorted([*expected, "sft"])
+    assert built.training_rows == {"sft": 18}
     records = {r.id: r for r in corpus_records()}
     for config, n in expected.items():
         dataset = load_dataset(str(out), config)

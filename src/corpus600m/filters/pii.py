@@ -1,6 +1,11 @@
 """Where PII is decided: detection (`detect_pii`) and what to do with it (`apply_pii_policy`).
 
-Detection runs presidio recognizers (`pii_recognizers.py`) on the fast path: a few cheap trigger searches
+The recognizers: `pii_recognizers.py` (contact data, ids with their check digits, addresses, dates of birth, names
+by cues), `pii_shapes.py` (structured values by shape + context whatever their check digit: a missed identifier
+costs more than a redacted false alarm) and `pii_people.py` (names by a Spanish NER model, and whether a name is a
+private person's: `decide_people`).
+
+Detection runs the recognizers on the fast path: a few cheap trigger searches
 say which recognizer groups can match a text, only those run, and only on texts that trigger at all
 (most texts trigger none; the pipeline computes the triggers for a whole batch in one polars pass).
 Phone, card and id recognizers run only on windows around the text's digits; patterns that need a context
@@ -55,6 +60,7 @@ class _Plan:
     needs_context: frozenset[str]  # names of the patterns that only count with a context word
     context: tuple[str, ...]
     fast: bool  # one of ours with the plain pattern matcher (`matches`, can skip context-only patterns)
+    max_score: float  # a generic shape's ceiling (`pii_shapes.ShapeRecognizer`), so typed recognizers win its spans
 
 
 _plans: list[_Plan] | None = None
@@ -71,7 +77,8 @@ def _get_plans() -> list[_Plan]:
                 _plans = [
                     _Plan(r, getattr(r, "trigger", "digits"), r.supported_entities[0],
                           frozenset(p.name for p in r.patterns if p.name.endswith(":ctx")), tuple(r.context or ()),
-                          isinstance(r, SpanishPatternRecognizer) and type(r).analyze is SpanishPatternRecognizer.analyze)
+                          isinstance(r, SpanishPatternRecognizer) and type(r).analyze is SpanishPatternRecognizer.analyze,
+                          getattr(r, "max_score", 1.0))
                     for r in all_recognizers()
                 ]
     return _plans
@@ -177,24 +184,13 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 continue
             if context:
                 score = min(1.0, score + CONTEXT_BOOST)
+            score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
-    spans = _boost_names_near_pii(spans)
+    if any(s.entity_type == "PERSON" for s in spans):
+        from corpus600m.filters.pii_people import decide_people
+
+        spans = decide_people(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score])
-
-
-def _boost_names_near_pii(spans: list[PiiSpan]) -> list[PiiSpan]:
-    """A weak name guess next to other personal data (a phone, an id...) is very likely that person's name."""
-    others = [s for s in spans if s.entity_type != "PERSON"]
-    if not others:
-        return spans
-    out = []
-    for span in spans:
-        if span.entity_type == "PERSON" and span.score < MIN_SCORE and any(
-            abs(o.start - span.end) < 80 or abs(span.start - o.end) < 80 for o in others
-        ):
-            span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
-        out.append(span)
-    return out
 
 
 def placeholder(entity_type: str, placeholders: dict[str, str] | None = None) -> str:

@@ -541,6 +541,16 @@ NAME_CUE = (
 )
 
 
+# Capitalized words that start sentences, greet or close letters: never the first word of a name.
+NOT_NAMES_COMMON = frozenset(
+    "Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En Atentamente Saludos "
+    "Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora Estimado Estimada Querido Querida Apreciado "
+    "Apreciada Cordialmente Besos Nombre Nombres Buenas Buenos Buen Gracias Bienvenido Bienvenida Bienvenidos Felicidades "
+    "Escríbeme Escríbenos Llámame Llámanos Hola Adiós Chao Chau Oye Mira Vale Sí No Dr Dra Sr Sra Srta Ing Lic Inquilino "
+    "Inquilina Domicilio Dirección Teléfono Correo Asistió Recordamos Puedes Ciudad Calle Avenida Señores Equipo "
+    "Departamento Querid Feliz Muchas".split())
+
+
 class PersonRecognizer(SpanishPatternRecognizer):
     """Person names without an NER model: cue phrases, honorifics, and known first name + common surname.
 
@@ -599,30 +609,73 @@ class PersonRecognizer(SpanishPatternRecognizer):
         return results
 
 
-STREET_TYPES = (r"calle|c/|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cl\.|cll\.?|diagonal|transversal|"
-                r"carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
-                r"paseo|plaza|pasaje|psje\.?|bulevar|boulevard|blvd\.?|camino|carretera|ronda|traves[íi]a|callej[óo]n|"
-                r"prolongaci[óo]n|calzada|urbanizaci[óo]n|urb\.|colonia|col\.|manzana|mz\.?|lote|barrio|rúa|rua")
+# Street types as the countries' address standards name them (not from any generator of test data):
+# - Spain: INE, "Relación de tipos de vía" of the Callejero del Censo Electoral (Acceso, Alameda, Bajada, Calle,
+#   Callejón, Camino, Cañada, Carretera, Cuesta, Glorieta, Pasadizo, Pasaje, Paseo, Plaza, Rambla, Ronda, Travesía,
+#   Urbanización, Vía, Vial...) with the usual abbreviations (C/, C., Avda., Pza., Pº, Ctra.);
+# - Mexico: INEGI, Norma Técnica sobre Domicilios Geográficos (2010), "tipo de vialidad" (Ampliación, Andador,
+#   Avenida, Boulevard, Calle, Callejón, Calzada, Cerrada, Circuito, Circunvalación, Continuación, Corredor,
+#   Diagonal, Eje vial, Pasaje, Peatonal, Periférico, Privada, Prolongación, Retorno, Viaducto);
+# - Colombia: the urban nomenclature (Calle/Cl./Cll., Carrera/Cra./Kr./Cr., Transversal/Tv./Tr., Diagonal/Dg.,
+#   Avenida/Av., Avenida Calle/Ac., Avenida Carrera/Ak., Circular/Cq.);
+# - Peru, Bolivia, Ecuador: Jirón/Jr., Pasaje/Pje./Psje., Malecón, Prolongación; Argentina, Chile, Uruguay:
+#   Pasaje, Ruta, Camino, Diagonal, Boulevard; Catalan/Galician street names as written in Spain (Carrer, Avinguda,
+#   Passeig, Plaça, Rúa).
+STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
+                r"transversal|tv\.|tr\.|ac\.|ak\.|carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
+                r"paseo|p[º°]|plaza|pza\.|pasaje|psje\.?|pasadizo|bulevar|boulevard|blvd\.?|carretera|ctra\.|"
+                r"traves[íi]a|callej[óo]n|prolongaci[óo]n|urbanizaci[óo]n|urb\.|col\.|mz\.?|rúa|rua|glorieta|"
+                r"circunvalaci[óo]n|eje\s+vial|perif[ée]rico|viaducto|malec[óo]n|costanilla|autopista|autov[íi]a")
+# street types that are also everyday words ("cuesta 549 €", "la ruta 5", "el sector 3"): capitalized only
+STREET_TYPES_CAPITALIZED = (r"Acceso|Bajada|Subida|Cañada|Cuesta|V[íi]a|Vial|Sector|Ampliaci[óo]n|Andador|Cerrada|"
+                            r"Circuito|Circular|Continuaci[óo]n|Corredor|Peatonal|Privada|Retorno|Ruta|Senda|Plazuela|"
+                            r"Pol[íi]gono|Paraje|Camino|Ronda|Calzada|Colonia|Manzana|Lote|Barrio")
+STREET_TYPE = rf"(?:(?i:\b(?:{STREET_TYPES}))|\b(?:{STREET_TYPES_CAPITALIZED}))"
+UPPER_OR_DIGIT = "A-ZÁÉÍÓÚÑÜ0-9"
+# words that introduce where someone lives or receives things
+ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "direccion", "domicilio", "domiciliado en",
+                 "domiciliada en", "reside en", "residente en", "ubicado en", "ubicada en", "envío a", "envio a",
+                 "enviar a", "entregar en", "entrega en", "mi casa queda en", "queda en"]
 
 
 class StreetAddressRecognizer(SpanishPatternRecognizer):
-    """Street addresses: a street type, a name (words or a number, as in Colombia's 'Calle 45') and a house number."""
+    """Street addresses: a street type, a name (words or a number, as in Colombia's 'Calle 45'), a house number
+    (`N°`, `#`, `No.`, `km`), what follows it (piso, depto., interior, edificio...), and the place that closes
+    it: comma- or line-separated postal codes, towns and provinces ("..., Comodoro Rivadavia 9000, Chubut")."""
 
     def __init__(self):
-        # words of the street's name: capitalized or numbers ("Calle 45", "Av. 18 de Julio"), whole words
-        # (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
+        # words of the street's name: capitalized or numbers ("Calle 45", "Av. 18 de Julio", "Cl. 58S Bis"), whole
+        # words (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
         name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
-                     rf"(?:[{UPPER}0-9][\w.'’]*(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER}0-9]))?){{1,5}}?")
-        number = (r",?\s*(?:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*)?(?:[NSEO]|Oe)?\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4})?"
-                  r"|,?\s*s/n")
-        extra = (r"(?:,?\s*(?:piso|planta|dpto\.?|depto\.?|departamento|apto\.?|apartamento|interior|int\.|puerta|"
-                 r"esc\.?|escalera|bloque|torre|casa|oficina|of\.)\s*[\w°º]+){0,3}"
-                 r"(?:,?\s*\d{1,2}\s*[º°ª]\s*[A-Z]?)?(?:,?\s*(?:c\.?\s?p\.?|código postal)?\s*\d{4,5})?")
+                     rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
+        number = (r"\s*,?\s*(?i:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
+                  r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis))?(?:\s+\d{1,5}(?!\d|[.,]\d))?"
+                  r"|\s*,?\s*s/n")
+        extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
+                 r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|mz\.?|"
+                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block)\s*[\w°º]+){0,4}"
+                 r"(?:\s*,?\s*\d{1,2}\s*[º°ª]\s*[A-Z]?)?")
+        # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
+        # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
+        place_name = (rf"[{UPPER}][\w.'’]*(?:\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*[{UPPER}][\w.'’]*){{0,4}}"
+                      r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?")
+        segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}|(?i:km\.?)\s*\d{{1,4}}|\d{{4,6}}(?:-\d{{4}})?|[A-Z]\d{{4}}[A-Z]{{3}}|{place_name})")
+        place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*){segment}(?![\w]))"
+        place = place_segment + "{0,4}"
+        # without a street type ("Los Aromos 196, Longaví, Región del Maule"): a capitalized name, a house number and
+        # at least one place segment, only after an address word ("vivo en", "domicilio:", "dirección")
+        untyped_name = rf"\b[{UPPER}][\w.'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las|y)\s+)?[{UPPER}][\w.'’]*){{0,4}}"
+        untyped = rf"{untyped_name}(?:{number}){extra}{place_segment}" + "{1,4}"
+        # ... or anywhere when two place segments close it ("..., Antuco, Región del Biobío"), the house number not
+        # a year ("Gabriela Mistral 1945, ...")
+        house = r"\s+(?i:n[º°o]\.?\s*|#\s*)?(?!1[5-9]\d\d\b|20\d\d\b)\d{1,5}[A-Za-z]?\b"
+        untyped_placed = rf"{untyped_name}{house}{extra}{place_segment}" + "{2,4}"
         super().__init__("STREET_ADDRESS", [
-            _p("street", rf"(?i:\b(?:{STREET_TYPES}))\s+{name_part}(?:{number}){extra}", 0.7),
-        ], ["vivo en", "dirección", "direccion", "domicilio", "ubicado en", "ubicada en", "envío", "entrega"],
-            trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
+            _p("street", rf"{STREET_TYPE}\s+{name_part}(?:{number}){extra}{place}", 0.7),
+            _p("untyped:ctx", untyped, 0.4),
+            _p("untyped placed", untyped_placed, 0.6),
+        ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
 
 
 class DateOfBirthRecognizer(SpanishPatternRecognizer):
@@ -640,8 +693,11 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
 
 def all_recognizers() -> list[PatternRecognizer]:
     """Every recognizer of the PII filter."""
-    return [*contact_recognizers(), *national_id_recognizers(), PersonRecognizer(), StreetAddressRecognizer(),
-            DateOfBirthRecognizer()]
+    from corpus600m.filters.pii_people import NerPersonRecognizer
+    from corpus600m.filters.pii_shapes import phone_shape_recognizer, shape_recognizers
+
+    return [*contact_recognizers(), *national_id_recognizers(), *shape_recognizers(), phone_shape_recognizer(),
+            PersonRecognizer(), NerPersonRecognizer(), StreetAddressRecognizer(), DateOfBirthRecognizer()]
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
@@ -665,8 +721,12 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "name": _dfa_friendly(rf"(?i:{NAME_CUE})\s*[{UPPER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
                           rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
-    "address": _dfa_friendly(rf"(?i:\b(?:{STREET_TYPES}))\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
-                             rf"[{UPPER}0-9]"),
+    # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
+    "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
+                             rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
+                             rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]"),
+    # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
+    "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
 }
 
@@ -687,11 +747,18 @@ _NAME_CUES = frozenset(
     "cordialmente besos nombres apellido apellidos atte".split()
 )
 _ADDRESS_CUES = frozenset(
+    "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
+    "ampliacion andador cerrada circuito circunvalación circunvalacion continuación continuacion corredor eje "
+    "peatonal periférico periferico privada retorno viaducto malecón malecon ruta senda costanilla plazuela polígono "
+    "poligono paraje autopista autovía autovia pasadizo circular cr vivo vive viven vivimos dirección direccion "
+    "domicilio domiciliado domiciliada reside residente ubicado ubicada envío envio enviar entregar entrega queda "
     "calle avenida avda av jirón jiron jr carrera cra kr cl diagonal transversal paseo plaza pasaje psje bulevar "
     "boulevard blvd camino carretera ronda travesía travesia callejón callejon prolongación prolongacion calzada "
     "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua cll carrer avinguda passeig plaça "
     "placa rambla alameda pje".split()
 )
+_CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
+_UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
@@ -718,8 +785,10 @@ def triggered_groups(text: str) -> set[str]:
     lower_words = {w.lower() for w in words}
     if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
         groups.add("name")
-    if lower_words & _ADDRESS_CUES or "c/" in lower:
+    if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text):
         groups.add("address")
+    if _CAPS_TRIGGER.search(text):
+        groups.add("caps")
     if lower_words & _DOB_CUES:
         groups.add("dob")
     return groups

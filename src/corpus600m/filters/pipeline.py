@@ -26,6 +26,7 @@ from corpus600m.filters.language import (
     letter_count_batch,
 )
 from corpus600m.filters.pii import apply_pii_policy, detect_pii
+from corpus600m.filters.pii_people import prefetch_ner
 from corpus600m.filters.pii_recognizers import triggered_groups_batch
 from corpus600m.filters.quality import QualityConfig, QualityHints, batch_hints, quality_issues
 from corpus600m.records import (
@@ -167,6 +168,7 @@ def decide_records(records: Iterable[Record], *, settings: Settings | None = Non
     cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
     letters = {name: letter_count_batch(cleaned[name]) for name in FIELDS}
     groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
+    prefetch_ner([values[name][i] for name in FIELDS for i in range(len(records)) if "caps" in groups[name][i]])
     hints = batch_hints(values["instruction"], values["output"], settings.filter_max_field_chars,
                         max_top_trigram_fraction=quality_config.max_top_trigram_fraction)
     # the cue count of each record's combined text, for those long enough to need one (`guess_language` skips

@@ -16,10 +16,12 @@ import jinja2
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from corpus600m import __version__
+from corpus600m.publish.export import INPUT_SEPARATOR, MIN_SCORE_GAP
 from corpus600m.publish.gates import GateReport
 from corpus600m.publish.licenses import hub_license_id
 from corpus600m.publish.rows import COLUMN_DOCS
 from corpus600m.publish.stats import CorpusStats
+from corpus600m.publish.versions import Release, country_label
 
 TEMPLATE = Path(__file__).with_name("templates") / "dataset_card.md.j2"
 LICENSE_FILE = "LICENSE.md"
@@ -67,9 +69,6 @@ def license_metadata(stats: CorpusStats) -> dict[str, str]:
 def card_data(stats: CorpusStats, *, pretty_name: str, configs: list[dict[str, Any]]) -> DatasetCardData:
     """The card's YAML metadata."""
     sources = {row.key for row in stats.by_source if row.n}
-    language_creators = [label for source, label in (("synthetic", "machine-generated"), ("donation", "found"),
-                                                      ("annotation", "crowdsourced")) if source in sources]
-    annotations_creators = ["machine-generated"] + (["crowdsourced"] if stats.annotation["n_annotated"] else [])
     tags = ["somos600m", "spanish", "español", "instruction-tuning", "varieties-of-spanish"]
     if "synthetic" in sources:
         tags += ["synthetic", "distilabel"]
@@ -81,8 +80,8 @@ def card_data(stats: CorpusStats, *, pretty_name: str, configs: list[dict[str, A
         multilinguality="monolingual" if len([r for r in stats.by_lang if r.n]) == 1 else "multilingual",
         size_categories=size_category(stats.n_records),
         task_categories=task_categories(stats),
-        language_creators=language_creators,
-        annotations_creators=annotations_creators,
+        language_creators=stats.language_creators,
+        annotations_creators=stats.annotations_creators,
         source_datasets=["original"],
         tags=tags,
         configs=configs,
@@ -101,12 +100,15 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = lambda n: f"{n:,}".replace(",", " ")
     env.filters["pct"] = lambda x: f"{100 * x:.1f} %"
     env.filters["f2"] = lambda x: "—" if x is None else f"{x:.2f}"
+    env.filters["country"] = country_label
     env.filters["cell"] = lambda s: "—" if s in (None, "") else str(s).replace("|", "\\|").replace("\n", " ")
     return env
 
 
 def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_name: str, configs: list[dict[str, Any]],
-                config_rows: dict[str, int], run_name: str, chart_path: str) -> DatasetCard:
+                config_rows: dict[str, int], run_name: str, chart_path: str,
+                training_rows: dict[str, int] | None = None, release: Release | None = None,
+                releases: list[Release] | None = None) -> DatasetCard:
     """The complete Dataset Card (metadata + body) of a corpus."""
     data = card_data(stats, pretty_name=pretty_name, configs=configs)
     body = _environment().get_template(TEMPLATE.name).render(
@@ -116,7 +118,10 @@ def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_n
         repo_name=repo_id.split("/")[-1],
         pretty_name=pretty_name,
         columns=COLUMN_DOCS,
-        config_rows=config_rows,
+        config_rows={**config_rows, **(training_rows or {})},
+        training_rows={name: (training_rows or {}).get(name, 0) for name in ("sft", "dpo")},
+        input_separator=INPUT_SEPARATOR,
+        min_score_gap=MIN_SCORE_GAP,
         example_config=next((name for name in config_rows if name != "default"), None),
         license=license_metadata(stats),
         license_file=LICENSE_FILE,
@@ -125,6 +130,8 @@ def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_n
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d"),
         year=datetime.now(UTC).year,
         version=__version__,
+        release=release,
+        releases=releases or [],
     )
     return DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{body}")
 

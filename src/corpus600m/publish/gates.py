@@ -4,7 +4,8 @@
 - provenance: a synthetic record names its generator model and prompt template, a donated one its donor
   and dataset, one written by annotators the Argilla dataset it came from;
 - language: every record's language is in `settings.allowed_langs`;
-- pii: a final re-scan of instruction, input and output with the PII filter's own detector
+- pii: a final re-scan of instruction, input and output (and of `origin.original_output`, the model's answer an
+  annotator corrected, which the `dpo` configuration publishes as the rejected answer) with the PII filter's own detector
   (`corpus600m.filters.pii.detect_pii`) finds nothing. Offending ids are listed with entity types only,
   never with the text found.
 """
@@ -20,6 +21,7 @@ from corpus600m.publish.licenses import effective_license_expr
 from corpus600m.settings import Settings
 
 TEXT_FIELDS = ("instruction", "input", "output")
+SCANNED_FIELDS = (*TEXT_FIELDS, "original_output")  # every published text, the dpo configuration's rejected answers too
 SHOWN_IDS = 20  # ids listed per gate in the error message; the full lists are in `GateReport.failures`
 
 
@@ -121,9 +123,10 @@ def _pii_offenders(frame: pl.DataFrame, detect: PiiDetector,
                    on_progress: Callable[[int], None] | None) -> tuple[dict[str, str], int]:
     out: dict[str, str] = {}
     n_texts = 0
-    for row in frame.select("id", *TEXT_FIELDS).iter_rows(named=True):
+    texts = frame.select("id", *TEXT_FIELDS, pl.col("origin").struct.field("original_output"))
+    for row in texts.iter_rows(named=True):
         found = []
-        for name in TEXT_FIELDS:
+        for name in SCANNED_FIELDS:
             text = row[name]
             if not text:
                 continue

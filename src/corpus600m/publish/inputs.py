@@ -20,6 +20,17 @@ def read_curated(data_dir: Path) -> pl.DataFrame:
     return open_store(data_dir).scan(Table.CURATED).collect()
 
 
+def read_table(data_dir: Path, table: str) -> pl.LazyFrame:
+    """A record table of the store (`curated`, `annotated`, ...) as a LazyFrame; an error naming the tables if unknown."""
+    names = [str(t) for t in Table if t != Table.REJECTED]
+    if table not in names:
+        raise PublishError(f"--table {table!r}: not a record table of the store; choose one of {', '.join(names)}")
+    store = open_store(data_dir)
+    if not store.exists(table):
+        raise PublishError(f"the store at {store.data_dir} has no {table!r} table yet (nothing to export)")
+    return store.scan(table)
+
+
 def read_rejected(data_dir: Path) -> pl.DataFrame | None:
     """The store's `rejected` table (for the card's filtering counts), or None when there is none."""
     store = open_store(data_dir)

@@ -2,7 +2,7 @@
 
 What is left out on purpose: the donor's local file path and row number (they can name a person's
 machine), the text an annotator replaced (`origin.original_output`, it may hold the error the correction
-removed), the PII spans' offsets (with the text they would point at the redacted value), the dedup cluster
+removed; only the `dpo` configuration publishes it, as the rejected answer, after the PII re-scan), the PII spans' offsets (with the text they would point at the redacted value), the dedup cluster
 id (meaningless outside the store) and `updated_at`. Secrets never reach a record.
 """
 

@@ -49,6 +49,8 @@ class CorpusStats:
     lang_scores: dict[str, Any]
     rejected: list[dict[str, Any]]
     biases: dict[str, Any]
+    language_creators: list[str] = field(default_factory=list)
+    annotations_creators: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +103,27 @@ def _annotation(frame: pl.DataFrame) -> dict[str, Any]:
         "agreement": agreement,
         "record_agreement_median": float(record_agreement.median()) if record_agreement.len() else None,
     }
+
+
+def _creators(frame: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The card's `language_creators` and `annotations_creators` (Hub vocabulary), from each record's provenance.
+
+    Text: synthetic -> machine-generated, donated -> found, written or corrected by annotators -> crowdsourced.
+    Labels (country, variety, task...): human-labelled (an annotation with annotators) -> crowdsourced, else
+    donated -> found (the donor's manifest), else synthetic -> machine-generated (the generation plan).
+    """
+    human = pl.col("annotation").struct.field("n_annotators").fill_null(0) > 0
+    corrected = pl.col("origin").struct.field("original_output").is_not_null()
+    by_source = {"synthetic": "machine-generated", "donation": "found", "annotation": "crowdsourced"}
+    source_label = pl.col("source").replace_strict(by_source, default=None, return_dtype=pl.String)
+    labelled = frame.select(
+        source_label.alias("text"),
+        pl.when(corrected).then(pl.lit("crowdsourced")).alias("corrected"),
+        pl.when(human | (pl.col("source") == "annotation")).then(pl.lit("crowdsourced"))
+        .otherwise(source_label).alias("labels"),
+    )
+    language = sorted(set(labelled["text"].drop_nulls()) | set(labelled["corrected"].drop_nulls()))
+    return language, sorted(set(labelled["labels"].drop_nulls()))
 
 
 def _pii(frame: pl.DataFrame) -> dict[str, Any]:
@@ -186,6 +209,7 @@ def compute_stats(frame: pl.DataFrame, settings: Settings, rejected: pl.DataFram
                  .sort("n", descending=True)
                  .rename({"origin__donor": "donor", "origin__dataset": "dataset"}).to_dicts())
     scores = frame["lang_score"].drop_nulls()
+    language_creators, annotations_creators = _creators(frame)
     clustered = frame.filter(pl.col("dedup_cluster").is_not_null())
     return CorpusStats(
         n_records=frame.height,
@@ -201,4 +225,6 @@ def compute_stats(frame: pl.DataFrame, settings: Settings, rejected: pl.DataFram
                      "median": float(scores.median()) if scores.len() else None},
         rejected=_rejected(rejected),
         biases=_biases(by_country, by_variety, by_source, by_domain, frame.height),
+        language_creators=language_creators,
+        annotations_creators=annotations_creators,
     )

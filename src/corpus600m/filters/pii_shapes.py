@@ -1,0 +1,248 @@
+"""Structured personal data recognized by its SHAPE (and the words before it), not only by a valid check digit.
+
+The recognizers in `pii_recognizers.py` report an id only when its check digit verifies. Text written by people
+(and by generators of synthetic personal data) is full of ids whose check digit does not verify, of card numbers
+of unusual lengths, of accounts in IBAN shape for countries that have no IBAN, and of phones with extensions. For
+publishing, a missed identifier costs far more than a redacted false alarm, so here:
+
+- a check digit RAISES the score (1.0), its absence or failure does not gate the finding;
+- shapes that ordinary prose never produces are reported on their own (a 12-19 digit run passing Luhn, an IBAN-like
+  token, an RFC/CURP with a real date, a RUT `12.345.678-5`, a CUIT `20-12345678-3`, a run of 14+ digits);
+- shapes that prose can produce (a 7-13 digit number) only next to a word saying what they are (`:ctx` patterns,
+  see `pii.py`): "cédula", "DNI", "cuenta", "tarjeta", "RUT", "NSS", "tel."...
+
+Every pattern here is in the `digits` trigger group (or `upper` for letter-first ids) and looks at most 36
+characters before its digits, so `pii._digit_windows` keeps finding exactly what a whole-text scan finds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern
+
+from corpus600m.filters.pii_recognizers import (
+    CASE_INSENSITIVE,
+    CASE_SENSITIVE,
+    NA,
+    SpanishPatternRecognizer,
+    _valid_date,
+    luhn_ok,
+    valid_ar_cuit,
+    valid_cl_rut,
+    valid_mx_curp,
+    valid_mx_rfc,
+)
+
+
+NB = r"(?<![\w.\-/=?&#%])"  # not glued to a word, a number, a path or a URL query ("?id=100012345678901")
+
+
+def _p(name: str, regex: str, score: float) -> Pattern:
+    return Pattern(name=name, regex=regex, score=score)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _iban_mod97(value: str) -> bool:
+    raw = re.sub(r"\s", "", value.upper())
+    rearranged = raw[4:] + raw[:4]
+    try:
+        return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+    except ValueError:
+        return False
+
+
+class ShapeRecognizer(SpanishPatternRecognizer):
+    """A pattern recognizer whose validator only raises the score: valid -> 1.0, else the pattern's own score.
+
+    `plausible` (optional) still rejects what is not that kind of value at all (an RFC whose "date" is 991345)."""
+
+    def __init__(self, entity: str, patterns: list[Pattern], context: list[str], *, check=None, plausible=None,
+                 trigger: str = "digits", flags: int = CASE_INSENSITIVE, name: str | None = None,
+                 max_score: float = 1.0):
+        self._check = check
+        self._plausible = plausible
+        # generic shapes (a bare number, a number after an id word) stay below the typed recognizers that see the
+        # same span (Peru's DNI after "DNI" is PE_DNI, not NATIONAL_ID), context boost included (see pii.py)
+        self.max_score = max_score
+        super().__init__(entity, patterns, context, trigger=trigger, flags=flags, name=name or f"{entity}ShapeRecognizer")
+
+    def matches(self, text: str, *, context_patterns: bool = True):
+        """The patterns' matches, less the numbers that a product/case word introduces ("código de barras
+        8412345678905", "expediente 2019-001234-56", "ISBN 978...") unless an id or phone word is nearer."""
+        results = super().matches(text, context_patterns=context_patterns)
+        return [r for r in results if not _introduced_by_a_code_word(text[max(0, r.start - 32):r.start])]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        if self._plausible is not None and not self._plausible(pattern_text):
+            return False
+        if self._check is not None and self._check(pattern_text):
+            return True
+        return None  # not verified: the pattern's score stands
+
+
+# a code of a thing or a case, not of a person: the number right after it is not personal data
+_CODE_BEFORE = re.compile(r"(?:\blote|\bref\.|referencia(?!\s+personal)|c[óo]digo(?!\s+de\s+(?:[áa]rea|pa[íi]s|cliente))|"
+                          r"\bserie|\bmodelo|\bexpediente|\bisbn|\bissn|\bean\b|\bsku|\bart[íi]culo|\bart\.|\bpieza|"
+                          r"\bfactura|\bpedido|\bproducto|\bley\b|\bdecreto|\bversi[óo]n|\bdoi\b)[^\d\n,;]{0,20}$", re.I)
+
+
+_PERSONAL_WORD = re.compile(r"(?i:dni|nif|nie|c[ée]dula|rut|cuit|cuil|curp|rfc|nss|tarjeta|cuenta|iban|clabe|cbu|"
+                            r"tel[ée]fono|tel\b|celular|m[óo]vil|whatsapp|documento|pasaporte)")
+
+
+def _introduced_by_a_code_word(before: str) -> bool:
+    """A product/case word right before the number, and no id or phone word after it ("La factura sale al RFC ...")."""
+    match = _CODE_BEFORE.search(before)
+    return bool(match) and not _PERSONAL_WORD.search(before, match.start() + 1)
+
+
+def _card_shape(value: str) -> bool:
+    """12-19 digits written as one run or in groups of 4 (Amex 4-6-5), not a run of one repeated digit."""
+    digits = _digits(value)
+    return 12 <= len(digits) <= 19 and len(set(digits)) > 2 and _not_years(value)
+
+
+def _card_luhn(value: str) -> bool:
+    return _card_shape(value) and luhn_ok(value)
+
+
+def _rfc_plausible(value: str) -> bool:
+    raw = re.sub(r"[\s\-]", "", value.upper())
+    stem = raw if len(raw) == 13 else " " + raw
+    return len(raw) in (12, 13) and _valid_date(int(stem[4:6]), int(stem[6:8]), int(stem[8:10]))
+
+
+def _curp_plausible(value: str) -> bool:
+    raw = value.upper()
+    return len(raw) == 18 and _valid_date(int(raw[4:6]), int(raw[6:8]), int(raw[8:10]))
+
+
+def _not_thousands(value: str) -> bool:
+    """Not a number grouped in thousands ("1.234.567", "12 345 678"): those are quantities in Spanish prose."""
+    return not re.fullmatch(r"\d{1,3}(?:[.\s]\d{3})+", value.strip())
+
+
+def _not_years(value: str) -> bool:
+    """Not a list of years ("2019 2020 2021 2022")."""
+    groups = re.split(r"[\s.\-]+", value.strip())
+    return not (len(groups) > 1 and all(len(g) == 4 and 1500 <= int(g) <= 2099 for g in groups))
+
+
+def _long_run(value: str) -> bool:
+    digits = _digits(value)
+    return len(digits) >= 14 and len(set(digits)) > 2 and _not_thousands(value) and _not_years(value)
+
+
+# Words that say a number nearby is someone's id, account or card (looked for in the 48 characters before it).
+ID_WORDS = ["dni", "d.n.i", "nif", "nie", "nit", "ruc", "rif", "nip", "cip", "dip", "elector", "cédula", "cedula", "c.c.", "cc:", "cc.", "c.i.", "ci:", "ci ", "rut",
+            "r.u.t", "run:", "cuit", "cuil", "curp", "rfc", "nss", "n.s.s", "seguridad social", "afiliación",
+            "afiliacion", "nuip", "dpi", "cui", "dui", "rnp", "pasaporte", "carnet", "carné", "documento", "identidad",
+            "identificación", "identificacion", "ine", "matrícula", "matricula", "rol único", "licencia", "cuenta", "cta.", "cta ", "tarjeta", "card", "visa", "mastercard", "amex",
+            "crédito", "credito", "débito", "debito", "clabe", "cbu", "cvu", "iban", "swift", "banco", "bancaria",
+            "bancario", "transferencia", "depósito", "deposito", "abonar", "contraseña", "pin"]
+PHONE_WORDS = ["tel", "teléfono", "telefono", "tlf", "telf", "celular", "cel.", "cel:", "móvil", "movil", "whatsapp",
+               "wsp", "wasap", "llama", "llámame", "llamar", "llamá", "márcame", "fono", "fijo", "contacto", "ext",
+               "extensión", "anexo", "fax"]
+
+# what follows an amount, not an id: "45000000 habitantes", "12000000 de pesos", "20240115 UTC"
+_NO_UNIT = (r"(?!\s*(?:%|€|\$|de\s+(?:pesos|euros|d[óo]lares|personas|habitantes|toneladas|litros)|pesos|euros|"
+            r"d[óo]lares|soles|bol[íi]vares|colones|quetzales|guaran[íi]es|habitantes|personas|km|kg|mts?\b|metros|"
+            r"toneladas|litros|millones|usd|eur|mxn|ars|clp|cop|pen|votos|unidades|ejemplares|visitas|"
+            r"seguidores|años|bytes|kb|mb|gb|utc))")
+
+
+def shape_recognizers() -> list[SpanishPatternRecognizer]:
+    """Recognizers of structured values by shape: cards, accounts, tax ids and national ids with any check digit."""
+    S = ShapeRecognizer
+    return [
+        # any 12-19 digit run (one run, or groups of 3-6 digits) that passes Luhn: 19-digit Visa, 15-digit
+        # JCB/Amex, 12-digit Maestro; a card-shaped run that fails Luhn only with a card word before it
+        S("CREDIT_CARD", [_p("card luhn", NB + r"\d{4}(?:[ \-]?\d{2,6}){2,4}" + NA, 0.85),
+                          _p("card run luhn", NB + r"\d{12,19}" + NA, 0.85),
+                          _p("card shape:ctx", NB + r"\d{4}(?:[ \-]?\d{2,6}){2,4}" + NA, 0.45)],
+          ["tarjeta", "card", "visa", "mastercard", "amex", "american express", "maestro", "crédito", "credito",
+           "débito", "debito", "diners", "discover", "jcb"],
+          check=_card_luhn, plausible=_card_shape, name="CardShapeRecognizer"),
+        # accounts in IBAN shape, whether or not the country uses IBAN or the mod-97 check holds
+        S("IBAN_CODE", [_p("iban shape", r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b", 0.7)],
+          ["iban", "cuenta", "transferencia", "banco"], check=_iban_mod97,
+          plausible=lambda v: sum(ch.isdigit() for ch in v) >= 8, trigger="upper", flags=CASE_SENSITIVE,
+          name="IbanShapeRecognizer"),
+        # Argentina's CBU/CVU: 22 digits
+        S("AR_CBU", [_p("cbu", NB + r"\d{22}" + NA, 0.8),
+                     _p("cbu grouped:ctx", NB + r"\d{8}[\s\-]\d{14}" + NA, 0.5)],
+          ["cbu", "cvu", "cuenta", "transferencia", "alias"], name="CbuShapeRecognizer"),
+        # any other run of 14+ digits (account numbers, contract ids): ordinary prose writes no such number
+        S("ACCOUNT_NUMBER", [_p("long digit run", NB + r"\d(?:[ \-]?\d){13,29}" + NA, 0.6)],
+          ID_WORDS, plausible=_long_run, name="LongNumberRecognizer", max_score=0.6),
+        # Mexico's RFC and CURP with a real date, whatever their check character
+        S("MX_RFC", [_p("rfc shape", r"\b[A-ZÑ&]{3,4}[\s\-]?\d{6}[\s\-]?[A-Z\d]{3}\b", 0.7)], ["rfc", "sat", "fiscal"],
+          check=valid_mx_rfc, plausible=_rfc_plausible, trigger="upper", flags=CASE_SENSITIVE, name="RfcShapeRecognizer"),
+        S("MX_CURP", [_p("curp shape", r"\b[A-Z][A-Z]{3}\d{6}[HMX][A-Z]{5}[A-Z\d]\d\b", 0.8)], ["curp"],
+          check=valid_mx_curp, plausible=_curp_plausible, name="CurpShapeRecognizer"),
+        # Chile's RUT written with its dots and dash, Argentina's CUIT/CUIL with its dashes: the shape is the id
+        S("CL_RUT", [_p("rut shape", NB + r"\d{1,2}\.\d{3}\.\d{3}\s?-\s?[\dkK]" + NA, 0.7),
+                     _p("rut dash:ctx", NB + r"\d{7,8}-[\dkK]" + NA, 0.45)],
+          ["rut", "run", "r.u.t", "rol único", "rol unico"], check=valid_cl_rut, name="RutShapeRecognizer"),
+        S("AR_CUIT", [_p("cuit shape", NB + r"(?:2[0347]|3[034])-\d{8}-\d" + NA, 0.7),
+                      _p("cuit plain:ctx", NB + r"(?:2[0347]|3[034])\d{9}" + NA, 0.45)],
+          ["cuit", "cuil", "c.u.i.t", "c.u.i.l"], check=valid_ar_cuit, name="CuitShapeRecognizer"),
+        # Spain's DNI/NIE with a wrong letter: 8 digits glued to a capital letter, X/Y/Z + 7 digits + letter
+        S("ES_NIF", [_p("nif shape", NB + r"\d{8}-?[A-Z]" + NA, 0.6)], ["dni", "nif", "d.n.i", "documento"],
+          flags=CASE_SENSITIVE, name="NifShapeRecognizer"),
+        S("ES_NIE", [_p("nie shape", r"\b[XYZ]-?\d{7}-?[A-Z]" + NA, 0.6)], ["nie", "extranjero", "residencia"],
+          flags=CASE_SENSITIVE, name="NieShapeRecognizer"),
+        # Mexico's voter key (clave de elector of the INE credential): 6 letters, birth date, H/M, 3 digits
+        S("MX_INE", [_p("clave de elector", r"\b[A-Z]{6}\d{8}[HM]\d{3}\b", 0.8)], ["elector", "ine", "credencial"],
+          flags=CASE_SENSITIVE, name="VoterKeyShapeRecognizer"),
+        # passports: 1-3 letters and 6-9 digits after the word
+        S("PASSPORT", [_p("passport:ctx", r"\b[A-Z]{1,3}\d{6,9}\b", 0.45)], ["pasaporte", "passport", "pasap."],
+          flags=CASE_SENSITIVE, name="PassportShapeRecognizer"),
+        # Spain's NSS as written on the card: 28/12345678/90
+        S("ES_NSS", [_p("nss shape", NB + r"\d{2}/\d{8}/\d{2}" + NA, 0.7)], ["seguridad social", "nss", "afiliación"],
+          name="NssShapeRecognizer"),
+        # Dominican cédula 001-1234567-8, Guatemalan DPI 1234 56789 0101, Honduran DNI 0801-1990-12345
+        S("NATIONAL_ID", [_p("dash id shape", NB + r"\d{3}-\d{7}-\d" + NA, 0.65),
+                          _p("dpi shape", NB + r"\d{4}\s\d{5}\s\d{4}" + NA, 0.65)],
+          ID_WORDS, name="IdShapeRecognizer", max_score=0.64),
+        # a bare run of 8-13 digits that is not an amount: prose writes quantities that long with separators
+        # ("1.500.000", "12 000 000") and with a unit or currency; an unseparated run is an id, account or phone
+        S("NATIONAL_ID", [_p("bare digit run", r"(?<![$€£])(?<![$€£]\s)" + NB + r"\d{8,13}" + NA + _NO_UNIT, 0.5)],
+          ID_WORDS, plausible=lambda v: len(set(v)) > 2, name="DigitRunRecognizer", max_score=0.6),
+        # 7-13 digits (one run or dotted/dashed groups, not thousands) right after an id word
+        S("NATIONAL_ID", [_p("id number:ctx", NB + r"\d(?:[.\-\s]?\d){6,12}(?:-[\dkK])?" + NA, 0.45)],
+          ID_WORDS, plausible=lambda v: _not_thousands(v) and _not_years(v), name="IdNumberRecognizer", max_score=0.6),
+    ]
+
+
+# ---- phones by shape ----------------------------------------------------------------------------------------
+
+# an extension written after a number: "x67929", " ext. 12", " extensión 3", " anexo 204", " int. 5"
+EXTENSION = r"(?:\s*(?:x|ext\.?|extensi[óo]n|anexo)\s*\d{1,6})"
+
+
+def _phone_digits_ok(value: str) -> bool:
+    core = re.split(r"(?i)\s*(?:x|ext|extensi|anexo)", value, maxsplit=1)[0]
+    digits = _digits(core)
+    return 7 <= len(digits) <= 15 and len(set(digits)) > 2 and _not_thousands(core)
+
+
+def phone_shape_recognizer() -> SpanishPatternRecognizer:
+    """Phone-shaped runs `phonenumbers` rejects: international prefix, North-American grouping, an extension, or
+    any phone grouping right after a phone word. (`PhoneNumberRecognizer` handles what phonenumbers accepts.)"""
+    return ShapeRecognizer("PHONE_NUMBER", [
+        # "+54 9 3285 4058", "(+57) 304 117 71 51", "00 34 612 345 678": an international prefix, then digits
+        _p("international", r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[\s.\-]))(?:[\s.\-]?\(?\d{1,5}\)?){2,6}"
+                            + EXTENSION + "?" + NA, 0.75),
+        # "921-742-1809", "(679)160-1108", "162.046.6109", with an optional extension
+        _p("nanp grouping", NB + r"(?:1[\-.\s])?(?:\(\d{3}\)\s?|\d{3}[\-.\s])\d{3}[\-.\s]\d{4}" + EXTENSION + "?" + NA,
+           0.7),
+        # any number followed by an extension is a phone
+        _p("with extension", NB + r"\(?\d[\d\s().\-]{5,16}\d" + EXTENSION + NA, 0.75),
+        # phone grouping after a phone word, whatever phonenumbers says
+        _p("grouped:ctx", NB + r"\(?\d[\d\s().\-]{5,16}\d" + NA, 0.45),
+    ], PHONE_WORDS, plausible=_phone_digits_ok, name="PhoneShapeRecognizer", max_score=0.6)
