@@ -300,7 +300,7 @@ def test_server_down_gives_a_clear_message_and_leaves_the_store_alone(env: Loop,
     get_settings.cache_clear()
     store = Store(env.data_dir)
     before = {t: store.read(t) for t in (Table.FILTERED, Table.ANNOTATED, Table.CURATED)}
-    for command in (["pull"], ["push"], ["report"]):
+    for command in (["pull"], ["push"], ["report"], ["dashboard"], ["review", "push"]):
         result = cli("annotate", *command, "--dataset", DATASET)
         assert result.exit_code == 1
         assert "cannot reach the Argilla server" in result.output and "argilla up" in result.output
