@@ -49,6 +49,7 @@ ANSWERS = [
     (("MX", "mexicana", 3, "si"), ("MX", "mexicana", 3, "no"), ("MX", "mexicana", 3, "parcial")),  # tie
     (("MX", "mexicana", 1, "si"), ("MX", "mexicana", 3, "si"), ("MX", "mexicana", 5, "si")),  # calidad 1/3 agree
 ]
+CORRECTION = "Significa «trabajo» en el habla de México."
 GOLD = [  # (record text, expected answers)
     ("¿Cuánto es dos más dos? (control A)", "Cinco.", {"es_correcta": "no", "calidad": 1}),
     ("¿Cuál es la capital de México? (control B)", "La Ciudad de México.", {"es_correcta": "si", "calidad": 5, "pais": "MX"}),
@@ -122,7 +123,10 @@ def sprint(argilla_server: LocalArgilla, tmp_path_factory: pytest.TempPathFactor
         gold_ids = [r["external_id"] for r in queue if r["external_id"].startswith("gold-")]
         for n, record in enumerate(records[:6]):
             for user, answer in zip(ANNOTATORS, ANSWERS[n], strict=True):
-                submit(clients[user], by_id[record.id], "submitted", values_of(answer))
+                values = values_of(answer)
+                if n == 4 and user == "ursula":  # the tie also carries a problem and a correction to show
+                    values.update(problemas=["ofensivo", "sin_sentido"], respuesta_corregida=CORRECTION)
+                submit(clients[user], by_id[record.id], "submitted", values)
         for copy_id in gold_ids:  # sofia and tomas answer as expected; ursula does not
             control_b = _is_copy_of(copy_id, GOLD[1])
             right = values_of(("MX", "mexicana", 5, "si")) if control_b else values_of(("MX", "mexicana", 1, "no"))
@@ -244,6 +248,9 @@ def test_review_push_sends_disputed_records_with_suggestions_and_guidelines(env:
     suggested = {question_names[s["question_id"]]: (s["value"], s["score"], s["agent"]) for s in tie["suggestions"]}
     assert suggested["es_correcta"] == ("si", pytest.approx(1 / 3, abs=1e-3), "primera ronda")
     assert suggested["calidad"][0] == 3 and suggested["pais"][0] == "MX"
+    assert suggested["problemas"][:2] == (["ofensivo", "sin_sentido"], [pytest.approx(1 / 3, abs=1e-3)] * 2)
+    assert suggested["respuesta_corregida"][0] == CORRECTION
+    assert "problemas: Ofensivo, Sin sentido · corrección: «Significa" in tie["fields"]["desacuerdo"]
     low = next(r for r in items if r["external_id"] == env.records[5].id)
     assert "Calidad de la respuesta (1 = inútil, 5 = excelente): acuerdo 33%" in low["fields"]["desacuerdo"]
     again = cli("annotate", "review", "push", "--dataset", DATASET)

@@ -108,8 +108,9 @@ def disagreement_text(responses: Sequence[AnnotatorResponse], agreement: dict[st
     return "\n".join(lines)
 
 
-def first_round_suggestions(responses: Sequence[AnnotatorResponse]) -> list[tuple[str, Any, float]]:
-    """(question, most voted value, its share) for each question someone answered; ties take the first voted."""
+def first_round_suggestions(responses: Sequence[AnnotatorResponse]) -> list[tuple[str, Any, Any]]:
+    """(question, most voted value, its share) for each question someone answered; ties take the first voted.
+    `problemas`: every problem someone marked, each with its share."""
     submitted = [r for r in responses if r.status == SUBMITTED]
     out = []
     for question in (*design.LABEL_QUESTIONS, design.CALIDAD):
@@ -123,9 +124,9 @@ def first_round_suggestions(responses: Sequence[AnnotatorResponse]) -> list[tupl
         value, count = Counter(corrections).most_common(1)[0]
         out.append((design.RESPUESTA_CORREGIDA, value, round(count / len(submitted), 4)))
     problems = Counter(p for r in submitted for p in set(r.values.get(design.PROBLEMAS) or []))
-    if problems:
+    if problems:  # Argilla wants one score per suggested item of a multi-label question
         marked = [p for p in design.PROBLEMAS_LABELS if problems[p]]
-        out.append((design.PROBLEMAS, marked, round(max(problems.values()) / len(submitted), 4)))
+        out.append((design.PROBLEMAS, marked, [round(problems[p] / len(submitted), 4) for p in marked]))
     return out
 
 
