@@ -1,4 +1,4 @@
-"""Gold (calibration) copies and their scoring, and the dashboard's initials, without a server."""
+"""Parts of a sprint without a server: gold copies and their scoring, the review round's final answer, initials."""
 
 from __future__ import annotations
 
@@ -60,3 +60,19 @@ def test_gold_file_errors_name_the_line_and_scoring_counts_checked_answers(tmp_p
 def test_initials_are_distinct():
     assert initials(["ana.mx", "ana_maria", "beto", "b-e"]) == {"ana.mx": "A.M.", "ana_maria": "A.M. (2)",
                                                                   "beto": "B.", "b-e": "B.E."}
+
+
+def test_reviewers_answer_is_final_unless_reviewers_tie():
+    from corpus600m.annotate.review import apply_review
+    from corpus600m.records import Annotation
+
+    first = Annotation(dataset="d", n_annotators=3, pais="MX", variedad="mexicana", calidad=3.0, es_correcta=None,
+                       agreement=1 / 3, needs_review=True)
+    base = {"pais": "MX", "variedad": "mexicana", "calidad": 5}
+    one = apply_review(first, [AnnotatorResponse("r", "rosa", "submitted", {**base, "es_correcta": "si"})])
+    assert (one.es_correcta, one.calidad, one.needs_review, one.reviewed_by, one.round) == ("si", 5.0, False, 1, 2)
+    assert (one.n_annotators, one.agreement) == (3, pytest.approx(1 / 3))  # the first round's, kept
+    tie = apply_review(first, [AnnotatorResponse("r", "rosa", "submitted", {**base, "es_correcta": "si"}),
+                               AnnotatorResponse("r", "coord", "submitted", {**base, "es_correcta": "no"})])
+    assert (tie.needs_review, tie.reviewed_by, tie.es_correcta) == (True, 2, None)
+    assert apply_review(first, [AnnotatorResponse("r", "rosa", "draft", {"es_correcta": "si"})]) == first
