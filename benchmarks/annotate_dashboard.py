@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/annotate_dashboard.py [--records 100000] [--annotators 200] [--repeat 3]
 
-Builds snapshots as `take_snapshot` returns them (records across 21 country workspaces, three submitted
-responses each from annotators of that workspace over a 30-day sprint, some drafts and discards, 1% gold
+Builds snapshots as `take_snapshot` returns them (records across 21 country workspaces, three
+responses each (90% submitted, the rest drafts and discards) from annotators of that workspace over a 30-day sprint, 1% gold
 copies) and prints the median seconds of `build_report` + `render_dashboard` (what `annotate dashboard`
 does after reading Argilla), and the size of index.html. Targets: < 5 s and < 3 MB at 100k records and
 200 annotators. Reading 100k records from Argilla is not included (the server's own speed).
