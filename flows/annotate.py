@@ -1,10 +1,14 @@
 """Prefect flows of the annotation loop: `annotate-push` (filtered records into Argilla) and `annotate-pull`.
 
 `annotate-pull` is meant to run every few minutes (a deployment with an interval schedule): each run
-takes the consensus of what annotators submitted since, and is idempotent.
+takes the consensus of what annotators submitted since, and is idempotent; it then rebuilds the sprint
+dashboard (`write_dashboard`, also what `corpus600m annotate dashboard` calls) and attaches it as an artifact.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
@@ -12,7 +16,7 @@ from corpus600m.annotate.client import connect
 from corpus600m.annotate.pull import pull
 from corpus600m.annotate.push import push, records_from_store
 from corpus600m.records import StageReport
-from corpus600m.settings import get_settings
+from corpus600m.settings import Settings, get_settings
 from flows.run_report import RUN_REPORT_HOOKS
 
 
@@ -32,7 +36,8 @@ def pull_task(dataset: str) -> dict:
     return {
         "annotated": result.total("n_annotated"), "curated": result.total("n_curated"),
         "uncurated": result.total("n_uncurated"), "pending": result.total("n_pending"),
-        "needs_review": result.total("n_needs_review"), "missing": result.missing, "messages": result.messages(),
+        "needs_review": result.total("n_needs_review"), "reviewed": result.total("n_reviewed"),
+        "gold_copies": result.total("n_gold"), "missing": result.missing, "messages": result.messages(),
         "alpha": {w.workspace: w.alpha for w in result.workspaces.values()},
     }
 
@@ -61,4 +66,83 @@ def annotate_pull(dataset: str) -> StageReport:
                 summary["pending"], summary["needs_review"])
     for message in summary["messages"]:
         logger.warning(message)
+    try:
+        report.details["dashboard"] = dashboard_task(dataset)
+    except Exception as exc:  # noqa: BLE001  (the pull is stored; a dashboard that cannot be drawn must not fail it)
+        logger.warning("the dashboard could not be rebuilt: %s", exc)
     return report.finish()
+
+
+# ---- the sprint report and dashboard: what `annotate report` / `annotate dashboard` and this flow call ----
+
+def coverage_gaps(settings: Settings, target: int) -> list[dict]:
+    """Per country x variety: records the corpus has, the target, and the deficit `generate --fill-gaps` works on."""
+    from corpus600m.generate.plan import deficits
+    from corpus600m.store import open_store
+
+    table = deficits(open_store(settings.data_dir, settings), target)
+    return [{"country": row["country"], "variety": row["variety"], "have": row["have"], "target": target,
+             "deficit": row["deficit"]} for row in table.iter_rows(named=True)]
+
+
+def sprint_report(dataset: str, settings: Settings | None = None, client=None, target: int | None = None) -> dict:
+    """The annotation report of `dataset` as data: Argilla's responses (gold scored apart, the review round),
+    progress against `target` records per country x variety (default CORPUS600M_FILL_GAPS_TARGET) and the
+    corpus's coverage gaps."""
+    from corpus600m.annotate.gold import expected_answers, read_gold_table
+    from corpus600m.annotate.push import ledger_dir
+    from corpus600m.annotate.report import build_report
+    from corpus600m.annotate.review import review_snapshots, reviewers
+    from corpus600m.annotate.snapshot import take_snapshot
+
+    settings = settings or get_settings()
+    client = client or connect(settings)
+    target = target or settings.fill_gaps_target
+    snapshots = take_snapshot(client, dataset)
+    gold = expected_answers(read_gold_table(ledger_dir(settings.data_dir, dataset)))
+    return build_report(dataset, snapshots, settings.annotation_agreement_threshold, gold=gold,
+                        review=review_snapshots(client, dataset), reviewer_names=reviewers(client, settings.data_dir),
+                        target=target, gaps=coverage_gaps(settings, target))
+
+
+def dashboard_dir(settings: Settings, dataset: str) -> Path:
+    """Default folder of a dataset's dashboard: `<data dir>/annotate/<dataset>/dashboard/`."""
+    from corpus600m.annotate.push import ledger_dir
+
+    return ledger_dir(settings.data_dir, dataset) / "dashboard"
+
+
+def write_dashboard(dataset: str, out_dir: Path | None = None, settings: Settings | None = None, client=None,
+                    target: int | None = None, refresh_seconds: int | None = None) -> tuple[Path, dict]:
+    """Build the sprint report and write the dashboard `index.html`; returns its path and the report."""
+    from corpus600m.annotate.dashboard import write_dashboard_html
+
+    settings = settings or get_settings()
+    report = sprint_report(dataset, settings, client, target)
+    path = write_dashboard_html(report, out_dir or dashboard_dir(settings, dataset),
+                                anonymous=settings.dashboard_anonymous, refresh_seconds=refresh_seconds)
+    return path, report
+
+
+def dashboard_markdown(report: dict, path: Path) -> str:
+    """The Prefect artifact of the dashboard: headline numbers, who needs help, and where the page is."""
+    totals = report["totals"]
+    lines = [f"# Sprint de anotación · {report['dataset']}", "",
+             f"Dashboard: `{path}` (self-contained HTML; open it or publish the folder as a static site).", "",
+             "| registros | completados | avance | a revisar | revisados | anotadores |", "|---|---|---|---|---|---|",
+             (f"| {totals['records']} | {totals['completed']} | {totals['progress']:.0%} | {totals['needs_review']} | "
+              f"{report['review']['reviewed']} | {totals['annotators']} |")]
+    helpers = [a["username"] for a in report["annotators"] if a["needs_help"]]
+    if helpers and not get_settings().dashboard_anonymous:
+        lines += ["", f"Necesitan ayuda: {', '.join(helpers)}"]
+    return "\n".join(lines)
+
+
+@task(name="annotation-dashboard")
+def dashboard_task(dataset: str) -> str:
+    from prefect.artifacts import create_markdown_artifact
+
+    path, report = write_dashboard(dataset)
+    key = re.sub(r"[^a-z0-9-]+", "-", f"annotate-dashboard-{dataset}".lower()).strip("-")
+    create_markdown_artifact(dashboard_markdown(report, path), key=key, description="Sprint dashboard")
+    return str(path)

@@ -267,7 +267,8 @@ def test_report_table_json_and_chart(env: Loop, tmp_path: Path):
     assert mx["needs_review"] == 1 and mx["countries"] == {"MX": 40}
     assert mx["alpha"]["es_correcta"] == pytest.approx(117 / 202)
     assert report["totals"] == {"records": 50, "completed": 6, "progress": 0.12,
-                                "responses": {"submitted": 19, "discarded": 1, "draft": 1}}
+                                "responses": {"submitted": 19, "discarded": 1, "draft": 1},
+                                "needs_review": 1, "annotators": 3, "gold_copies": 0}
     png = (tmp_path / "report.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert "ana" in result.output and "es_correcta" in result.output and "0.579" in result.output
@@ -299,7 +300,7 @@ def test_server_down_gives_a_clear_message_and_leaves_the_store_alone(env: Loop,
     get_settings.cache_clear()
     store = Store(env.data_dir)
     before = {t: store.read(t) for t in (Table.FILTERED, Table.ANNOTATED, Table.CURATED)}
-    for command in (["pull"], ["push"], ["report"]):
+    for command in (["pull"], ["push"], ["report"], ["dashboard"], ["review", "push"]):
         result = cli("annotate", *command, "--dataset", DATASET)
         assert result.exit_code == 1
         assert "cannot reach the Argilla server" in result.output and "argilla up" in result.output

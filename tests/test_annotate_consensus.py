@@ -137,3 +137,60 @@ def test_dataset_consensus_review_flags_and_acceptance():
     assert accepted == {"r1", "r3"}
     assert not is_accepted(annotations["r1"], quality_threshold=5.5)
     assert annotations["r1"].alpha_pais is None  # every annotator said AR: alpha undefined, not 1
+
+
+def test_alpha_from_counts_equals_the_krippendorff_library():
+    """Our values x values product gives the `krippendorff` library's alpha (its value_counts input) on random
+    tables, nominal and ordinal, including unused values, units coded once and undefined cases."""
+    import krippendorff
+    import numpy as np
+
+    from corpus600m.annotate.consensus import alpha_from_counts
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(300):
+        n_units, n_values = rng.integers(1, 40), rng.integers(1, 6)
+        counts = rng.integers(0, 4, size=(n_units, n_values)) * (rng.random((n_units, n_values)) < 0.5)
+        for ordinal in (False, True):
+            ours = alpha_from_counts(counts.astype(float), ordinal)
+            try:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    theirs = krippendorff.alpha(value_counts=counts, value_domain=list(range(1, n_values + 1)),
+                                                level_of_measurement="ordinal" if ordinal else "nominal")
+            except ValueError:
+                theirs = float("nan")
+            if np.isnan(theirs):
+                assert ours is None
+            else:
+                assert ours == pytest.approx(theirs, abs=1e-9)
+                checked += 1
+    assert checked > 300
+
+
+def test_alpha_timeline_is_alpha_of_the_responses_up_to_each_day():
+    from corpus600m.annotate.consensus import alpha_timeline
+
+    start = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    by_day = {  # (record, user, calidad, es_correcta, day)
+        "ws-a": [("a1", "u1", 5, "si", 0), ("a1", "u2", 4, "si", 0), ("a2", "u1", 1, "no", 0), ("a2", "u2", 2, "no", 1),
+                 ("a3", "u1", 5, "si", 1), ("a3", "u2", 1, "no", 2)],
+        "ws-b": [("b1", "u3", 3, "si", 0), ("b1", "u4", 3, "si", 2), ("b2", "u3", 4, "no", 2), ("b2", "u4", 1, "si", 2)],
+    }
+    scopes = {ws: [AnnotatorResponse(r, u, "submitted", {"calidad": c, "es_correcta": e}, start + timedelta(days=d))
+                   for r, u, c, e, d in rows] for ws, rows in by_day.items()}
+    timeline = alpha_timeline(scopes, ["calidad", "es_correcta"], points=10)
+    assert timeline["dates"] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    everyone = [r for rs in scopes.values() for r in rs]
+    for i in range(3):
+        cutoff = start + timedelta(days=i, hours=1)
+        for question in ("calidad", "es_correcta"):
+            expected = krippendorff_alpha([r for r in everyone if r.updated_at < cutoff], question)
+            assert timeline["all"][question][i] == (None if expected is None else pytest.approx(expected))
+            for ws, responses in scopes.items():
+                expected = krippendorff_alpha([r for r in responses if r.updated_at < cutoff], question)
+                assert timeline["scopes"][ws][question][i] == (None if expected is None else pytest.approx(expected))
+    assert timeline["final"]["all"]["calidad"] == pytest.approx(krippendorff_alpha(everyone, "calidad"))
+    assert timeline["scopes"]["ws-b"]["calidad"][0] is None  # one coder so far
+    short = alpha_timeline(scopes, ["calidad"], points=2)
+    assert short["dates"] == ["2026-11-02", "2026-11-04"]  # evenly picked, the last day always in

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from corpus600m import catalog
 
@@ -108,6 +108,14 @@ class Annotation(BaseModel):
     alpha_calidad: float | None = None
     alpha_es_correcta: float | None = None
     needs_review: bool = False
+    reviewed_by: int = Field(0, ge=0, description="Reviewers whose answer replaced the annotators' consensus (review round).")
+    round: int = Field(1, ge=1, description="Annotation round the answers come from: 1 annotators, 2 review.")
+
+    @field_validator("reviewed_by", "round", mode="before")
+    @classmethod
+    def _default_when_missing(cls, value: object, info: ValidationInfo) -> object:
+        # store parts written before the review round have no such struct fields: they read back as null
+        return cls.model_fields[info.field_name].default if value is None else value
 
 
 # The `register` field (formal, informal, ...) shadows ABCMeta.register on the class only; instances read the field.
@@ -331,6 +339,7 @@ ANNOTATION_DTYPE = pl.Struct(
         "calidad": pl.Float64, "es_correcta": pl.String, "problemas": pl.List(pl.String),
         "respuesta_corregida": pl.String, "agreement": pl.Float64, "alpha_pais": pl.Float64, "alpha_variedad": pl.Float64,
         "alpha_calidad": pl.Float64, "alpha_es_correcta": pl.Float64, "needs_review": pl.Boolean,
+        "reviewed_by": pl.Int64, "round": pl.Int64,
     }
 )
 REASONS_DTYPE = pl.List(pl.Struct({"code": pl.String, "detail": pl.String}))

@@ -125,6 +125,11 @@ class Settings(BaseSettings):
         "country", description="Argilla workspaces: 'country', 'variety' or groups 'centroamerica=GT,HN,SV,NI,CR;rioplatense=AR,UY'."
     )
     annotation_workspace_prefix: str = Field("somos600m", description="Prefix of workspace names (somos600m-mx, somos600m-global).")
+    annotation_gold_rate: float = Field(0.05, gt=0.0, le=1.0, description="Share of gold (calibration) copies mixed into each workspace's queue by `annotate push --gold`.")
+    annotation_public_url: str | None = Field(None, description="Argilla URL annotators open (welcome messages); default the server's URL.")
+    annotation_guidelines_url: str | None = Field(None, description="Where annotators read the guidelines (welcome messages); default a copy next to the messages.")
+    dashboard_anonymous: bool = Field(False, description="The sprint dashboard shows annotators by their initials.")
+    dashboard_refresh_seconds: int = Field(60, ge=5, description="`annotate dashboard --serve`: seconds between rebuilds (and page reloads).")
 
     # ---- filters ----------------------------------------------------------------------------------
     filter_pii_policy: dict[str, str] = Field(

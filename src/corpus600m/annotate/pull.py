@@ -23,8 +23,10 @@ import polars as pl
 from pydantic import ValidationError
 
 from corpus600m.annotate.consensus import dataset_consensus, is_accepted, to_annotation
-from corpus600m.annotate.push import PUSHED_TABLE, ledger, read_sent
-from corpus600m.annotate.snapshot import ArgillaRecord, WorkspaceSnapshot, take_snapshot
+from corpus600m.annotate.gold import read_gold_table
+from corpus600m.annotate.push import PUSHED_TABLE, ledger, ledger_dir, read_sent
+from corpus600m.annotate.review import apply_review, review_snapshots, reviewer_responses, reviewers
+from corpus600m.annotate.snapshot import ArgillaRecord, WorkspaceSnapshot, take_snapshot, without_records
 from corpus600m.records import Record, Source, frame_to_records, utcnow
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Table, open_store
@@ -49,6 +51,8 @@ class WorkspacePull:
     n_drafts: int = 0
     n_missing_values: int = 0  # submitted responses lacking a value of a question the design requires
     n_rebuilt: int = 0  # records not in the push ledger, rebuilt from Argilla's fields and metadata
+    n_reviewed: int = 0  # records whose final answer came from the review round
+    n_gold: int = 0  # gold (calibration) copies, never annotated nor curated
     unreadable: list[str] = field(default_factory=list)  # record id: why it could not be rebuilt
 
 
@@ -57,6 +61,7 @@ class PullResult:
     dataset: str
     workspaces: dict[str, WorkspacePull] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # pushed ids no longer in Argilla
+    ignored_review_responses: int = 0  # submitted in a review dataset by someone who is not a reviewer
     annotated: list[Record] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -75,6 +80,9 @@ class PullResult:
         if (n := self.total("n_missing_values")):
             out.append(f"{n} submitted response(s) lack a required value; those questions were left out of the vote "
                        "and records without a majority are flagged needs_review.")
+        if self.ignored_review_responses:
+            out.append(f"{self.ignored_review_responses} response(s) in the review dataset are not from reviewers "
+                       "(role 'reviewer' in the users CSV, or an Argilla owner/admin) and were not counted.")
         for w in self.workspaces.values():
             out.extend(f"{w.workspace}: record {u}" for u in w.unreadable)
         return out
@@ -114,9 +122,12 @@ def pull(dataset: str, client: rg.Argilla, settings: Settings | None = None,
     settings = settings or get_settings()
     started = utcnow()
     snapshots = take_snapshot(client, dataset, workspaces)
-    result = PullResult(dataset)
+    gold_ids = set(read_gold_table(ledger_dir(settings.data_dir, dataset))["id"].to_list())
+    reviewed, ignored = reviewer_responses(review_snapshots(client, dataset, workspaces),
+                                                  reviewers(client, settings.data_dir))
+    result = PullResult(dataset, ignored_review_responses=ignored)
     store = open_store(settings.data_dir, settings)
-    all_ids = {r.id for snap in snapshots for r in snap.records}
+    all_ids = {r.id for snap in snapshots for r in snap.records}  # gold copies included: they are not missing
     known = _known_records(settings.data_dir, dataset, all_ids)
     curated_ids = set(store.ids(Table.CURATED).to_list()) if store.exists(Table.CURATED) else set()
     annotated: list[Record] = []
@@ -124,7 +135,10 @@ def pull(dataset: str, client: rg.Argilla, settings: Settings | None = None,
     uncurate: list[str] = []
     now = utcnow()
     for snap in snapshots:
+        n_all = len(snap.records)
+        snap = without_records(snap, gold_ids)
         stats = result.workspaces[snap.workspace] = _workspace_stats(snap)
+        stats.n_gold = n_all - len(snap.records)
         consensus = dataset_consensus(snap.responses, [r.id for r in snap.records], snap.min_submitted)
         stats.alpha = consensus.alpha
         stats.n_pending = len(consensus.pending)
@@ -140,6 +154,9 @@ def pull(dataset: str, client: rg.Argilla, settings: Settings | None = None,
                                             f"a valid record ({exc.error_count()} problem(s)); skipped")
                     continue
             annotation = to_annotation(agreed, dataset, consensus.alpha, settings.annotation_agreement_threshold)
+            if record_id in reviewed:
+                annotation = apply_review(annotation, reviewed[record_id])
+                stats.n_reviewed += 1
             record = base.model_copy(update={"annotation": annotation, "updated_at": now})
             annotated.append(record)
             stats.n_annotated += 1

@@ -71,3 +71,11 @@ def take_snapshot(client: rg.Argilla, dataset_name: str, workspaces: list[str] |
                                                   raw.get("metadata") or {}, responses))
         out.append(snapshot)
     return out
+
+
+def without_records(snapshot: WorkspaceSnapshot, ids: set[str]) -> WorkspaceSnapshot:
+    """The snapshot without the records in `ids` (e.g. gold copies), responses included."""
+    if not ids:
+        return snapshot
+    return WorkspaceSnapshot(snapshot.workspace, snapshot.dataset_id, snapshot.min_submitted,
+                             [r for r in snapshot.records if r.id not in ids])

@@ -6,10 +6,12 @@ The CSV has a header and one person per line:
     ana.mx,Ana López,MX,annotator
     lucia,Lucía Pérez,"AR,UY",annotator
     coord,Coordinación,*,admin          # '*' = every workspace, 'global' = the global one only
+    rosa,Rosa Díaz,MX,reviewer          # decides the review round (an Argilla annotator whose answers count there)
 
 Passwords are generated (`secrets`), written with the user's API key to
 `<data dir>/annotate/credentials.csv` (mode 0600) and never printed or logged. Re-running is idempotent:
-existing users keep their password and key, missing workspace memberships are added.
+existing users keep their password and key, missing workspace memberships are added. Everyone's role
+(no secret) is recorded in `<data dir>/annotate/roles.csv`: the review round reads who the reviewers are.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     import argilla as rg
 
 COLUMNS = ("username", "name", "countries", "role")
-ROLES = ("annotator", "admin")  # owners are made by hand, never from a CSV
+ROLES = ("annotator", "reviewer", "admin")  # owners are made by hand, never from a CSV
+ARGILLA_ROLE = {"annotator": "annotator", "reviewer": "annotator", "admin": "admin"}
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 CREDENTIAL_COLUMNS = ("username", "password", "api_key")
 
@@ -160,7 +163,7 @@ def provision(client: rg.Argilla, rows: list[AnnotatorRow], credentials_path: Pa
         created = user is None
         if created:
             password = secrets.token_urlsafe(18)
-            user = rg.User(username=row.username, first_name=row.name, role=row.role, password=password,
+            user = rg.User(username=row.username, first_name=row.name, role=ARGILLA_ROLE[row.role], password=password,
                            client=client).create()
             # the key is only in the raw API answer (the SDK's UserModel drops it)
             api_key = get_json(client, f"/api/v1/users/{user.id}")["api_key"]
@@ -174,4 +177,21 @@ def provision(client: rg.Argilla, rows: list[AnnotatorRow], credentials_path: Pa
                 added.append(name)
         results.append(ProvisionedUser(row.username, row.role, created, row.workspaces, tuple(added),
                                        row.username in credentials))
+    write_roles(credentials_path.parent / "roles.csv", {row.username: row.role for row in rows})
     return results
+
+
+def write_roles(path: Path, roles: dict[str, str]) -> None:
+    """Merge `roles` (username -> role) into the roles file, atomically."""
+    current = {}
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as fh:
+            current = {row["username"]: row["role"] for row in csv.DictReader(fh)}
+    current.update(roles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["username", "role"])
+        writer.writerows(sorted(current.items()))
+    os.replace(tmp, path)
