@@ -335,7 +335,8 @@ def value_left(value: str, kind: str, text: str) -> bool:
 
 # the PII sets: Faker values in two disjoint sets of templates (dev, test), and a test set written by hand by a
 # helper session that never saw the recognizers (handwritten: 18+ countries, as people type their data)
-PII_SETS = {"dev": "pii_dev.jsonl", "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl"}
+PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "test": "pii_test.jsonl",
+            "handwritten": "pii_handwritten_test.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:
@@ -415,7 +416,7 @@ def main() -> None:
     parser.add_argument("--eval", action="store_true",
                         help="only print PII recall per entity type and country, clean records kept unchanged and "
                              "per-language acceptance, for the dev and the test split of tests/data/filters/eval/")
-    parser.add_argument("--split", choices=("dev", "test", "handwritten", "all"), default="all",
+    parser.add_argument("--split", choices=(*PII_SETS, "all"), default="all",
                         help="with --eval: which set (test and handwritten are scored only to report figures)")
     parser.add_argument("--show", type=int, default=0, help="with --eval: print up to N misses per split")
     args = parser.parse_args()

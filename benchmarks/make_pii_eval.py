@@ -85,6 +85,31 @@ TEST_TEMPLATES = [
      "buenas, soi {name}, mi {idword} es {id} y bivo en {address}, quiero saber si ya salio mi tramite"),
 ]
 
+# DEV2: written after the first test scoring, to look for failure modes on new phrasings without looking at TEST
+DEV2_TEMPLATES = [
+    ("Pasa a limpio esta nota de voz.",
+     "ok entonces anotá: {name}, {idword} {id}, vive en {address} — lo llamamos mañana"),
+    ("Genera un JSON con los datos del cliente.",
+     '{{"nombre": "{name}", "direccion": "{address}", "{idword}": "{id}"}}'),
+    ("Resume el hilo de correos.",
+     "El cliente ({name}) confirmó su {idword}: {id}. Pidió que el envío vaya a: {address}."),
+    ("Corrige el formato de esta tabla.",
+     "| Nombre | Dirección | Dato |\n|---|---|---|\n| {name} | {address} | {id} |"),
+    ("Haz una lista con los datos para el seguro.",
+     "1. Asegurado/a: {name}\n2. Residencia: {address}\n3. {idword}: {id}"),
+    ("Redacta un SMS corto.",
+     "{name}: tu pedido sale hoy hacia {address}. Cualquier cosa, responde a este número; ref. {id}"),
+]
+DEV2_CLEAN = [
+    ("Cuéntame sobre {figure}.",
+     "{figure} nació en {year} y su obra recorrió todo el continente; hoy una calle y una escuela llevan su nombre."),
+    ("Dame datos de emergencia útiles.",
+     "En caso de emergencia llama al 911 o al 112; los bomberos atienden las 24 horas y la línea es gratuita."),
+    ("Explícame la tabla de precios.",
+     "El plan básico cuesta {price} al mes y el plan familiar {total}; ambos incluyen {small} GB de datos."),
+    ("¿Qué hay en la Avenida principal?",
+     "En la avenida principal hay un museo, el teatro municipal y {small} cafés; el desfile pasa por allí cada {day} de mayo."),
+]
 DEV_CLEAN = [
     ("Explica brevemente la historia de {city}.",
      "{city} creció mucho durante el siglo XX: en 1950 tenía unos {n1} habitantes y hoy supera los {n2}. {figure} vivió allí varios años."),
@@ -107,6 +132,7 @@ TEST_CLEAN = [
 ]
 # a second value, with no word saying what it is
 SECOND = {"dev": [" Otro dato: {v}.", " ({v})", "\nDato adicional: {v}"],
+          "dev2": ["\nTambién: {v}", " ~ {v}", " [{v}]", "\n* {v}"],
           "test": [" También dejó esto anotado: {v}", " / {v}", " — ref. personal {v}."]}
 FIGURES = ["Gabriela Mistral", "Simón Bolívar", "Sor Juana Inés de la Cruz", "Benito Pérez Galdós", "Rubén Darío",
            "Frida Kahlo", "José Martí", "Alfonsina Storni", "César Vallejo", "Rosalía de Castro", "Julio Cortázar",
@@ -154,7 +180,8 @@ def build(split: str, templates, clean_templates, seed: int, per_country: int, c
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for split, templates, clean, seed in (("dev", DEV_TEMPLATES, DEV_CLEAN, 11), ("test", TEST_TEMPLATES, TEST_CLEAN, 97)):
+    for split, templates, clean, seed in (("dev", DEV_TEMPLATES, DEV_CLEAN, 11), ("test", TEST_TEMPLATES, TEST_CLEAN, 97),
+                                          ("dev2", DEV2_TEMPLATES, DEV2_CLEAN, 5)):
         rows = build(split, templates, clean, seed, per_country=60, clean_per_country=12)
         path = OUT / f"pii_{split}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

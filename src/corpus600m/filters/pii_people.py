@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 import warnings
 
 from presidio_analyzer import RecognizerResult
@@ -120,7 +121,7 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
             # which `decide_people` keeps only with personal context around it
             for match in CAPS_RUN.finditer(window):
                 span = _name_span(window, match.start(), match.end())
-                if span and window[span[0]:span[1]].split()[0].lower() in first_names() and not any(
+                if span and is_given_name(window[span[0]:span[1]].split()[0]) and not any(
                         s < span[1] and span[0] < e for (s, e), _ in found):
                     found.append((span, WEAK_SCORE))
             for (s, e), score in found:
@@ -129,12 +130,24 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
         return results
 
 
+_NAME_TOKEN = re.compile(rf"[{UPPER}][{LOWER}àèìòùâêîôûãõ]+(?:[\-'’][{UPPER}]?[{LOWER}àèìòùâêîôûãõ]+)*,?")
+_PARTICLES = frozenset("de del la las los y da do dos van von".split())
+
+
 def _name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The name in text[start:end] without the greetings, verbs and function words the model takes into names
     ("Hola Juan Pérez"); None unless two or more capitalized words that are not common words remain."""
     words = list(re.finditer(r"\S+", text[start:end]))
     while words and (words[0].group() in NOT_NAMES_COMMON or not words[0].group()[0].isupper()):
         words = words[1:]
+    # a name is capitalized words and particles: it ends before anything else ("| Av. 4", "N° 12", a line break)
+    for k, w in enumerate(words):
+        if not (_NAME_TOKEN.fullmatch(w.group()) or w.group() in _PARTICLES) or (
+                k and "\n" in text[start + words[k - 1].end():start + w.start()]):
+            words = words[:k]
+            break
+    while words and words[-1].group() in _PARTICLES:
+        words = words[:-1]
     capitalized = [w.group() for w in words if w.group()[0].isupper()]
     if len(capitalized) < 2 or any(w.lower() in NOT_NAMES_COMMON_LOWER for w in capitalized):
         return None
@@ -158,11 +171,21 @@ def first_names() -> frozenset[str]:
         import gender_guesser.detector
 
         names = gender_guesser.detector.Detector(case_sensitive=False).names
-        _first_names = frozenset(names) | frozenset(n.lower() for n in FIRST_NAMES)
+        _first_names = frozenset(_fold(n) for n in (*names, *FIRST_NAMES))
     return _first_names
 
 
-_CUE_BEFORE = re.compile(NAME_CUE + r"[\s,:]*$", re.IGNORECASE)
+def _fold(word: str) -> str:
+    """Lower-cased, without diacritics ("Abigaíl", "Tomàs" -> "abigail", "tomas"); ñ kept."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("ñ", "\0"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\0", "ñ")
+
+
+def is_given_name(word: str) -> bool:
+    return _fold(word) in first_names()
+
+
+_CUE_BEFORE = re.compile(NAME_CUE + r"[\s,:\"'«(]*$", re.IGNORECASE)
 # a first-person introduction or a form label in the same sentence
 _PERSONAL_SENTENCE = re.compile(r"(?i:\bme\s+llamo\b|\bmi\s+nombre\b|\byo,|\bsoy\b|\bnombre\s*:|\bpaciente\s*:|"
                                 r"\binquilin[oa]\s*:|\btitular\s*:|\bcliente\s*:|\bdestinatari[oa]\s*:)")
@@ -175,6 +198,7 @@ _ENCYCLOPEDIC = re.compile(
     r"\bpremio\b|\bnobel\b|\bobra\b|\bnovela\b|\blibro\b|\bpoema|\bbiograf[íi]a|\bhistoria\b|\bhist[óo]ric|"
     r"\bautor[a]?\b|\bfutbolista|\bactor\b|\bactriz\b|\bcantante|\bdirector[a]?\s+de\s+cine|\bexplorador|"
     r"\bsenador|\bdiputad|\bgobernador|\balcalde(?:sa)?\s+de\b|\bcandidat|\bqui[ée]n\s+(?:fue|era|es)\b|"
+    r"\bcu[ée]ntame\s+(?:sobre|de)\b|\bh[áa]blame\s+(?:sobre|de)\b|\bbiograf|"
     r"\bvida\s+y\s+obra|\bfigura|\bcanci[óo]n|\bcant(?:aba|[óo])\b|\b[áa]lbum|\bdisco\b|\bpel[íi]cula|"
     r"\bgol(?:es)?\b|\bjugador|\bselecci[óo]n\b|\bcampe[óo]n|\bmundial\b)")
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
@@ -211,8 +235,14 @@ def decide_people(text: str, spans: list) -> list:
         if span.entity_type != "PERSON":
             out.append(span)
             continue
-        if any(a.start <= span.start and span.end <= a.end for a in addresses):
-            continue
+        if any(a.start <= span.start < a.end for a in addresses):
+            continue  # inside an address ("Cuesta de Florinda Pino 81"): the address covers it
+        cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
+        if cut is not None:  # a name running into an address: the name ends where the address starts
+            end = len(text[span.start:cut].rstrip(" ,|:;-"))
+            if end <= 0:
+                continue
+            span = PiiSpan(span.entity_type, span.start, span.start + end, span.score)
         name = text[span.start:span.end]
         personal = bool(_CUE_BEFORE.search(text[max(0, span.start - 40):span.start])) or any(
             abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in others)
@@ -228,7 +258,7 @@ def decide_people(text: str, spans: list) -> list:
             continue  # a weak guess with nothing personal around it
         if span.score < MIN_SCORE:
             words = [w.lower() for w in name.split() if w[0].isupper()]
-            if len(words) < 2 or words[0] not in first_names():
+            if len(words) < 2 or not is_given_name(words[0]):
                 continue
             span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
         out.append(span)

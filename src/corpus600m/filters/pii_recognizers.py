@@ -378,7 +378,7 @@ PUBLIC_FIGURES = (
 # What introduces a person's name: "me llamo", "Sra.", "mi vecina", "atentamente"... (case-insensitive)
 NAME_CUE = (
     r"(?:\bme\s+llamo|\bmi\s+nombre\s+es|\bse\s+llama|\bsu\s+nombre\s+es|\bnombre(?:\s+completo)?\s*:|"
-    r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\bnombres?\s*:|\bestimad[oa]|\bquerid[oa]|"
+    r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\bnombres?[\"']?\s*:|\bestimad[oa]|\bquerid[oa]|"
     r"\bapreciad[oa]|\bun\s+(?:fuerte\s+)?abrazo,|\bun\s+saludo,|\bsaludos\s+cordiales,|\bcordialmente,|\bbesos,|"
     r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batte?\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
@@ -407,7 +407,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
     Names of well-known public figures are not personal data and are not reported.
     """
 
-    CUE = re.compile(NAME_CUE + r"\s*$", re.IGNORECASE)
+    CUE = re.compile(NAME_CUE + r"[\s\"'«]*$", re.IGNORECASE)
     # cues that also introduce things other than names: "soy" + a profession or nationality, letter greetings
     # and closings + a role or a team ("Estimado Director", "Saludos, Departamento de Ventas")
     WEAK_CUE = re.compile(r"(?:soy|estimad|querid|apreciad|saludos|un\s+saludo|un\s+(?:fuerte\s+)?abrazo|cordialmente|besos)",
@@ -469,7 +469,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
 # - Peru, Bolivia, Ecuador: Jirón/Jr., Pasaje/Pje./Psje., Malecón, Prolongación; Argentina, Chile, Uruguay:
 #   Pasaje, Ruta, Camino, Diagonal, Boulevard; Catalan/Galician street names as written in Spain (Carrer, Avinguda,
 #   Passeig, Plaça, Rúa).
-STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
+STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|blv\.|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
                 r"transversal|tv\.|tr\.|ac\.|ak\.|carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
                 r"paseo|p[º°]|plaza|pza\.|pasaje|psje\.?|pasadizo|bulevar|boulevard|blvd\.?|carretera|ctra\.|"
                 r"traves[íi]a|callej[óo]n|prolongaci[óo]n|urbanizaci[óo]n|urb\.|col\.|mz\.?|rúa|rua|glorieta|"
@@ -496,7 +496,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # words (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
         name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
-                     rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
+                     rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
         number = (r"\s*,?\s*(?i:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
                   r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis))?(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n")

@@ -63,8 +63,9 @@ class ShapeRecognizer(SpanishPatternRecognizer):
 
     def __init__(self, entity: str, patterns: list[Pattern], context: list[str], *, check=None, plausible=None,
                  trigger: str = "digits", flags: int = CASE_INSENSITIVE, name: str | None = None,
-                 max_score: float = 1.0):
+                 max_score: float = 1.0, weak: bool = False):
         self._check = check
+        self.weak = weak  # a shape prose can produce: any product/case word before it says it is not personal
         self._plausible = plausible
         # generic shapes (a bare number, a number after an id word) stay below the typed recognizers that see the
         # same span (Peru's DNI after "DNI" is PE_DNI, not NATIONAL_ID), context boost included (see pii.py)
@@ -72,10 +73,13 @@ class ShapeRecognizer(SpanishPatternRecognizer):
         super().__init__(entity, patterns, context, trigger=trigger, flags=flags, name=name or f"{entity}ShapeRecognizer")
 
     def matches(self, text: str, *, context_patterns: bool = True):
-        """The patterns' matches, less the numbers that a product/case word introduces ("código de barras
-        8412345678905", "expediente 2019-001234-56", "ISBN 978...") unless an id or phone word is nearer."""
+        """The patterns' matches, less the numbers that a code word introduces unless an id or phone word is
+        nearer: for weak shapes (a bare number) any product/case word ("expediente 2019-001234-56", "pedido
+        4521-8890-12"); for strong ones (a Luhn-valid card, an IBAN-shaped account, an RFC) only a product-code
+        word ("código de barras 8412345678905", "ISBN 978..."): "ref. 4992148922766155735" is still a card."""
         results = super().matches(text, context_patterns=context_patterns)
-        return [r for r in results if not _introduced_by_a_code_word(text[max(0, r.start - 32):r.start])]
+        code = _CODE_BEFORE if self.weak else _PRODUCT_CODE_BEFORE
+        return [r for r in results if not _introduced_by(code, text[max(0, r.start - 32):r.start])]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         if self._plausible is not None and not self._plausible(pattern_text):
@@ -95,9 +99,14 @@ _PERSONAL_WORD = re.compile(r"(?i:dni|nif|nie|c[ée]dula|rut|cuit|cuil|curp|rfc|
                             r"tel[ée]fono|tel\b|celular|m[óo]vil|whatsapp|documento|pasaporte)")
 
 
-def _introduced_by_a_code_word(before: str) -> bool:
-    """A product/case word right before the number, and no id or phone word after it ("La factura sale al RFC ...")."""
-    match = _CODE_BEFORE.search(before)
+_PRODUCT_CODE_BEFORE = re.compile(r"(?:c[óo]digo\s+de\s+barras|\bisbn|\bissn|\bean\b|\bsku|\bdoi\b|\bserie|\bmodelo|"
+                                  r"\blote|\bley\b|\bdecreto|\bversi[óo]n|\bproducto|\bexpediente|\bart[íi]culo|"
+                                  r"\bpieza)[^\d\n,;]{0,20}$", re.I)
+
+
+def _introduced_by(code: re.Pattern, before: str) -> bool:
+    """A code word right before the number, and no id or phone word after it ("La factura sale al RFC ...")."""
+    match = code.search(before)
     return bool(match) and not _PERSONAL_WORD.search(before, match.start() + 1)
 
 
@@ -156,13 +165,17 @@ _NO_UNIT = (r"(?!\s*(?:%|€|\$|de\s+(?:pesos|euros|d[óo]lares|personas|habitan
             r"seguidores|años|bytes|kb|mb|gb|utc))")
 
 
+# how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
+CARD_GROUPS = r"(?:\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,4})?|\d{4}[ \-]\d{6}[ \-]\d{4,5})"
+
+
 def shape_recognizers() -> list[SpanishPatternRecognizer]:
     """Recognizers of structured values by shape: cards, accounts, tax ids and national ids with any check digit."""
     S = ShapeRecognizer
     return [
         # any 12-19 digit run (one run, or groups of 3-6 digits) that passes Luhn: 19-digit Visa, 15-digit
         # JCB/Amex, 12-digit Maestro; a card-shaped run that fails Luhn only with a card word before it
-        S("CREDIT_CARD", [_p("card luhn", NB + r"\d{4}(?:[ \-]?\d{2,6}){2,4}" + NA, 0.85),
+        S("CREDIT_CARD", [_p("card luhn", NB + CARD_GROUPS + NA, 0.85),
                           _p("card run luhn", NB + r"\d{12,19}" + NA, 0.85),
                           _p("card shape:ctx", NB + r"\d{4}(?:[ \-]?\d{2,6}){2,4}" + NA, 0.45)],
           ["tarjeta", "card", "visa", "mastercard", "amex", "american express", "maestro", "crédito", "credito",
@@ -179,7 +192,7 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
           ["cbu", "cvu", "cuenta", "transferencia", "alias"], name="CbuShapeRecognizer"),
         # any other run of 14+ digits (account numbers, contract ids): ordinary prose writes no such number
         S("ACCOUNT_NUMBER", [_p("long digit run", NB + r"\d(?:[ \-]?\d){13,29}" + NA, 0.6)],
-          ID_WORDS, plausible=_long_run, name="LongNumberRecognizer", max_score=0.6),
+          ID_WORDS, plausible=_long_run, name="LongNumberRecognizer", max_score=0.6, weak=True),
         # Mexico's RFC and CURP with a real date, whatever their check character
         S("MX_RFC", [_p("rfc shape", r"\b[A-ZÑ&]{3,4}[\s\-]?\d{6}[\s\-]?[A-Z\d]{3}\b", 0.7)], ["rfc", "sat", "fiscal"],
           check=valid_mx_rfc, plausible=_rfc_plausible, trigger="upper", flags=CASE_SENSITIVE, name="RfcShapeRecognizer"),
@@ -209,14 +222,15 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         # Dominican cédula 001-1234567-8, Guatemalan DPI 1234 56789 0101, Honduran DNI 0801-1990-12345
         S("NATIONAL_ID", [_p("dash id shape", NB + r"\d{3}-\d{7}-\d" + NA, 0.65),
                           _p("dpi shape", NB + r"\d{4}\s\d{5}\s\d{4}" + NA, 0.65)],
-          ID_WORDS, name="IdShapeRecognizer", max_score=0.64),
+          ID_WORDS, name="IdShapeRecognizer", max_score=0.64, weak=True),
         # a bare run of 8-13 digits that is not an amount: prose writes quantities that long with separators
         # ("1.500.000", "12 000 000") and with a unit or currency; an unseparated run is an id, account or phone
         S("NATIONAL_ID", [_p("bare digit run", r"(?<![$€£])(?<![$€£]\s)" + NB + r"\d{8,13}" + NA + _NO_UNIT, 0.5)],
-          ID_WORDS, plausible=lambda v: len(set(v)) > 2, name="DigitRunRecognizer", max_score=0.6),
+          ID_WORDS, plausible=lambda v: len(set(v)) > 2, name="DigitRunRecognizer", max_score=0.6, weak=True),
         # 7-13 digits (one run or dotted/dashed groups, not thousands) right after an id word
         S("NATIONAL_ID", [_p("id number:ctx", NB + r"\d(?:[.\-\s]?\d){6,12}(?:-[\dkK])?" + NA, 0.45)],
-          ID_WORDS, plausible=lambda v: _not_thousands(v) and _not_years(v), name="IdNumberRecognizer", max_score=0.6),
+          ID_WORDS, plausible=lambda v: _not_thousands(v) and _not_years(v), name="IdNumberRecognizer", max_score=0.6,
+          weak=True),
     ]
 
 
