@@ -286,3 +286,11 @@ def test_ids_of_every_country_are_redacted(text, value):
     spans = detect_pii(text)
     assert any(s.start <= start and s.end >= start + len(value) for s in spans), \
         [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+def test_a_public_figures_date_of_birth_is_kept_a_private_persons_is_redacted():
+    public = "Shakira nació el 2 de febrero de 1977 en Barranquilla y es una cantante muy conocida."
+    assert detect_pii(public) == []
+    for text, value in [("Nací el 3 de mayo de 1987 en Cali.", "3 de mayo de 1987"),
+                        ("Mi hermana nació el 4 de julio de 2001, su teléfono es 300 555 1234.", "4 de julio de 2001")]:
+        assert any(s.entity_type == "DATE_OF_BIRTH" and text[s.start:s.end] == value for s in detect_pii(text)), text

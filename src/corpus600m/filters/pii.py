@@ -189,7 +189,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 score = min(1.0, score + CONTEXT_BOOST)
             score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
-    if any(s.entity_type == "PERSON" for s in spans):
+    if any(s.entity_type in ("PERSON", "DATE_OF_BIRTH") for s in spans):
         from corpus600m.filters.pii_people import decide_people
 
         spans = decide_people(text, spans)

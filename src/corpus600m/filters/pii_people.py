@@ -185,6 +185,7 @@ def is_given_name(word: str) -> bool:
     return _fold(word) in first_names()
 
 
+_NAME_CUE_ANYWHERE = re.compile(NAME_CUE, re.IGNORECASE)  # "soy", "mi hermana", "Sra."... in the same sentence
 _CUE_BEFORE = re.compile(NAME_CUE + r"[\s,:\"'«(]*$", re.IGNORECASE)
 # a first-person introduction or a form label in the same sentence
 _PERSONAL_SENTENCE = re.compile(r"(?i:\bme\s+llamo\b|\bmi\s+nombre\b|\byo,|\bsoy\b|\bnombre\s*:|\bpaciente\s*:|"
@@ -212,8 +213,34 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left:right.start() if right else len(text)]
 
 
+# a date of birth said in the first person or in a form ("nací el", "mi cumpleaños", "Fecha de nacimiento:")
+_OWN_BIRTH = re.compile(r"(?i:\bnac[íi]\b|\bmi\s+(?:fecha|cumpleaños)|fecha\s+de\s+nac|\bf\.\s?nac|nacimiento\s*:|"
+                        r"cumpleaños\s*:)")
+
+
+def _decide_dates_of_birth(text: str, spans: list) -> list:
+    """A date of birth in text about a public figure ("Shakira nació el 2 de febrero de 1977 en Barranquilla y es
+    cantante") is not personal data: dropped unless said in the first person or a form, about someone a name cue
+    introduces ("soy Leo, nacida el...", "mi hermana nació el..."), or next to other personal data (a phone, an
+    id, an address...)."""
+    dates = [s for s in spans if s.entity_type == "DATE_OF_BIRTH"]
+    if not dates:
+        return spans
+    personal_data = [s for s in spans if s.entity_type not in ("PERSON", "DATE_OF_BIRTH")]
+    out = []
+    for span in spans:
+        if span.entity_type == "DATE_OF_BIRTH" and not _OWN_BIRTH.search(text[max(0, span.start - 40):span.start]) \
+                and not _NAME_CUE_ANYWHERE.search(_sentence(text, span.start, span.end)) \
+                and not any(abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in personal_data) \
+                and _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
+            continue
+        out.append(span)
+    return out
+
+
 def decide_people(text: str, spans: list) -> list:
-    """Raise, keep or drop each PERSON span of `text` by what surrounds it; other spans pass unchanged.
+    """Raise, keep or drop each PERSON (and DATE_OF_BIRTH) span of `text` by what surrounds it; other spans pass
+    unchanged.
 
     - inside an address ("Cuesta de Florinda Pino 81"): dropped, the address covers it;
     - personal: a name cue right before it ("me llamo", "Sra.", "Paciente:"), other personal data (phone, e-mail,
@@ -222,12 +249,15 @@ def decide_people(text: str, spans: list) -> list:
     - public: a well-known public figure, or text about history, works or public office within 150 characters
       (a year, a century, "fundó", "escritora", "presidente", "novela", "¿quién fue"...) with none of the above
       -> dropped;
+    - a date of birth: see `_decide_dates_of_birth` (decided first, so a public figure's is not personal data
+      that makes their name personal);
     - otherwise a full name found by the NER model (two or more capitalized words) whose first word is
       a given name (`first_names`) -> 0.6 (a private person by default: a missed name costs more than a redacted
       one); without a given name it is more likely a place or a work ("Boca Chica", "Lloret de Mar") -> dropped.
     """
     from corpus600m.filters.pii import MIN_SCORE, PiiSpan
 
+    spans = _decide_dates_of_birth(text, spans)
     others = [s for s in spans if s.entity_type != "PERSON"]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
     out = []
