@@ -42,7 +42,8 @@ def load_stage(input_file: str) -> StageReport:
 
 @task(name="publish-dry-run")
 def publish_stage(repo_id: str, out_dir: str) -> StageReport:
-    from corpus600m.publish import build_repository, read_curated, read_rejected
+    from corpus600m.publish import read_curated, read_rejected
+    from flows.publish import build_gated_repository
 
     settings = get_settings()
     report = StageReport(stage="publish (dry run)")
@@ -51,8 +52,8 @@ def publish_stage(repo_id: str, out_dir: str) -> StageReport:
     if frame.is_empty():
         report.details["skipped"] = "no curated records yet: annotate in Argilla, then run again"
         return report.finish()
-    result = build_repository(frame, Path(out_dir), repo_id, settings, run_name=flow_run.name or "pipeline",
-                              rejected=read_rejected(settings.data_dir))
+    result = build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=flow_run.name or "pipeline",
+                                    rejected=read_rejected(settings.data_dir))
     report.n_kept = result.n_records
     report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows})
     return report.finish()

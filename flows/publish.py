@@ -12,10 +12,24 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
-from corpus600m.publish import BuildResult, build_repository, push_repository, read_curated, read_jsonl, read_rejected
+from corpus600m.filters.pii import detect_pii
+from corpus600m.publish import (
+    BuildResult,
+    build_repository,
+    push_repository,
+    read_curated,
+    read_jsonl,
+    read_rejected,
+)
 from corpus600m.records import StageReport
-from corpus600m.settings import get_settings
+from corpus600m.settings import Settings, get_settings
 from flows.run_report import RUN_REPORT_HOOKS
+
+
+def build_gated_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, **options) -> BuildResult:
+    """The publish stage's build with the PII filter's detector for its final re-scan (the hand-off between two
+    stages, made here): what the flow, the pipeline flow and `corpus600m publish` call."""
+    return build_repository(frame, out_dir, repo_id, settings, detect_pii=detect_pii, **options)
 
 
 @task(name="load-records")
@@ -27,8 +41,8 @@ def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
 def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
           version: str | None = None) -> BuildResult:
     settings = get_settings()
-    return build_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                            rejected=read_rejected(Path(data_dir)), version=version)
+    return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
+                                  rejected=read_rejected(Path(data_dir)), version=version)
 
 
 @task(name="push-repository")

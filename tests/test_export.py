@@ -286,7 +286,7 @@ def test_published_dry_run_has_sft_and_dpo_configurations(tmp_path: Path) -> Non
     from datasets import get_dataset_config_names, load_dataset
     from huggingface_hub import DatasetCard
 
-    from corpus600m.publish import build_repository
+    from flows.publish import build_gated_repository as build_repository
 
     records = [*corpus_records(), corrected_record()]
     out = tmp_path / "repo"
@@ -312,7 +312,8 @@ def test_published_dry_run_has_sft_and_dpo_configurations(tmp_path: Path) -> Non
 
 
 def test_pii_in_a_corrected_original_answer_refuses_publishing(tmp_path: Path) -> None:
-    from corpus600m.publish import PublishRefused, build_repository
+    from corpus600m.publish import PublishRefused
+    from flows.publish import build_gated_repository as build_repository
 
     email = "carla.prueba.pasaportes@example.com"
     record = corrected_record()
@@ -336,7 +337,7 @@ def _donations(n: int) -> list[Record]:
 def test_dry_run_of_donated_never_annotated_records_says_found(tmp_path: Path) -> None:
     from huggingface_hub import DatasetCard
 
-    from corpus600m.publish import build_repository
+    from flows.publish import build_gated_repository as build_repository
 
     out = tmp_path / "repo"
     build_repository(records_to_frame(_donations(60)), out, "somosnlp/x", settings_for(tmp_path / "data"),

@@ -152,7 +152,7 @@ def mx_variants(n: int) -> list[Record]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """The dry-run repository of `corpus_records()`, built once (real PII detector), shards of at most 2 rows."""
-    from corpus600m.publish import build_repository
+    from flows.publish import build_gated_repository as build_repository
 
     root = tmp_path_factory.mktemp("publish")
     settings = settings_for(root / "data", hub_shard_rows=2)
@@ -311,7 +311,8 @@ def test_card_flags_under_represented_countries_and_single_licence(tmp_path: Pat
 
 
 def _build_refused(records: list[Record], tmp_path: Path, **overrides):
-    from corpus600m.publish import PublishRefused, build_repository
+    from corpus600m.publish import PublishRefused
+    from flows.publish import build_gated_repository as build_repository
 
     out = tmp_path / "repo"
     with pytest.raises(PublishRefused) as refused:
@@ -350,6 +351,7 @@ def test_gate_provenance_lists_records_without_origin(tmp_path: Path) -> None:
 
 
 def test_gate_language_lists_records_in_languages_not_allowed(tmp_path: Path) -> None:
+    from corpus600m.filters.pii import detect_pii
     from corpus600m.publish import check_gates
 
     catalan = _synthetic("Explica'm com fer pa amb tomàquet.", "Frega el tomàquet madur sobre el pa torrat, "
@@ -358,7 +360,8 @@ def test_gate_language_lists_records_in_languages_not_allowed(tmp_path: Path) ->
     refused, _ = _build_refused([*corpus_records(), catalan], tmp_path)
     assert refused.report.offending_ids() == {"language": [catalan.id]}
     assert "language 'ca' not in allowed_langs (es)" in str(refused)
-    allowed = check_gates(records_to_frame([catalan]), settings_for(tmp_path, allowed_langs=["es", "ca"]))
+    allowed = check_gates(records_to_frame([catalan]), settings_for(tmp_path, allowed_langs=["es", "ca"]),
+                          detect_pii=detect_pii)
     assert allowed.passed
 
 

@@ -65,7 +65,8 @@ def test_cli_push_uploads_every_file_in_one_commit_naming_the_run(hub_standin, d
 def test_push_again_deletes_files_of_countries_that_left(hub_standin, tmp_path: Path) -> None:
     from pydantic import SecretStr
 
-    from corpus600m.publish import build_repository, push_repository
+    from corpus600m.publish import push_repository
+    from flows.publish import build_gated_repository as build_repository
 
     settings = settings_for(tmp_path / "data", hf_endpoint=hub_standin.url, hf_token=SecretStr(hub_standin.token))
     records = corpus_records()

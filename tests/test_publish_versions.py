@@ -27,7 +27,7 @@ def next_records() -> list[Record]:
 
 
 def _build(records: list[Record], tmp_path: Path, settings, version: str | None, name: str = "repo"):
-    from corpus600m.publish import build_repository
+    from flows.publish import build_gated_repository as build_repository
 
     return build_repository(records_to_frame(records), tmp_path / name, REPO, settings, run_name=f"run-{version}",
                             version=version)

@@ -34,12 +34,17 @@ def publish(
     Publishing is refused, listing the offending record ids, when a record lacks a licence or provenance,
     when the final PII re-scan finds something, or when a record's language is not in allowed_langs.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from corpus600m.publish import (
         PublishError,
         PublishRefused,
-        build_repository,
         default_run_name,
         push_repository,
         read_curated,
@@ -47,6 +52,7 @@ def publish(
         read_rejected,
     )
     from corpus600m.settings import get_settings
+    from flows.publish import build_gated_repository
 
     settings = get_settings()
     run_name = run_name or default_run_name()
@@ -66,8 +72,8 @@ def publish(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as progress:
             task = progress.add_task("gates + PII re-scan", total=frame.height)
-            result = build_repository(frame, out, repo_id, settings, run_name=run_name, rejected=rejected,
-                                      on_progress=lambda n: progress.advance(task, n), version=version)
+            result = build_gated_repository(frame, out, repo_id, settings, run_name=run_name, rejected=rejected,
+                                            on_progress=lambda n: progress.advance(task, n), version=version)
     except PublishRefused as exc:
         fail(f"{exc}\nEvery offending id, with why: {out.with_name(out.name + '.gate_report.json')}")
     except PublishError as exc:

@@ -70,18 +70,6 @@ class GateReport:
 PiiDetector = Callable[[str], Sequence]
 
 
-def real_pii_detector() -> PiiDetector:
-    """The PII filter's detector (`corpus600m.filters.pii.detect_pii`), imported lazily (presidio is heavy)."""
-    try:
-        from corpus600m.filters.pii import detect_pii
-    except ImportError as exc:
-        raise PublishError(
-            f"the final PII re-scan needs corpus600m.filters.pii.detect_pii, which cannot be imported ({exc}); "
-            "publishing without the re-scan is not allowed"
-        ) from exc
-    return detect_pii
-
-
 def _licence_offenders(frame: pl.DataFrame, settings: Settings) -> dict[str, str]:
     bad = frame.with_columns(effective_license_expr(settings)).filter(
         pl.col("license").is_null() | (pl.col("license").str.strip_chars() == "")
@@ -139,14 +127,15 @@ def _pii_offenders(frame: pl.DataFrame, detect: PiiDetector,
     return out, n_texts
 
 
-def check_gates(frame: pl.DataFrame, settings: Settings, *, detect_pii: PiiDetector | None = None,
+def check_gates(frame: pl.DataFrame, settings: Settings, *, detect_pii: PiiDetector,
                 on_progress: Callable[[int], None] | None = None) -> GateReport:
     """Run every gate over store-layout records; the report lists each failing gate with its offending ids.
 
-    `detect_pii` defaults to the PII filter's real detector; `on_progress(n)` is called as records are scanned.
+    `detect_pii`: the PII filter's detector, passed in by the flow (`flows/publish.py`; a stage does not import
+    another stage); `on_progress(n)` is called as records are scanned.
     """
     report = GateReport(n_records=frame.height)
-    detect = detect_pii or real_pii_detector()
+    detect = detect_pii
     gates = [
         ("licence", "every record has a licence", _licence_offenders(frame, settings)),
         ("provenance", "every record names its generator and template, or its donor and dataset, "

@@ -151,7 +151,7 @@ def _write_training_configs(frame: pl.DataFrame, out_dir: Path, settings: Settin
 
 def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
                      run_name: str | None = None, rejected: pl.DataFrame | None = None,
-                     detect_pii: PiiDetector | None = None,
+                     detect_pii: PiiDetector,
                      on_progress: Callable[[int], None] | None = None, version: str | None = None) -> BuildResult:
     """Check the gates on store-layout records, then write the complete dataset repository to `out_dir`.
 
