@@ -1,6 +1,6 @@
 """Donation ingestion throughput and peak memory: a 1,000,000-row JSONL and a 1,000,000-row CSV donation.
 
-Measures `ingest_donation(..., run_filters=False)`: reading, encoding check, validation, quarantine, dedup,
+Measures `ingest_donation(...)`: reading, encoding check, validation, quarantine, dedup,
 staging and the upsert into the `donated` table, WITHOUT the filter stage (language/PII/dedup/quality has its
 own cost and benchmark). About 1% of rows are bad (quarantined) and 1% are duplicates. Each run is a fresh
 child process with a fresh data dir, so its peak RSS (ru_maxrss) is the ingestion's own.
@@ -83,8 +83,7 @@ def child(kind: str, path: Path, data_dir: Path) -> None:
     else:
         from corpus600m.ingest import ingest_donation
 
-        report = ingest_donation(path, path.parent / "manifest.yaml", settings=Settings(data_dir=data_dir),
-                                 run_filters=False)
+        report = ingest_donation(path, path.parent / "manifest.yaml", settings=Settings(data_dir=data_dir))
         n = report.rows_read
         assert report.rows_read == report.kept + report.quarantined + report.duplicates
     seconds = time.perf_counter() - start

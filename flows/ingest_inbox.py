@@ -10,9 +10,29 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
+from corpus600m.filters.language import detect_language
+from corpus600m.filters.pipeline import filter_table
+from corpus600m.ingest import ingest_donation
 from corpus600m.ingest.inbox import ingest_inbox_donation, pending_donations
+from corpus600m.records import StageReport
 from corpus600m.settings import Settings, get_settings
+from corpus600m.store import Store, Table
 from flows.run_report import RUN_REPORT_HOOKS
+
+
+def filter_donated(store: Store, settings: Settings, on_progress=None) -> StageReport:
+    """The filter stage over the donated table: what ingesting a donation hands its rows to."""
+    return filter_table(store, str(Table.DONATED), settings=settings, on_progress=on_progress)
+
+
+def handoffs(run_filters: bool) -> dict:
+    """What the ingest stage gets from the filter stage: the filters (when run) and the language detector."""
+    return {"filters": filter_donated if run_filters else None, "detect_language": detect_language}
+
+
+def ingest_one_donation(path, manifest, *, run_filters: bool = True, **options):
+    """`ingest_donation` with the filter stage handed in: what `corpus600m donate` calls."""
+    return ingest_donation(path, manifest, **handoffs(run_filters), **options)
 
 
 def _settings(data_dir: str | None) -> Settings:
@@ -27,7 +47,7 @@ def find_new_donations(data_dir: str | None) -> list[str]:
 
 @task(name="ingest-donation")
 def ingest_one(data_dir: str | None, folder: str, run_filters: bool) -> dict:
-    outcome = ingest_inbox_donation(Path(folder), _settings(data_dir), run_filters=run_filters)
+    outcome = ingest_inbox_donation(Path(folder), _settings(data_dir), **handoffs(run_filters))
     logger = get_run_logger()
     if outcome.status == "refused":
         logger.warning("donation %s refused: %s", outcome.folder, outcome.message)
@@ -53,8 +73,7 @@ def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, parti
     The store's per-table writer lock serializes the commits; the filters then run once over everything new,
     their per-record checks partitioned the same way.
     """
-    from corpus600m.filters.pipeline import filter_table
-    from corpus600m.store import Table, open_store
+    from corpus600m.store import open_store
     from flows.filter import partitioned_decider
 
     folders = find_new_donations(data_dir)

@@ -13,10 +13,12 @@ import polars as pl
 import pytest
 import yaml
 
+from corpus600m.filters.language import detect_language
 from corpus600m.ingest import DonationRefused, ingest_donation
 from corpus600m.records import frame_to_records, record_id
 from corpus600m.settings import get_settings
 from corpus600m.store import Store, Table
+from flows.ingest_inbox import ingest_one_donation
 
 FIXTURES = Path(__file__).parent / "data" / "donations"
 GOOD = [json.loads(line) for line in (FIXTURES / "good.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -88,7 +90,8 @@ def assert_nothing_written(data_dir: Path) -> None:
 def test_good_donation_lands_in_donated_with_provenance_and_report(data_dir, tmp_path):
     folder, manifest = make_donation(tmp_path, {"good.jsonl": (FIXTURES / "good.jsonl").read_text(encoding="utf-8"),
                                                 "README.md": "# sobre este corpus\n"})
-    report = ingest_donation(folder, manifest, run_filters=False, report_path=tmp_path / "out" / "report.json")
+    report = ingest_donation(folder, manifest, report_path=tmp_path / "out" / "report.json",
+                             detect_language=detect_language)
     assert (report.rows_read, report.kept, report.quarantined, report.duplicates) == (5, 5, 0, 0)
     assert report.ignored_files == ["README.md"]
     records = {r.id: r for r in frame_to_records(stored(data_dir))}
@@ -110,7 +113,7 @@ def test_good_donation_lands_in_donated_with_provenance_and_report(data_dir, tmp
 
 def test_latin1_csv_is_converted_with_a_warning(data_dir, tmp_path):
     folder, manifest = make_donation(tmp_path, {"latin1.csv": (FIXTURES / "latin1.csv").read_bytes()})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert report.kept == 3 and report.quarantined == 0
     assert any("not UTF-8" in w and "latin1.csv" in w and "converted to UTF-8" in w for w in report.warnings)
     texts = set(stored(data_dir)["instruction"])
@@ -119,7 +122,7 @@ def test_latin1_csv_is_converted_with_a_warning(data_dir, tmp_path):
 
 def test_cp1252_tsv_keeps_curly_quotes_and_euro(data_dir, tmp_path):
     folder, manifest = make_donation(tmp_path, {"cp1252.tsv": (FIXTURES / "cp1252.tsv").read_bytes()})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert report.kept == 2 and report.files[0].encoding == "cp1252"
     outputs = set(stored(data_dir)["output"])
     assert "“El que madruga, Dios lo ayuda” — dice el refrán." in outputs
@@ -151,7 +154,7 @@ def test_every_format_and_archive_is_read(data_dir, tmp_path):
     crlf = jsonl([{"pregunta": "¿Qué es un bondi?", "respuesta": "Un colectivo, un autobús."}]).replace("\n", "\r\n")
     folder, manifest = make_donation(tmp_path, {"a.zip": zip_bytes.getvalue(), "b.tar.gz": tar_bytes.getvalue(),
                                                 "c.json": array, "d.jsonl": crlf})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     formats = {f.file: f.format for f in report.files}
     assert formats == {"a.zip/extra.parquet": "parquet", "a.zip/parte/semicolon.csv": "csv", "b.tar.gz/hf[train]": "hf_dataset",
                        "b.tar.gz/hf[test]": "hf_dataset", "c.json": "json", "d.jsonl": "jsonl"}
@@ -189,7 +192,7 @@ def test_bad_row_is_quarantined_and_good_rows_kept(data_dir, tmp_path, case, bad
     lines = [json.dumps(r, ensure_ascii=False) for r in GOOD]
     lines.insert(2, bad_line)  # the bad row is line 3, between good ones
     folder, manifest = make_donation(tmp_path, {"mixed.jsonl": "\n".join(lines) + "\n"})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert_identity(report)
     assert (report.rows_read, report.kept, report.quarantined) == (6, 5, 1)
     assert report.quarantined_by_reason == {reason: 1}
@@ -205,7 +208,7 @@ def test_field_over_the_configured_maximum_is_quarantined(data_dir, tmp_path, mo
     get_settings.cache_clear()
     long_row = {"pregunta": "Contame una historia.", "respuesta": "Había una vez " * 30}
     folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl([*GOOD, long_row])})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     [entry] = quarantine_entries(report)
     assert entry["reason"] == "too_long" and entry["line"] == 6
     assert "is 419 characters long; the maximum is 300 (CORPUS600M_DONATION_MAX_FIELD_CHARS)" in entry["message"]
@@ -218,7 +221,7 @@ def test_html_inside_code_blocks_and_angle_brackets_in_prose_are_kept(data_dir, 
             {"pregunta": "¿Cómo hago un párrafo en HTML?", "respuesta": "Así:\n```html\n<p>Hola</p>\n```\no con `<br>`."},
             {"pregunta": "¿Es 3 < 5 y 7 > 2?", "respuesta": "Sí: 3 < 5 y 7 > 2. Un e-mail: <ana@example.org>."}]
     folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl(rows)})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert (report.kept, report.quarantined) == (7, 0)
     assert_good_rows_kept(data_dir, {row_id(r) for r in rows})
 
@@ -228,7 +231,7 @@ def test_csv_row_with_wrong_field_count_is_quarantined(data_dir, tmp_path):
     text = "pregunta,contexto,respuesta\n" + "".join(f"\"{r['pregunta']}\",,\"{r['respuesta']}\"\n" for r in good)
     text = text.replace("\n", "\nhola,chau,que,tal\n", 1)  # a 4-field row as line 2
     folder, manifest = make_donation(tmp_path, {"data.csv": text})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     [entry] = quarantine_entries(report)
     assert (entry["reason"], entry["line"], entry["row"]) == ("malformed", 2, 1)
     assert "row has 4 fields; the header has 3" in entry["message"]
@@ -244,7 +247,7 @@ def test_csv_unclosed_quote_is_quarantined_with_the_rows_it_swallowed(data_dir, 
             f"\"{GOOD[2]['pregunta']}\",,\"{GOOD[2]['respuesta']}\"\n"
             f"\"{GOOD[3]['pregunta']}\",,\"{GOOD[3]['respuesta']}\"\n")
     folder, manifest = make_donation(tmp_path, {"data.csv": text})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert_identity(report)
     [entry] = quarantine_entries(report)
     assert entry["reason"] == "malformed" and entry["line"] == 3
@@ -256,7 +259,7 @@ def test_csv_unclosed_quote_is_quarantined_with_the_rows_it_swallowed(data_dir, 
 
 def test_json_array_element_that_is_not_an_object(data_dir, tmp_path):
     folder, manifest = make_donation(tmp_path, {"data.json": json.dumps([GOOD[0], 7, GOOD[1]], ensure_ascii=False, indent=1)})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     [entry] = quarantine_entries(report)
     assert entry["reason"] == "not_an_object" and entry["row"] == 2
     assert "array element 2 is a JSON number" in entry["message"]
@@ -270,7 +273,7 @@ def test_null_and_non_text_parquet_values_are_quarantined(data_dir, tmp_path):
                   "respuesta": [GOOD[0]["respuesta"], None]}).write_parquet(folder / "a.parquet")
     pl.DataFrame({"pregunta": ["¿Cuánto es 6x7?"], "respuesta": [42]}).write_parquet(folder / "b.parquet")
     manifest = write_manifest(folder, columns={"instruction": "pregunta", "output": "respuesta"})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     first, second = quarantine_entries(report)
     assert (first["file"], first["reason"], first["row"], first["line"]) == ("a.parquet", "empty_field", 2, None)
     assert first["raw"] == {"pregunta": "¿Cuántos años tenés?", "respuesta": None}
@@ -285,7 +288,7 @@ def test_null_and_non_text_parquet_values_are_quarantined(data_dir, tmp_path):
 def test_duplicates_within_the_donation_are_counted_not_added(data_dir, tmp_path):
     spaced = dict(GOOD[0], pregunta="  ¿Cómo se ceba   un buen mate?  ")  # same text once whitespace is normalized
     folder, manifest = make_donation(tmp_path, {"a.jsonl": jsonl(GOOD), "b.jsonl": jsonl([GOOD[1], spaced])})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert_identity(report)
     assert (report.rows_read, report.kept, report.duplicates, report.duplicates_in_donation) == (7, 5, 2, 2)
     assert stored(data_dir).height == 5
@@ -294,16 +297,16 @@ def test_duplicates_within_the_donation_are_counted_not_added(data_dir, tmp_path
 
 def test_duplicates_against_the_store_and_idempotent_rerun(data_dir, tmp_path):
     first_folder, first_manifest = make_donation(tmp_path, {"a.jsonl": jsonl(GOOD[:3])}, folder_name="first")
-    ingest_donation(first_folder, first_manifest, run_filters=False)
+    ingest_donation(first_folder, first_manifest)
     other_folder, other_manifest = make_donation(tmp_path, {"b.jsonl": jsonl(GOOD)}, folder_name="second",
                                                  name="otra-donación")
-    report = ingest_donation(other_folder, other_manifest, run_filters=False)
+    report = ingest_donation(other_folder, other_manifest)
     assert (report.kept, report.duplicates_in_store, report.duplicates) == (2, 3, 3)
     frame = stored(data_dir)
     assert frame.height == 5
     datasets_by_id = dict(zip(frame["id"], frame["origin"].struct.field("dataset")))
     assert datasets_by_id[row_id(GOOD[0])] == "consejos-porteños"  # the first donor keeps the provenance
-    again = ingest_donation(other_folder, other_manifest, run_filters=False)
+    again = ingest_donation(other_folder, other_manifest)
     assert (again.rows_read, again.kept, again.duplicates, again.already_ingested) == (5, 2, 3, 2)
     assert stored(data_dir).height == 5
 
@@ -377,7 +380,7 @@ REFUSAL_CASES = [
 def test_refused_donation_says_why_and_writes_nothing(data_dir, tmp_path, case, files, overrides, fragments):
     folder, manifest = make_donation(tmp_path, files, **overrides)
     with pytest.raises(DonationRefused) as caught:
-        ingest_donation(folder, manifest, run_filters=False)
+        ingest_donation(folder, manifest)
     for fragment in fragments:
         assert fragment in str(caught.value), str(caught.value)
     assert_nothing_written(data_dir)
@@ -387,11 +390,11 @@ def test_manifest_that_is_not_yaml_or_missing(data_dir, tmp_path):
     folder, manifest = make_donation(tmp_path, {"a.jsonl": jsonl(GOOD)})
     manifest.write_text("name: [sin cerrar\ndonor: x\n", encoding="utf-8")
     with pytest.raises(DonationRefused, match=r"is not valid YAML at line \d+, column \d+"):
-        ingest_donation(folder, manifest, run_filters=False)
+        ingest_donation(folder, manifest)
     with pytest.raises(DonationRefused, match=r"manifest .*nada\.yaml not found"):
-        ingest_donation(folder, folder / "nada.yaml", run_filters=False)
+        ingest_donation(folder, folder / "nada.yaml")
     with pytest.raises(DonationRefused, match="does not exist"):
-        ingest_donation(folder / "no-such-file.jsonl", write_manifest(folder), run_filters=False)
+        ingest_donation(folder / "no-such-file.jsonl", write_manifest(folder))
     assert_nothing_written(data_dir)
 
 
@@ -403,7 +406,7 @@ def test_failure_late_in_a_file_writes_nothing(data_dir, tmp_path, monkeypatch):
     folder, manifest = make_donation(tmp_path, {"big.json": "[" + ",\n".join(elements) + ",\n{oops}]"},
                                      columns={"instruction": "pregunta", "output": "respuesta"})
     with pytest.raises(DonationRefused, match="big.json: not valid JSON at line 3001"):
-        ingest_donation(folder, manifest, run_filters=False)
+        ingest_donation(folder, manifest)
     assert_nothing_written(data_dir)
 
 
@@ -414,7 +417,7 @@ def test_donation_goes_through_the_filters_and_the_report_says_so(data_dir, tmp_
     english = {"pregunta": "What is the capital of France and why is it famous?",
                "respuesta": "Paris is the capital of France, famous for the Eiffel Tower and its museums."}
     folder, manifest = make_donation(tmp_path, {"data.jsonl": jsonl([*GOOD, english])})
-    report = ingest_donation(folder, manifest)
+    report = ingest_one_donation(folder, manifest)  # the filter stage handed in as the flow does
     assert (report.kept, report.language_mix) == (6, {"es": 5, "en": 1})
     assert report.filters is not None and report.filters.n_in == 6
     assert (report.filters.n_kept, report.filters.n_rejected, report.filters.rejected_by_reason) == (5, 1, {"language": 1})
@@ -426,7 +429,9 @@ def test_donation_goes_through_the_filters_and_the_report_says_so(data_dir, tmp_
 
 # ---- the row-count identity, as a property --------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from corpus600m.settings import Settings  # noqa: E402
 
@@ -466,10 +471,10 @@ def test_rows_read_equals_kept_plus_quarantined_plus_duplicates(tmp_path_factory
     if "missing_field" in kinds and not kinds - {"missing_field", "malformed", "not_an_object"}:
         # no row that parses has the 'respuesta' column: the mapping itself is wrong, so the donation is refused
         with pytest.raises(DonationRefused, match="column\\(s\\) 'respuesta' not found"):
-            ingest_donation(folder, manifest, settings=settings, run_filters=False)
+            ingest_donation(folder, manifest, settings=settings)
         return
     for _ in range(2):  # a re-run gives the same accounting and adds nothing
-        report = ingest_donation(folder, manifest, settings=settings, run_filters=False)
+        report = ingest_donation(folder, manifest, settings=settings)
         assert report.rows_read == len(lines) == report.kept + report.quarantined + report.duplicates
         assert (report.kept, report.quarantined) == (len(expected_ids), bad)
         assert set(stored(root / "data")["id"]) == expected_ids if expected_ids else not Store(root / "data").exists(Table.DONATED)
@@ -534,7 +539,7 @@ def test_archive_that_unpacks_past_the_limit_is_refused_before_extracting(data_d
     folder, manifest = make_donation(tmp_path, {"bomb.zip": bomb})
     with pytest.raises(DonationRefused, match=r"bomb\.zip: would unpack to 6\.0 MB \(\d+ KB packed\), more than the 5\.0 MB"
                                               r".*CORPUS600M_DONATION_MAX_UNPACKED_GB"):
-        ingest_donation(folder, manifest, run_filters=False)
+        ingest_donation(folder, manifest)
     assert_nothing_written(data_dir)
     assert not list((data_dir / "donations" / ".staging").rglob("relleno.txt"))  # nothing was extracted
 
@@ -543,7 +548,7 @@ def test_archive_that_unpacks_past_the_limit_is_refused_before_extracting(data_d
     outer = _zip_of({"a.jsonl": jsonl(GOOD).encode(), "dentro.zip": inner, "otro.txt": b"0" * 2_500_000})
     folder, manifest = make_donation(tmp_path / "nested", {"nido.zip": outer})
     with pytest.raises(DonationRefused, match=r"nido\.zip/dentro\.zip: would unpack to"):
-        ingest_donation(folder, manifest, run_filters=False)
+        ingest_donation(folder, manifest)
     assert_nothing_written(data_dir)
 
     # the same tar.gz under a generous limit is read
@@ -556,5 +561,5 @@ def test_archive_that_unpacks_past_the_limit_is_refused_before_extracting(data_d
         info.size = len(data)
         tf.addfile(info, io.BytesIO(data))
     folder, manifest = make_donation(tmp_path / "ok", {"ok.tar.gz": buf.getvalue()})
-    report = ingest_donation(folder, manifest, run_filters=False)
+    report = ingest_donation(folder, manifest)
     assert report.kept == len(GOOD) and report.rows_read == len(GOOD)

@@ -14,7 +14,12 @@ from typer.testing import CliRunner
 
 from corpus600m.cli import app
 from corpus600m.ingest import ingest_donation
-from corpus600m.ingest.inbox import DONE_MARKER, REFUSED_MARKER, ingest_inbox_donation, pending_donations
+from corpus600m.ingest.inbox import (
+    DONE_MARKER,
+    REFUSED_MARKER,
+    ingest_inbox_donation,
+    pending_donations,
+)
 from corpus600m.settings import get_settings
 from corpus600m.store import Store, Table
 from flows.ingest_inbox import ingest_inbox
@@ -37,7 +42,7 @@ def test_ingest_inbox_flow_processes_each_donation_once(prefect_api: str, data_d
     (data_dir / "inbox" / "c-sin-manifiesto").mkdir()
     (data_dir / "inbox" / "c-sin-manifiesto" / "data.jsonl").write_text(jsonl(extra), encoding="utf-8")
 
-    state = ingest_inbox(return_state=True, run_filters=False)
+    state = ingest_inbox(return_state=True)
     assert state.is_completed()
     outcomes = {o["folder"]: o for o in state.result()}
     assert outcomes["a-mates"]["status"] == "processed" and outcomes["a-mates"]["kept"] == 5
@@ -96,7 +101,7 @@ def test_crash_during_the_store_write_then_rerun_loses_and_doubles_nothing(data_
 
     monkeypatch.setattr(Store, "upsert", dying_upsert)
     with pytest.raises(KeyboardInterrupt):
-        ingest_inbox_donation(folder, get_settings(), run_filters=False)
+        ingest_inbox_donation(folder, get_settings())
     monkeypatch.setattr(Store, "upsert", real_upsert)
     store = Store(data_dir)
     assert store.count(Table.DONATED) == 2  # the first batch made it, the rest did not
@@ -104,7 +109,7 @@ def test_crash_during_the_store_write_then_rerun_loses_and_doubles_nothing(data_
     assert folder in pending_donations(get_settings())
     assert not list((data_dir / "donations" / ".staging").glob("*/"))  # staging cleaned even on a crash
 
-    outcome = ingest_inbox_donation(folder, get_settings(), run_filters=False)
+    outcome = ingest_inbox_donation(folder, get_settings())
     assert (outcome.status, outcome.rows_read, outcome.kept, outcome.duplicates) == ("processed", 5, 5, 0)
     assert store.count(Table.DONATED) == 5 and set(store.read(Table.DONATED)["id"]) == GOOD_IDS
     report = json.loads(Path(outcome.report_path).read_text(encoding="utf-8"))
@@ -115,9 +120,9 @@ def test_crash_during_the_store_write_then_rerun_loses_and_doubles_nothing(data_
 def test_crash_after_commit_before_marker_reprocesses_safely(data_dir: Path):
     """Rows committed but the marker never written (crash in between): the rerun counts them as kept, not twice."""
     folder = add_to_inbox(data_dir, "mates", {"data.jsonl": jsonl(GOOD)})
-    ingest_donation(folder, folder / "manifest.yaml", run_filters=False)  # what the crashed run had done
+    ingest_donation(folder, folder / "manifest.yaml")  # what the crashed run had done
     assert folder in pending_donations(get_settings())
-    outcome = ingest_inbox_donation(folder, get_settings(), run_filters=False)
+    outcome = ingest_inbox_donation(folder, get_settings())
     assert (outcome.kept, outcome.duplicates) == (5, 0)
     assert Store(data_dir).count(Table.DONATED) == 5
     quarantine = Path(json.loads((folder / DONE_MARKER).read_text())["report_path"]).with_name("quarantine.jsonl")
@@ -128,7 +133,7 @@ def test_inbox_accepts_archives_and_encoded_files(data_dir: Path):
     folder = add_to_inbox(data_dir, "mezcla", {})
     shutil.copy(FIXTURES / "latin1.csv", folder / "latin1.csv")
     shutil.make_archive(str(folder / "mas"), "zip", root_dir=FIXTURES, base_dir="good.jsonl")
-    outcome = ingest_inbox_donation(folder, get_settings(), run_filters=False)
+    outcome = ingest_inbox_donation(folder, get_settings())
     assert (outcome.status, outcome.kept) == ("processed", 8)
 
 

@@ -63,16 +63,23 @@ def donate_add(
 
     Exit code 0 when the donation was processed (even with quarantined rows), 1 when it was refused as a whole (licence not open, columns not found, unreadable file, no rows): then nothing is written.
     """
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    from corpus600m.ingest import DonationRefused, ingest_donation
+    from corpus600m.ingest import DonationRefused
+    from flows.ingest_inbox import ingest_one_donation
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                         console=err_console, disable=quiet)
     try:
         with progress:
-            report = ingest_donation(path, manifest, report_path=report_path, run_filters=not skip_filters,
-                                     progress=progress)
+            report = ingest_one_donation(path, manifest, report_path=report_path, run_filters=not skip_filters,
+                                         progress=progress)
     except DonationRefused as exc:
         fail(f"donation refused, nothing was written:\n{exc}")
     for warning in report.warnings:

@@ -79,14 +79,15 @@ def pending_donations(settings: Settings) -> list[Path]:
     return out
 
 
-def ingest_inbox_donation(folder: Path, settings: Settings, *, run_filters: bool = True) -> InboxOutcome:
-    """Ingest one inbox folder and write its marker; a refusal is recorded, not raised."""
+def ingest_inbox_donation(folder: Path, settings: Settings, **handoffs) -> InboxOutcome:
+    """Ingest one inbox folder and write its marker; a refusal is recorded, not raised. `handoffs`: the
+    `filters` / `detect_language` a flow hands `ingest_donation`."""
     folder = Path(folder)
     manifest = find_manifest(folder)
     try:
         if manifest is None:
             raise DonationRefused(f"{folder}: no manifest.yaml; add one (see schemas/donation_manifest.schema.json)")
-        report = ingest_donation(folder, manifest, settings=settings, run_filters=run_filters)
+        report = ingest_donation(folder, manifest, settings=settings, **handoffs)
     except DonationRefused as exc:
         _write_atomic(folder / REFUSED_MARKER, json.dumps(
             {"fingerprint": fingerprint(folder), "refused_at": utcnow().isoformat(), "message": str(exc)}, indent=1))

@@ -22,7 +22,7 @@ import shutil
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,15 @@ from corpus600m.ingest.manifest import check_license, load_manifest
 from corpus600m.ingest.readers import RawRow, SourceFile, discover
 from corpus600m.ingest.report import DonationReport, FileSummary
 from corpus600m.ingest.validate import RowProblem, extract_fields
-from corpus600m.records import ORIGIN_DTYPE, RECORD_POLARS_SCHEMA, DonationManifest, Source, record_id, utcnow
+from corpus600m.records import (
+    ORIGIN_DTYPE,
+    RECORD_POLARS_SCHEMA,
+    DonationManifest,
+    Source,
+    StageReport,
+    record_id,
+    utcnow,
+)
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
 
@@ -184,11 +192,9 @@ class _Stager:
         self.quarantine.close()
 
 
-def _language_mix(samples: list[str]) -> Counter[str]:
-    """Detected language -> count, with the filters' detector (the one that decides the language filter)."""
-    from corpus600m.filters.language import detect_language
-
-    return Counter(detect_language(text)[0] for text in samples)
+LanguageDetector = Callable[[str], tuple[str, float]]
+# the filter stage over the donated table, as a flow hands it in: (store, settings, on_progress) -> its report
+DonatedFilter = Callable[[Store, Settings, Callable[[int], None] | None], StageReport]
 
 
 def _plan(sources: list[SourceFile], manifest: DonationManifest, report: DonationReport) -> dict[str, list[str]]:
@@ -225,7 +231,8 @@ def ingest_donation(
     *,
     settings: Settings | None = None,
     report_path: Path | str | None = None,
-    run_filters: bool = True,
+    filters: DonatedFilter | None = None,
+    detect_language: LanguageDetector | None = None,
     progress: Any | None = None,
 ) -> DonationReport:
     """Ingest one donation (a file, a folder or an archive) described by `manifest_path`.
@@ -233,6 +240,9 @@ def ingest_donation(
     Returns the report (also written as `report.json` + `report.md` in the donation's folder, and to
     `report_path` when given). Raises `DonationRefused` — having written nothing — when the donation cannot be
     taken as a whole. `progress` is an optional `rich.progress.Progress` that gets one bar per file.
+    The hand-offs to the filter stage come from the flow (`flows/ingest_inbox.py`; a stage does not import
+    another): `filters` runs over the donated table once the rows are committed (None: not run), and
+    `detect_language` gives the report's language mix (None: no mix).
     """
     settings = settings or get_settings()
     path, manifest_path = Path(path), Path(manifest_path)
@@ -270,15 +280,13 @@ def ingest_donation(
             if rows_read == 0:
                 raise DonationRefused(f"{path}: the donation holds no rows (files: "
                                       f"{', '.join(s.display for s in discovery.sources)}); nothing to ingest")
-            _commit(store, manifest, stager, report, final_dir)
+            _commit(store, manifest, stager, report, final_dir, detect_language)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     report.finish()
     _write_reports(report, final_dir, report_path)
-    if run_filters:
-        from corpus600m.filters import filter_table
-
-        report.filters = filter_table(store, str(Table.DONATED), settings=settings, on_progress=bars.filters(report.kept))
+    if filters is not None:
+        report.filters = filters(store, settings, bars.filters(report.kept))
         report.filters_note = "the filters ran on every donated record not yet decided (this donation and any earlier)"
     else:
         report.filters_note = "filters not run (--skip-filters); the donated rows wait in the donated table"
@@ -286,7 +294,8 @@ def ingest_donation(
     return report
 
 
-def _commit(store: Store, manifest: DonationManifest, stager: _Stager, report: DonationReport, final_dir: Path) -> None:
+def _commit(store: Store, manifest: DonationManifest, stager: _Stager, report: DonationReport, final_dir: Path,
+            detect_language: LanguageDetector | None) -> None:
     """Phase 3: drop rows other donations already gave, upsert the rest, then publish quarantine and counts."""
     others = (
         store.scan(Table.DONATED)
@@ -321,8 +330,9 @@ def _commit(store: Store, manifest: DonationManifest, stager: _Stager, report: D
     report.quarantined_by_reason = dict(stager.reasons.most_common())
     report.duplicates = report.duplicates_in_donation + report.duplicates_in_store
     report.rows_read = sum(f.rows_read for f in report.files)
-    mix = _language_mix(samples)
-    report.language_mix, report.language_sample = dict(mix.most_common()), len(samples)
+    if detect_language is not None:
+        mix = Counter(detect_language(text)[0] for text in samples)
+        report.language_mix, report.language_sample = dict(mix.most_common()), len(samples)
     final_dir.mkdir(parents=True, exist_ok=True)
     quarantine = final_dir / "quarantine.jsonl"
     os.replace(stager.staging / "quarantine.jsonl", quarantine)
