@@ -12,12 +12,25 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from corpus600m.annotate.client import connect
+from corpus600m.annotate.client import AnnotateError, client_for
 from corpus600m.annotate.pull import pull
 from corpus600m.annotate.push import push, records_from_store
 from corpus600m.records import StageReport
 from corpus600m.settings import Settings, get_settings
 from flows.run_report import RUN_REPORT_HOOKS
+
+
+def connect(settings: Settings | None = None, timeout: int = 120):
+    """An SDK client for the project's Argilla: the remote one if ARGILLA_API_URL is set, else the local server
+    (the flows are where services are found; the annotate stage only takes a client)."""
+    from corpus600m.services.argilla_server import connection
+    from corpus600m.services.process import ServiceError
+
+    try:
+        conn = connection(settings or get_settings())
+    except ServiceError as exc:
+        raise AnnotateError(str(exc)) from exc
+    return client_for(conn.url, conn.api_key.get_secret_value(), timeout)
 
 
 @task(name="push-to-argilla")

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from corpus600m.settings import Settings, get_settings
-
 if TYPE_CHECKING:
     import argilla as rg
 
@@ -24,25 +22,17 @@ class AnnotateError(RuntimeError):
     """A problem the person running the command can act on (server down, dataset missing, bad CSV...)."""
 
 
-def connect(settings: Settings | None = None, timeout: int = 120) -> rg.Argilla:
-    """An SDK client for the project's Argilla (remote if ARGILLA_API_URL is set, else the local server)."""
+def client_for(url: str, api_key: str, timeout: int = 120) -> rg.Argilla:
+    """An SDK client for the Argilla server at `url` (flows resolve which server: `flows/annotate.connect`)."""
     import argilla as rg
     from argilla._exceptions import ArgillaCredentialsError
 
-    from corpus600m.services.argilla_server import connection
-    from corpus600m.services.process import ServiceError
-
-    settings = settings or get_settings()
     try:
-        conn = connection(settings)
-    except ServiceError as exc:
-        raise AnnotateError(str(exc)) from exc
-    try:
-        return rg.Argilla(api_url=conn.url, api_key=conn.api_key.get_secret_value(), timeout=timeout, retries=1)
+        return rg.Argilla(api_url=url, api_key=api_key, timeout=timeout, retries=1)
     except httpx.TransportError as exc:
-        raise AnnotateError(server_down_message(conn.url, exc)) from exc
+        raise AnnotateError(server_down_message(url, exc)) from exc
     except ArgillaCredentialsError as exc:
-        raise AnnotateError(f"Argilla at {conn.url} refused the API key (401); check ARGILLA_API_KEY") from exc
+        raise AnnotateError(f"Argilla at {url} refused the API key (401); check ARGILLA_API_KEY") from exc
 
 
 def server_down_message(url: str, exc: BaseException) -> str:
@@ -82,7 +72,6 @@ def usernames(client: rg.Argilla) -> dict[str, str]:
 
 def find_datasets(client: rg.Argilla, name: str) -> dict[str, rg.Dataset]:
     """Workspace name -> the dataset called `name` in it, across every workspace the client can see."""
-    import argilla as rg
 
     out: dict[str, rg.Dataset] = {}
     try:

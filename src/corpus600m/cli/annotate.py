@@ -6,7 +6,13 @@ import os
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table as RichTable
 
 from corpus600m.cli.app import app, console, err_console, fail
@@ -27,7 +33,8 @@ DATASET_HELP = "Name of the Argilla dataset (the same name in every workspace), 
 
 
 def _client():
-    from corpus600m.annotate.client import AnnotateError, connect
+    from corpus600m.annotate.client import AnnotateError
+    from flows.annotate import connect
 
     try:
         return connect()
