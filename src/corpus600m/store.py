@@ -36,8 +36,8 @@ from pathlib import Path
 import polars as pl
 
 from corpus600m.records import (
-    REJECTED_POLARS_SCHEMA,
     RECORD_POLARS_SCHEMA,
+    REJECTED_POLARS_SCHEMA,
     Record,
     RejectedRecord,
     records_to_frame,
@@ -131,15 +131,20 @@ class LocalFiles:
     def scan_parquet(self, path: str) -> pl.LazyFrame:
         return pl.scan_parquet(path)
 
-    @contextlib.contextmanager
-    def lock(self, directory: str) -> Iterator[None]:
-        os.makedirs(directory, exist_ok=True)
-        with open(os.path.join(directory, ".lock"), "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def lock(self, directory: str):
+        return file_lock(os.path.join(directory, ".lock"))
+
+
+@contextlib.contextmanager
+def file_lock(lock_path: str | Path) -> Iterator[None]:
+    """An exclusive lock on a local file (created with its folder), held for the `with` block."""
+    os.makedirs(os.path.dirname(os.fspath(lock_path)) or ".", exist_ok=True)
+    with open(lock_path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class FsspecFiles:

@@ -34,7 +34,8 @@ import re
 CONTACT_LANGS = ("gn", "qu", "ay", "nah", "arn", "eu")
 
 
-def _words(*items: str) -> frozenset[str]:
+def word_set(*items: str) -> frozenset[str]:
+    """The words of space-separated strings (the word lists here and in `language_cues.py`)."""
     return frozenset(w for item in items for w in item.split())
 
 
@@ -42,7 +43,7 @@ def _words(*items: str) -> frozenset[str]:
 # glottal stop / ejective mark in three spellings: ' ʼ ’). Homographs of Spanish words are left out here: they are
 # handled as Spanish evidence that the language shares (`SHARED_WITH_SPANISH`).
 _WORDS: dict[str, frozenset[str]] = {
-    "gn": _words(
+    "gn": word_set(
         "ko pe upe umi kóva péva upéva upéicha ko'ã koʼã ko’ã ha'e haʼe ha’e ha'ekuéra haʼekuéra ha’ekuéra ha'éva",
         "haʼéva ha’éva ha'eha haʼeha ndaha'éi ndahaʼéi nde ñande ore pende peẽ ñandéve chéve ndéve ichupe ichupekuéra",
         "oĩ oime ndaipóri avei jepe katu hína voi niko piko ndive rehe hese rupi guive peve hagua haguã guarã rire",
@@ -55,7 +56,7 @@ _WORDS: dict[str, frozenset[str]] = {
         "ñande'ýva jeporavo oñondive ojehechakuaa ndojeguerekói noñemeʼẽi ndive ha'égui haʼégui ndaje ajeve",
         "pegua gua gotyo koty ári hikuái upérõ upéi peteî mitâ ñe'ê oî",
     ),
-    "qu": _words(
+    "qu": word_set(
         "kay chay hina hinaspa hinaspam hinaspapas mana manam manan manachu lliw llapa llapan llapallan tukuy",
         "tukuylla runa runakuna kan kanku kanchik kanchis kanki kani kachkan kashan kananpaq ima imayna imapas",
         " maypi maypipas maymanta allin sumaq sumaqta qam pay paykuna payqa ñuqa ñoqa noqa ñuqanchik ñoqanchik",
@@ -67,7 +68,7 @@ _WORDS: dict[str, frozenset[str]] = {
         "chaynataq chayraykum chayrayku imarayku mayqan mayqanpas cay chai tucuy runacuna can cashpa llacta shuc",
         "ricsi charin huasi huarmi cari imapash tukuykuna ñukanchik ñukanchikpa paykunapa",
     ),
-    "ay": _words(
+    "ay": word_set(
         "uka aka ukaxa ukata ukat ukatsti ukatxa ukhama ukhamaraki ukhamarus ukhamarusa ukampis ukampirusa",
         "ukanaka jupa jupaxa jupanaka naya nayaxa juma jumaxa jiwasa jiwasanaka jani janiw janiwa janirakiw kuna",
         "kunas kunjama kunjamasa kawki khiti khitis jaqi jaqe jaqinaka jaqenaka taqi taqe taqpacha taqpach mayni",
@@ -75,7 +76,7 @@ _WORDS: dict[str, frozenset[str]] = {
         "jach'a jachʼa jach’a jisk'a jiskʼa jisk’a jilata kullaka wali walikiwa kamisaki jichha jichhaxa jallalla",
         " taqini sapa sapaki akham akhama ukhamaxa kunapachati kunatsa jaqinakaxa",
     ),
-    "nah": _words(
+    "nah": word_set(
         "in ipan iuan ihuan iwan uan wan tlen tlein tlin nochi nochin nochtin amo ahmo axkanah kuali cualli kwali",
         "tlakatl tlacatl siuatl cihuatl sihuatl tlamantli kipia quipia kipiaj quipiah moneki monequi ika ica yeka",
         "kampa campa kanpa keman queman kemaj ome eyi yei naui nahui makuili macuilli tlali tlalli altepetl tlatoli",
@@ -87,7 +88,7 @@ _WORDS: dict[str, frozenset[str]] = {
         # yaja 'he', naja 'I', tejemet 'we', yejemet 'they', muchi 'all', tay 'what'
         "ne tik ini yaja naja tejemet yejemet anmejemet muchi nawat",
     ),
-    "arn": _words(
+    "arn": word_set(
         "ka ñi tañi mew fey feyta feychi feyci tvfa tüfa tüfachi tvfaci tati pu kom kiñe epu küla kvla meli kechu",
         "rume mülen mvlen müley mvley mülelu mvlelu nien niey niel kimün kimvn zugu dungu zungu mapu küme kvme",
         "weza weda füta fvta pichi wenu kisu kisuke inche iñche eymi iñ tamün tamvn egün egvn iñchiñ chem cem",
@@ -95,7 +96,7 @@ _WORDS: dict[str, frozenset[str]] = {
         "rakizuam rakiduam ayün ayvn piam femgechi femgeci zoy inaltu wiño nor ",
         "xvr trür kuxan kutran pu ce pu kümelkalen felen",
     ),
-    "eu": _words(
+    "eu": word_set(
         "eta da dira du dute dut ez bai bat batean edo ere baina baino hau hori hura honek horrek hauek horiek",
         "bere beren gure zure nire izan egin ahal behar gabe arabera artean aurka alde bidez buruz gisa dela",
         "direla duen dituen zen ziren zuen zaio zaie diote guztiak guztien guztia orok inor ezin ezta",
@@ -109,12 +110,12 @@ _WORDS: dict[str, frozenset[str]] = {
 # Quechua / Aymara borrow 'pero', 'o', 'y'; Nahuatl 'se' (one), 'ni' (this), 'o', 'para', 'pero', 'ya' (he);
 # Mapudungun 'mi' (your), 'ni'; Basque 'e' (as in 'e-'), none in practice.
 SHARED_WITH_SPANISH: dict[str, frozenset[str]] = {
-    "gn": _words("ha a e o y ni"),
-    "qu": _words("o y pero a"),
-    "ay": _words("o y pero a"),
-    "nah": _words("se ni o y ya para pero como a"),
-    "arn": _words("mi ni a o y"),
-    "eu": _words("a e o"),
+    "gn": word_set("ha a e o y ni"),
+    "qu": word_set("o y pero a"),
+    "ay": word_set("o y pero a"),
+    "nah": word_set("se ni o y ya para pero como a"),
+    "arn": word_set("mi ni a o y"),
+    "eu": word_set("a e o"),
 }
 
 _VOWELS = frozenset("aeiouáéíóúàèìòùâêîôûäëïöüãẽĩõũỹy")

@@ -13,6 +13,7 @@ from corpus600m.filters.language_contact import (
     CONTACT_LANGS,
     SHARED_WITH_SPANISH,
     contact_word_cues,
+    word_set,
 )
 from corpus600m.filters.language_text import rust_class
 
@@ -24,13 +25,9 @@ CLOSE_LANGS = ("gl", "pt", "ca", "ast", "it", "lad", "an", "oc", "mwl", "ext", "
 _WORD = re.compile(r"[^\W\d_]+(?:[·'’][^\W\d_]+)*")
 
 
-def _words(*items: str) -> frozenset[str]:
-    return frozenset(w for item in items for w in item.split())
-
-
 # Function words and very frequent forms that are NOT Spanish words (or are very rare in Spanish).
 _CUE_WORDS: dict[str, frozenset[str]] = {
-    "gl": _words(
+    "gl": word_set(
         "unha unhas algunha ningunha dunha nunha coa coas polo pola polos polas xa moi tamén máis moito moita",
         "moitos moitas cando onde agora ao aos non hai teño tes ten temos xente xeito xogo xeral traballo",
         "cidade muller home nosa noso vosa voso deles delas dela del dende sen cun cunha e/ou isto iso",
@@ -41,7 +38,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "pouco pouca poucos poucas moitísimo dúas neno nena nenos nenas deixar deixou atopar atopo coñecer teño",
         "vou imos ben verdade curto curta inverno longo longa pequeno pequena lingua pois xunto",
     ),
-    "pt": _words(
+    "pt": word_set(
         "não uma umas um uns você vocês são muito muita muitos muitas também mais com pelos pelas é ontem hoje",
         "amanhã vou pois ótimo nenhum nenhuma algum alguma até após só ficar ficou lá curto inverno livro livros",
         "em isso isto ele ela eles elas fazer tem têm há seu sua seus suas nós nosso nossa então porque",
@@ -49,7 +46,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "português brasileiro brasil portugal dias ao aos às num numa neste nesta nesse nessa",
         "aquele aquela foi estão está será você pode podem fazer feito melhor sempre depois antes aqui",
     ),
-    "ca": _words(
+    "ca": word_set(
         "els amb per però és més això aquest aquesta aquests aquestes molt molta molts moltes també perquè",
         "jo nosaltres vosaltres seva seu seus seves hi havia som sou són fer fa poden pot cap quan on",
         "avui ahir demà feina noi noia gairebé ningú res mica gaire meva meu teu teva nostre vostre quina quin",
@@ -58,7 +55,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "tothom esteu estàs estic teniu tenim voleu vull bon valencià mallorquí una uns unes amb del dels al als pel pels sense sobre entre fins tot tots",
         "totes altre altra altres bé sí gràcies dies cosa coses nosaltres mateix mateixa doncs",
     ),
-    "ast": _words(
+    "ast": word_set(
         "ye yes nun nel na nos pa pola pol dalgún dalguna dalgunos ensin tamién muncho muncha munchos",
         "munches fíu fía llingua asturianu asturiana asturies xente cuando cómo ónde agora güei equí ellí",
         "facer fai fixo tien pue puen sicasí dempués depués enantes toos toes coses cases güela güelu güelos",
@@ -67,7 +64,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "homes muyeres muyer home llibru pueblu tiempu mundu cielu fueu trabayu rapaz rapaza dicir diz",
         "díi ensin col colos coles les esti selmana dir pidir escribi camín conceyu dellos delles",
     ),
-    "it": _words(
+    "it": word_set(
         "il gli della delle dello degli che non sono è per anche molto molta questo questa questi queste",
         "perché quando dove ora adesso ancora sempre dopo qui così cosa cose uomo donna lavoro città",
         "italiano italiana italia fare fatto essere stato stata hanno abbiamo siamo siete una nel nella",
@@ -75,7 +72,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "domani bene troppo nessuno niente però poi già ogni dei ho lingua",
         "di io tu lui lei noi voi loro",
     ),
-    "lad": _words(
+    "lad": word_set(
         "ke kon kaza komo kuando ande aki ayi avlar avla avlamos djudeo djudezmo djudio djudios mozotros",
         "vozotros mosotros vosotros ansina agora grasias kerido kerida ermozo ermoza ijo ija ijos ijas",
         "muestros kualo kuale kada kaji sinyor sinyora dainda dinguno mos oy avlan sovre kale afilu ken",
@@ -83,13 +80,13 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "keremos kiero kieres djente lingua ladino sefaradi sefardi sefarad dizir dize dishe",
         "kon i",
     ),
-    "oc": _words(
+    "oc": word_set(
         "dins lenga lengas occitan occitana gascon aranés amb aquò aquel aquela aqueste aquesta aquestes pas òc",
         "mai plan fòrça totjorn uèi ièr deman sens coma quand quin quina cossí sabi vòli pòdi pòt èra èran",
         "èsser èstre mercés adieu trabalh nòstra nòstre vòstra vòstre dempuèi après ai avèm avètz sèm sètz",
         "tanben enfant enfants ostal degun encara gaireben miègjorn parlada parlat escriu mieu mieus mieuna ton",
     ),
-    "an": _words(
+    "an": word_set(
         "ye yera yeran o os a as ta dende y asinas tamién nomás un una uns unas isto ixo ixe ixa",
         "aragonés aragonesa aragón chent luenga fillo filla muito muita pero cosa cosas dica bi dengún denguna",
         "chermano chermana treballo treballa maitín heba minchar plueve tiengo polido polida polidos polidas",
@@ -98,14 +95,14 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
     ),
     # Papiamento (Aruba, Curaçao, Bonaire): a creole whose vocabulary is mostly Spanish/Portuguese, told apart by
     # its function words and verbs (grammars: Kouwenberg & Murray, "Papiamentu", 1994)
-    "pap": _words(
+    "pap": word_set(
         "tur riba hende mester door aki tin nan cu ku den awor kiko kende unda kua tambe bai bini tabata dilanti",
         "famia bida boso nos'e esaki esei hopi ainda kasi tabatin sa sali kier kome bebe danki ayera mañan",
     ),
 }
 
 # Forms that are Spanish and not (or rarely) words of the close languages: evidence FOR Spanish.
-_SPANISH_WORDS = _words(
+_SPANISH_WORDS = word_set(
     "el los del y muy también hay usted ustedes está están estaba estaban pero qué cómo cuándo dónde",
     "porque cuando donde hasta desde mucho mucha muchos muchas hacer hace hizo puede pueden gente ciudad",
     "ellos ellas él ser han sus eso esto ese esa esos esas este esta estos estas mujer hombre trabajo",
@@ -124,36 +121,36 @@ _SPANISH_WORDS = _words(
 # language (Asturian, Ladino and Aragonese share most Spanish function words), so the Spanish evidence weighed
 # against language L leaves them out (`CueCounts.spanish_vs`).
 _SHARED_WITH: dict[str, frozenset[str]] = {
-    "ast": _words(
+    "ast": word_set(
         "el los la las y a o u e de en del al un una unos unas con que porque si se me te nos lo le les pa por",
         "para sin sobre entre como cómo más menos bien nada todo toda todos todas otro otra otros otras ya sí no",
         "tan algo cual cuales quien quienes qué cuándo cuando hasta desde antes siempre vez veces cosa contra",
         "tras ante durante según mi tu su nomás ser han ha ni pues eso esto esta estos esa ese esos mañana señor",
         "tengo tenemos sino hacia ellos él nosotros nosotras nadie podrá podrán será",
     ),
-    "lad": _words(
+    "lad": word_set(
         "el los la las a o e de en del al un una unos unas si se me te lo le les por para sin entre bien nada",
         "todo toda todos todas otro otra otros otras ya no tan algo alguno alguna mi tu su sus mis es son era",
         "eran fue ser este esta estos estas ese esa esos esas eso esto ellos ellas antes ni ante siempre vez muy",
         "tiene tienen tengo puede pueden han nadie",
     ),
-    "an": _words(
+    "an": word_set(
         "a o e y de en un una unas si se me te nos lo le les por para sin entre como bien nada ya no tan mi tu",
         "su ni que pero cosa cosas con ha",
     ),
-    "gl": _words(
+    "gl": word_set(
         "a o e de en un que se me te nos con por para sobre entre como nada todo todos todas toda tan algo no",
         "sí ser era eran es contra tras ante durante vez veces antes tu el señor pero desde será",
     ),
-    "oc": _words("la las los lo a e o de en que se me te nos es son era un una sus tan entre contra al del ni tu si"),
-    "pt": _words(
+    "oc": word_set("la las los lo a e o de en que se me te nos es son era un una sus tan entre contra al del ni tu si"),
+    "pt": word_set(
         "a o e de que se me te nos por para sobre entre como nada todo todos todas toda algo no ser era contra",
         "ante durante vez antes tu desde este esta será",
     ),
-    "ca": _words("el la les a e o de en que si se me te nos es un una del al sobre entre contra tan tu no sí era ni",
+    "ca": word_set("el la les a e o de en que si se me te nos es un una del al sobre entre contra tan tu no sí era ni",
                  "ser cosa"),
-    "it": _words("la le a e o con se me te lo mi tu su un una al del era no si"),
-    "pap": _words("a o e y de en un una si se me te no ni su sus sin contra por para entre ser mes lo na como",
+    "it": word_set("la le a e o con se me te lo mi tu su un una al del era no si"),
+    "pap": word_set("a o e y de en un una si se me te no ni su sus sin contra por para entre ser mes lo na como",
                   "ningun ningún nada tambien también pero cada cos otro otra"),
     **SHARED_WITH_SPANISH,
 }

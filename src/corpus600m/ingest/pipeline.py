@@ -12,8 +12,6 @@ Three phases, so that a refused donation writes nothing and a crash never loses 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import random
@@ -22,7 +20,7 @@ import shutil
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +43,7 @@ from corpus600m.records import (
     utcnow,
 )
 from corpus600m.settings import Settings, get_settings
-from corpus600m.store import Store, Table, open_store
+from corpus600m.store import Store, Table, file_lock, open_store
 
 LANGUAGE_SAMPLE = 2000  # rows on which the report's language mix is measured
 
@@ -60,16 +58,9 @@ def donation_dir(settings: Settings, manifest: DonationManifest) -> Path:
     return settings.data_dir / "donations" / _slug(manifest.donor) / _slug(manifest.name)
 
 
-@contextlib.contextmanager
-def _donation_lock(lock_path: Path) -> Iterator[None]:
+def _donation_lock(lock_path: Path):
     """One ingestion of a given donation at a time (two inbox runs must not interleave their commits)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(lock_path)
 
 
 class _Progress:
