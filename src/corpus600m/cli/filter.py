@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import click
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
@@ -96,66 +101,34 @@ def filter_file(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Filter a JSONL or Parquet file into kept (OUT) and rejected (REJ) records."""
-    from corpus600m.filters.dedup import KnownTexts
-    from corpus600m.filters.io import (
-        InputError, InputRow, MalformedRow, RowWriter, input_format, kept_row, malformed_row, read_rows, rejected_row,
-    )
-    from corpus600m.filters.pipeline import filter_records, merge_reports
-    from corpus600m.records import StageReport
+    from corpus600m.filters.io import InputError, filter_file, input_format, read_rows
 
     if source not in ("synthetic", "donation", "annotation"):
         fail(f"--source {source!r}: use synthetic, donation or annotation")
     rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
     try:
         input_format(input_path), input_format(out), input_format(rejects)
-        rows = read_rows(input_path, default_source=source)
-        first = next(rows, None)
+        if next(read_rows(input_path, default_source=source), None) is None:
+            fail(f"{input_path}: no records (only blank lines); nothing to filter")
     except InputError as exc:
         fail(str(exc))
-    if first is None:
-        fail(f"{input_path}: no records (only blank lines); nothing to filter")
     if out.resolve() in (input_path.resolve(), rejects.resolve()):
         fail("--out must differ from IN and from --rejects")
     settings = _settings_with(langs)
-    kept_writer, rej_writer = RowWriter(out), RowWriter(rejects)
-    known = KnownTexts()
-    reports: list[StageReport] = []
-    malformed = 0
 
-    def run_batch(batch: list[InputRow]) -> None:
-        result = filter_records([r.record for r in batch], settings=settings, known=known,
-                                on_progress=lambda n: progress.advance(task, n))
-        for row, (where, index) in zip(batch, result.placement, strict=True):
-            if where == "kept":
-                kept_writer.write(kept_row(result.kept[index], row.extras))
-            else:
-                rej_writer.write(rejected_row(result.rejected[index], row.extras, row.line))
-        reports.append(result.report)
+    def said_malformed(row) -> None:
+        err_console.print(f"[yellow]rejected as malformed[/] {input_path}: {row.message}", highlight=False, soft_wrap=True)
 
     with _progress() as progress:
         task = progress.add_task(f"filtering {input_path.name}", total=None)
-        batch: list[InputRow] = []
-        for row in itertools.chain([first], rows):
-            if isinstance(row, MalformedRow):
-                malformed += 1
-                rej_writer.write(malformed_row(row))
-                err_console.print(f"[yellow]rejected as malformed[/] {input_path}: {row.message}", highlight=False, soft_wrap=True)
-                continue
-            batch.append(row)
-            if len(batch) >= settings.filter_batch_rows:
-                run_batch(batch)
-                batch = []
-        if batch:
-            run_batch(batch)
-    kept_writer.close()
-    rej_writer.close()
-    report = merge_reports(reports)
-    report.n_in += malformed
-    report.n_rejected += malformed
-    if malformed:
-        report.rejected_by_reason["malformed"] = malformed
+        try:
+            report, n_kept, n_rejected = filter_file(input_path, out, rejects, settings=settings, default_source=source,
+                                                     on_progress=lambda n: progress.advance(task, n),
+                                                     on_malformed=said_malformed)
+        except InputError as exc:
+            fail(str(exc))
     console.print(_summary(report, f"filter {input_path.name}"))
-    console.print(f"kept: {out} ({kept_writer.count:,})   rejected: {rejects} ({rej_writer.count:,})")
+    console.print(f"kept: {out} ({n_kept:,})   rejected: {rejects} ({n_rejected:,})")
 
 
 @filter_app.command("table")
@@ -165,7 +138,7 @@ def filter_table_command(
 ) -> None:
     """Filter the records of a store table not filtered yet into `filtered` (kept) and `rejected`; idempotent."""
     from corpus600m.filters.pipeline import filter_table
-    from corpus600m.store import Store, Table, open_store
+    from corpus600m.store import Table, open_store
 
     valid = [str(t) for t in Table if t not in (Table.FILTERED, Table.REJECTED)]
     if source not in valid:

@@ -9,14 +9,19 @@ model does not know are kept aside (`extras`) and written back next to the recor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 
-from corpus600m.records import Record, RejectedRecord, format_validation_error
+from corpus600m.records import (
+    Record,
+    RejectedRecord,
+    StageReport,
+    format_validation_error,
+)
 
 RECORD_FIELDS = set(Record.model_fields)
 RAW_KEPT_CHARS = 1_000_000  # a malformed line longer than this is kept truncated (and says so)
@@ -160,3 +165,55 @@ class RowWriter:
         flat = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
                 for row in self._rows]
         pl.DataFrame(flat, infer_schema_length=None).write_parquet(self.path)
+
+
+def filter_file(input_path: Path, out: Path, rejects: Path, *, settings, default_source: str = "donation",
+                on_progress: Callable[[int], None] | None = None,
+                on_malformed: Callable[[MalformedRow], None] | None = None) -> tuple[StageReport, int, int]:
+    """Filter a JSONL/Parquet file into kept (`out`) and rejected (`rejects`) rows, batch by batch; malformed rows
+    are rejected with reason `malformed` (`on_malformed` hears of each). Returns (report, kept, rejected).
+
+    Raises `InputError` when a path's format is not supported or the file cannot be read.
+    """
+    from corpus600m.filters.dedup import KnownTexts
+    from corpus600m.filters.pipeline import filter_records, merge_reports
+
+    input_format(input_path), input_format(out), input_format(rejects)
+    kept_writer, rej_writer = RowWriter(out), RowWriter(rejects)
+    known = KnownTexts()
+    reports: list[StageReport] = []
+    malformed = 0
+
+    def run_batch(batch: list[InputRow]) -> None:
+        result = filter_records([r.record for r in batch], settings=settings, known=known, on_progress=on_progress)
+        for row, (where, index) in zip(batch, result.placement, strict=True):
+            if where == "kept":
+                kept_writer.write(kept_row(result.kept[index], row.extras))
+            else:
+                rej_writer.write(rejected_row(result.rejected[index], row.extras, row.line))
+        reports.append(result.report)
+
+    try:
+        batch: list[InputRow] = []
+        for row in read_rows(input_path, default_source=default_source):
+            if isinstance(row, MalformedRow):
+                malformed += 1
+                rej_writer.write(malformed_row(row))
+                if on_malformed:
+                    on_malformed(row)
+                continue
+            batch.append(row)
+            if len(batch) >= settings.filter_batch_rows:
+                run_batch(batch)
+                batch = []
+        if batch:
+            run_batch(batch)
+    finally:
+        kept_writer.close()
+        rej_writer.close()
+    report = merge_reports(reports) if reports else StageReport(stage="filter")
+    report.n_in += malformed
+    report.n_rejected += malformed
+    if malformed:
+        report.rejected_by_reason["malformed"] = malformed
+    return report, kept_writer.count, rej_writer.count
