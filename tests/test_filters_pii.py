@@ -294,3 +294,29 @@ def test_a_public_figures_date_of_birth_is_kept_a_private_persons_is_redacted():
     for text, value in [("Nací el 3 de mayo de 1987 en Cali.", "3 de mayo de 1987"),
                         ("Mi hermana nació el 4 de julio de 2001, su teléfono es 300 555 1234.", "4 de julio de 2001")]:
         assert any(s.entity_type == "DATE_OF_BIRTH" and text[s.start:s.end] == value for s in detect_pii(text)), text
+
+
+# Addresses as people give them in each country (written for these tests, after the first test scoring).
+ADDRESS_FORMS = [
+    ("Vivo en Mz. F Lt. 12, Urb. Los Portales, San Martín de Porres, Lima.", "Mz. F Lt. 12, Urb. Los Portales"),
+    ("Mi domicilio: Calle Álamo #12 int. 4, Col. Roma Sur, C.P. 06760, CDMX.", "Calle Álamo #12 int. 4, Col. Roma Sur, C.P. 06760"),
+    ("Vive en Cra 7 # 45-12 apto 301, barrio Chapinero, Bogotá.", "Cra 7 # 45-12 apto 301, barrio Chapinero"),
+    ("Dirección: Calle 23 No. 1054 entre 12 y 14, Vedado, La Habana.", "Calle 23 No. 1054 entre 12 y 14, Vedado"),
+    ("Vivo de la iglesia San José 2 c. al lago, 1/2 c. arriba, Managua.", "2 c. al lago, 1/2 c. arriba"),
+    ("La casa queda 100 m norte y 50 oeste del Palí de Guadalupe, casa verde.", "100 m norte y 50 oeste del Palí"),
+    ("Domicilio: Urb. La Trinidad, Calle Los Mangos, Qta. Mi Refugio, Caracas.", "Urb. La Trinidad, Calle Los Mangos, Qta. Mi Refugio"),
+    ("Vive en el Caserío El Jícaro, Km 12 carretera a Olancho.", "Caserío El Jícaro, Km 12 carretera a Olancho"),
+    ("Dirección postal: HC-01 Box 1234, Utuado PR 00641.", "HC-01 Box 1234, Utuado PR 00641"),
+    ("Vivo en barrio Sajonia, c/ Carlos A. López casi Dr. Montero, Asunción.", "c/ Carlos A. López casi Dr. Montero"),
+    ("Mándalo a C/ Alcalá, nº 5, 3º izq., 28004 Madrid.", "C/ Alcalá, nº 5, 3º izq., 28004 Madrid"),
+    ("Queda en Bulevar Artigas 2345 apto 502 esq. Rivera, Montevideo.", "Bulevar Artigas 2345 apto 502 esq. Rivera"),
+    ("Entregar en C/ Duarte #24, Ens. Ozama, Santo Domingo Este.", "C/ Duarte #24, Ens. Ozama, Santo Domingo Este"),
+]
+
+
+@pytest.mark.parametrize("text,value", ADDRESS_FORMS, ids=[a[1] for a in ADDRESS_FORMS])
+def test_addresses_as_each_country_writes_them(text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]

@@ -140,7 +140,24 @@ def _run_recognizer(plan: _Plan, text: str, context_patterns: bool, windows: lis
     return results
 
 
+def _merge_same_type(spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Overlapping findings of one type become one, their union with the best score (two readings of one address:
+    "Urb. Villa Carolina, Calle 12 #34, ..." by the settlement and by the street pattern). The order of first
+    occurrence is kept: it breaks ties between types (a typed id before a generic one)."""
+    merged: list[PiiSpan] = []
+    for span in spans:
+        for k, other in enumerate(merged):
+            if other.entity_type == span.entity_type and span.start < other.end and other.start < span.end:
+                merged[k] = PiiSpan(span.entity_type, min(other.start, span.start), max(other.end, span.end),
+                                    max(other.score, span.score))
+                break
+        else:
+            merged.append(span)
+    return merged
+
+
 def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
+    spans = _merge_same_type(spans)
     kept: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
         if all(span.end <= other.start or span.start >= other.end for other in kept):

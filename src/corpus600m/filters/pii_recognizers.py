@@ -483,7 +483,9 @@ UPPER_OR_DIGIT = "A-ZÁÉÍÓÚÑÜ0-9"
 # words that introduce where someone lives or receives things
 ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "direccion", "domicilio", "domiciliado en",
                  "domiciliada en", "reside en", "residente en", "ubicado en", "ubicada en", "envío a", "envio a",
-                 "enviar a", "entregar en", "entrega en", "mi casa queda en", "queda en"]
+                 "enviar a", "entregar en", "entrega en", "mi casa queda en", "queda en", "envíalo a", "envialo a",
+                 "mándalo a", "mandalo a", "mándamelo a", "llévalo a", "llevalo a", "recoger en", "recogida en",
+                 "radica en", "residencia"]
 
 
 class StreetAddressRecognizer(SpanishPatternRecognizer):
@@ -501,14 +503,23 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                   r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis))?(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
-                 r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|mz\.?|"
-                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block)\s*[\w°º]+){0,4}"
-                 r"(?:\s*,?\s*\d{1,2}\s*[º°ª]\s*[A-Z]?)?")
+                 r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
+                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|qta\.|quinta)\s*[\w°º]+"
+                 # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
+                 rf"|\s*,?\s*(?i:entre)\s+[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
+                 rf"(?:\s+[{UPPER}][\w.]*)*|\s+(?i:casi)\s+[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}"
+                 r"|\s*,?\s*\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?){0,4}")
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
         # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
         place_name = (rf"[{UPPER}][\w.'’]*(?:\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*[{UPPER}][\w.'’]*){{0,4}}"
                       r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?")
-        segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}|(?i:km\.?)\s*\d{{1,4}}|\d{{4,6}}(?:-\d{{4}})?|[A-Z]\d{{4}}[A-Z]{{3}}|{place_name})")
+        # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
+        locality = (r"(?i:barrio|bº|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
+                    r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
+                    r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
+                    r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería)\s+")
+        segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}(?:\s+{place_name})?|(?i:km\.?)\s*\d{{1,4}}"
+                   rf"|\d{{4,6}}(?:-\d{{4}})?(?:\s+{place_name})?|[A-Z]\d{{4}}[A-Z]{{3}}|(?:{locality})?{place_name})")
         place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*){segment}(?![\w]))"
         place = place_segment + "{0,4}"
         # without a street type ("Los Aromos 196, Longaví, Región del Maule"): a capitalized name, a house number and
@@ -519,10 +530,35 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # a year ("Gabriela Mistral 1945, ...")
         house = r"\s+(?i:n[º°o]\.?\s*|#\s*)?(?!1[5-9]\d\d\b|20\d\d\b)\d{1,5}[A-Za-z]?\b"
         untyped_placed = rf"{untyped_name}{house}{extra}{place_segment}" + "{2,4}"
+        # a settlement first, then what locates the house: "Urb. La Trinidad, Calle Los Mangos, Qta. Mi Refugio",
+        # "Residencial Las Colinas, bloque 4, casa 12", "domicilio conocido, Ranchería Los Pinos, ..." (after an
+        # address word: "Colonia Roma, Ciudad de México" alone is a place, not someone's address)
+        name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
+                       rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
+        house_segment = (rf"(?:\s*,\s*(?:{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
+                         rf"|(?i:bloque|casa|qta\.|quinta|lote|lt\.|mz\.?|manzana|edif\.?|edificio|torre|apto\.?|dpto\.?)"
+                         rf"\s*[\w°º]+(?:\s+(?i:lt\.|lote|casa)\s*[\w°º]+)?))")
+        settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?"
+                      rf"(?:{house_segment}|{place_segment}){{1,5}}")
+        # rural and postal forms: "Caserío El Jícaro, Km 12 carretera a Olancho", "HC-01 Box 1234, Utuado PR 00641"
+        rural = (rf"(?:{locality}){place_name}\s*,\s*(?i:km\.?|kil[óo]metro)\s*\d{{1,4}}(?:\s+(?i:carretera|camino|v[íi]a)"
+                 rf"\s+(?:a|al|de|del)\s+{place_name})?|\bHC-?\d{{1,2}}\s+(?i:box)\s+\d{{1,5}}{place}")
+        # directions, as addresses are given in Nicaragua and Costa Rica: "de la iglesia San José 2 c. al lago, 1/2
+        # c. arriba", "100 m norte y 50 oeste del Palí"
+        step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+                r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
+        directions = (rf"(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+\s+){{0,4}}?)?{step}(?:\s*(?:,|y)\s*(?:{step}|"
+                      rf"\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))*(?:\s+(?i:del?|de\s+la)\s+{place_name})?")
         super().__init__("STREET_ADDRESS", [
             _p("street", rf"{STREET_TYPE}\s+{name_part}(?:{number}){extra}{place}", 0.7),
+            # a corner instead of a house number: "c/ Carlos A. López casi Dr. Montero", "Rivera esq. Soca"
+            _p("street corner", rf"{STREET_TYPE}\s+{name_greedy}\s+(?i:casi|esq(?:\.|uina)|entre)\s+(?:(?i:con)\s+)?"
+                                rf"{name_greedy}(?:\s+y\s+{name_greedy})?{place}", 0.7),
             _p("untyped:ctx", untyped, 0.4),
             _p("untyped placed", untyped_placed, 0.6),
+            _p("settlement:ctx", settlement, 0.4),
+            _p("rural", rural, 0.65),
+            _p("directions", directions, 0.6),
         ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
 
 
