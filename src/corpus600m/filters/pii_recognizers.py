@@ -504,7 +504,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                   r"|\s*,?\s*s/n")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
-                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|qta\.|quinta)\s*[\w°º]+"
+                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block)\s*[\w°º]+"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
                  rf"|\s*,?\s*(?i:entre)\s+[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
                  rf"(?:\s+[{UPPER}][\w.]*)*|\s+(?i:casi)\s+[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}"
@@ -536,7 +536,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
                        rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
         house_segment = (rf"(?:\s*,\s*(?:{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
-                         rf"|(?i:bloque|casa|qta\.|quinta|lote|lt\.|mz\.?|manzana|edif\.?|edificio|torre|apto\.?|dpto\.?)"
+                         rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?)\s+[{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)*"
+                         rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|dpto\.?)"
                          rf"\s*[\w°º]+(?:\s+(?i:lt\.|lote|casa)\s*[\w°º]+)?))")
         settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?"
                       rf"(?:{house_segment}|{place_segment}){{1,5}}")
