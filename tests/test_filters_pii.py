@@ -320,3 +320,20 @@ def test_addresses_as_each_country_writes_them(text, value):
     spans = detect_pii(text)
     assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(value) for s in spans), \
         [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+def test_a_value_found_in_one_field_is_redacted_in_every_field_of_the_record():
+    from corpus600m.filters import filter_records
+    from corpus600m.records import Record
+
+    record = Record(instruction="Mis datos: QUISPE MAMANI, Rosa; Rosa Quispe Mamani, DNI 45781236, tel. (01) 234-5678.",
+                    output="Rosa Quispe Mamani nació en Comas y su teléfono es (01) 234-5678; ROSA QUISPE MAMANI firma.",
+                    source="synthetic", country="PE")
+    kept = filter_records([record]).kept[0]
+    assert "Quispe" not in kept.output.replace("QUISPE", "") and "234-5678" not in kept.output, kept.output
+    assert "ROSA QUISPE MAMANI" not in kept.output, kept.output
+
+
+def test_a_name_typed_in_lower_case_after_soy_is_redacted():
+    text = "hola soy lupita hernández, me mandan el paquete porfa, mi cel es 55 1234 5678"
+    assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "lupita hernández" for s in detect_pii(text))

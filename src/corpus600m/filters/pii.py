@@ -213,6 +213,37 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     return _resolve_overlaps([s for s in spans if s.score >= min_score])
 
 
+def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> dict[str, list[PiiSpan]]:
+    """What is personal data in one place of a record is personal data everywhere in it: every value found (in
+    any field) is also redacted where it appears again, in the same field or another, where the context there
+    did not give it away ("Mis datos: Rosa Quispe Mamani, DNI ..." in the instruction, "Rosa Quispe Mamani nació
+    ..." in the output). Names match whatever their case ("JUAN CARLOS MEJÍA TEJEDA"); other values exactly."""
+    found = {(span.entity_type, text[span.start:span.end]) for name, text in texts.items() if text
+             for span in spans[name]}
+    found = {(kind, value) for kind, value in found if len(value.strip()) >= 3}
+    if not found:
+        return spans
+    out = {}
+    for name, text in texts.items():
+        field_spans = list(spans[name])
+        if text:
+            folded = text.casefold()
+            if len(folded) != len(text):  # a letter whose case folding changes the length (ß): exact matches only
+                folded = text
+            for kind, value in found:
+                needle, haystack = (value.casefold(), folded) if kind == "PERSON" else (value, text)
+                start = haystack.find(needle)
+                while start != -1:
+                    end = start + len(needle)
+                    whole = (start == 0 or not haystack[start - 1].isalnum()) and (
+                        end == len(haystack) or not haystack[end].isalnum())
+                    if whole and all(end <= s.start or start >= s.end for s in field_spans):
+                        field_spans.append(PiiSpan(kind, start, end, MIN_SCORE + 0.1))
+                    start = haystack.find(needle, end)
+        out[name] = sorted(field_spans, key=lambda s: s.start)
+    return out
+
+
 def placeholder(entity_type: str, placeholders: dict[str, str] | None = None) -> str:
     """The typed placeholder that replaces an entity, e.g. `<EMAIL>`, `<PHONE>`, `<MX_CURP>`."""
     table = {**PLACEHOLDERS, **(placeholders or {})}

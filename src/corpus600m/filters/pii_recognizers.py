@@ -428,7 +428,9 @@ class PersonRecognizer(SpanishPatternRecognizer):
     def _looks_like_a_name(self, words: list[str], span: str) -> bool:
         """After a weak cue ("Soy Ingeniero de Sistemas", "Estimado Director:", "Saludos, Equipo de Ventas"):
         a known first name or surname, or two or more words that read like names (no "de", no noun suffix)."""
-        if words[0] in self._first or any(w in self._surnames for w in words[1:]):
+        from corpus600m.filters.pii_people import is_given_name  # (pii_people imports this module)
+
+        if words[0] in self._first or is_given_name(words[0]) or any(w in self._surnames for w in words[1:]):
             return True
         return (len(words) >= 2 and len(span.split()) == len(words)  # every word capitalized: no "de"
                 and not any(w.lower().endswith(self.NOUN_SUFFIXES) for w in words))
@@ -453,6 +455,31 @@ class PersonRecognizer(SpanishPatternRecognizer):
             else:
                 continue
             results.append(RecognizerResult("PERSON", start, end, score,
+                                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
+        results.extend(self._lowercase_names(text))
+        return results
+
+    # a name typed in lower case after "soy", "me llamo", "mi nombre es" ("hola soy lupita hernández")
+    LOWER_CUE = re.compile(rf"(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es)\s+((?:[{LOWER}]+)(?:\s+[{LOWER}]+){{0,3}})")
+    LOWER_STOP = frozenset("de del la el los las y o a en con por para que muy un una su mi tu es de lo le se "
+                           "estudiante profesor profesora maestro maestra doctor doctora ingeniero ingeniera "
+                           "nuevo nueva el la madre padre hijo hija vecino vecina".split())
+
+    def _lowercase_names(self, text: str) -> list[RecognizerResult]:
+        from corpus600m.filters.pii_people import is_given_name
+
+        results = []
+        for match in self.LOWER_CUE.finditer(text):
+            words = list(re.finditer(r"\S+", match.group(1)))
+            if not words or not is_given_name(words[0].group()):
+                continue
+            kept = [words[0]]
+            for w in words[1:]:
+                if w.group() in self.LOWER_STOP:
+                    break
+                kept.append(w)
+            start, end = match.start(1) + kept[0].start(), match.start(1) + kept[-1].end()
+            results.append(RecognizerResult("PERSON", start, end, 0.75,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         return results
 

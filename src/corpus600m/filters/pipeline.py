@@ -22,7 +22,7 @@ from corpus600m.filters.language_text import (
     clean_for_detection_batch,
     letter_count_batch,
 )
-from corpus600m.filters.pii import apply_pii_policy, detect_pii
+from corpus600m.filters.pii import apply_pii_policy, detect_pii, propagate_findings
 from corpus600m.filters.pii_people import prefetch_ner
 from corpus600m.filters.pii_triggers import triggered_groups_batch
 from corpus600m.filters.quality import (
@@ -113,17 +113,19 @@ def _decide(record: Record, settings: Settings, quality_config: QualityConfig, c
     texts: dict[str, str | None] = {}
     findings = []
     rejecting: list[str] = []
+    values = {name: getattr(record, name) for name in FIELDS}
+    # no trigger matched: no recognizer can find anything (the common case)
+    spans = {name: detect_pii(values[name], min_score=settings.filter_pii_min_score, groups=pii_groups[name])
+             if values[name] and pii_groups[name] else [] for name in FIELDS}
+    if any(spans.values()):
+        spans = propagate_findings(values, spans)
     for name in FIELDS:
-        value = getattr(record, name)
-        if not value:
+        value = values[name]
+        if not spans[name]:
             texts[name] = value
             continue
-        if not pii_groups[name]:  # no trigger matched: no recognizer can find anything (the common case)
-            texts[name] = value
-            continue
-        spans = detect_pii(value, min_score=settings.filter_pii_min_score, groups=pii_groups[name])
         new_text, field_findings, field_rejecting = apply_pii_policy(
-            name, value, spans, settings.filter_pii_policy, settings.filter_pii_default_action
+            name, value, spans[name], settings.filter_pii_policy, settings.filter_pii_default_action
         )
         texts[name] = new_text
         findings.extend(field_findings)
