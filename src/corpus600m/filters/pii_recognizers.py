@@ -496,7 +496,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
 # - Peru, Bolivia, Ecuador: Jirón/Jr., Pasaje/Pje./Psje., Malecón, Prolongación; Argentina, Chile, Uruguay:
 #   Pasaje, Ruta, Camino, Diagonal, Boulevard; Catalan/Galician street names as written in Spain (Carrer, Avinguda,
 #   Passeig, Plaça, Rúa).
-STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|blv\.|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
+STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|blv\.|bv\.|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
                 r"transversal|tv\.|tr\.|ac\.|ak\.|carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
                 r"paseo|p[º°]|plaza|pza\.|pasaje|psje\.?|pasadizo|bulevar|boulevard|blvd\.?|carretera|ctra\.|"
                 r"traves[íi]a|callej[óo]n|prolongaci[óo]n|urbanizaci[óo]n|urb\.|col\.|mz\.?|rúa|rua|glorieta|"
@@ -524,15 +524,16 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # words of the street's name: capitalized or numbers ("Calle 45", "Av. 18 de Julio", "Cl. 58S Bis"), whole
         # words (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
-        name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
+        name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das)\s+)?"
                      rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
-        number = (r"\s*,?\s*(?i:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
+        number = (r"\s*,?\s*(?i:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
                   r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis))?(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
                  r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block)\s*[\w°º]+"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
+                 rf"|\s+x\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?|\s*,?\s*(?i:zona)\s+\d{{1,2}}"
                  rf"|\s*,?\s*(?i:entre)\s+[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
                  rf"(?:\s+[{UPPER}][\w.]*)*|\s+(?i:casi)\s+[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}"
                  r"|\s*,?\s*\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?){0,4}")
@@ -544,7 +545,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         locality = (r"(?i:barrio|bº|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
-                    r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería)\s+")
+                    r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
+                    r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona)\s+")
         segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}(?:\s+{place_name})?|(?i:km\.?)\s*\d{{1,4}}"
                    rf"|\d{{4,6}}(?:-\d{{4}})?(?:\s+{place_name})?|[A-Z]\d{{4}}[A-Z]{{3}}|(?:{locality})?{place_name})")
         place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*){segment}(?![\w]))"
@@ -564,13 +566,19 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                        rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
         house_segment = (rf"(?:\s*,\s*(?:{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
                          rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?)\s+[{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)*"
-                         rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|dpto\.?)"
-                         rf"\s*[\w°º]+(?:\s+(?i:lt\.|lote|casa)\s*[\w°º]+)?))")
+                         rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|apartamento|dpto\.?|piso|villa|etapa)"
+                         rf"\s*#?[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?))")
         settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?"
                       rf"(?:{house_segment}|{place_segment}){{1,5}}")
         # rural and postal forms: "Caserío El Jícaro, Km 12 carretera a Olancho", "HC-01 Box 1234, Utuado PR 00641"
-        rural = (rf"(?:{locality}){place_name}\s*,\s*(?i:km\.?|kil[óo]metro)\s*\d{{1,4}}(?:\s+(?i:carretera|camino|v[íi]a)"
-                 rf"\s+(?:a|al|de|del)\s+{place_name})?|\bHC-?\d{{1,2}}\s+(?i:box)\s+\d{{1,5}}{place}")
+        rural = (rf"(?:{locality}){place_name}(?:\s*,\s*(?:{locality})?{place_name})*\s*,\s*(?i:km\.?|kil[óo]metro)\s*"
+                 rf"\d{{1,4}}(?:\s+(?i:carretera|camino|v[íi]a)\s+(?:a|al|de|del)?\s*{place_name})?{place}"
+                 rf"|\bHC-?\d{{1,2}}\s+(?i:box)\s+\d{{1,5}}{place}|(?i:domicilio\s+conocido){place_segment}{{1,4}}")
+        # a street whose house is a building or a house number of a block: "Av. Bolívar, Residencias Marielena,
+        # piso 6, apto 6-B", "Pasaje 3, casa #17, Residencial Los Almendros"; Guatemala's "5a. avenida 3-45 zona 1"
+        with_building = rf"{STREET_TYPE}\s+{name_greedy}{house_segment}{{1,4}}{place}"
+        ordinal_street = (rf"\b\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)\s+\d{{1,3}}-\d{{1,3}}"
+                          rf"(?:\s*,?\s*(?i:zona)\s+\d{{1,2}})?{place}")
         # directions, as addresses are given in Nicaragua and Costa Rica: "de la iglesia San José 2 c. al lago, 1/2
         # c. arriba", "100 m norte y 50 oeste del Palí"
         step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
@@ -587,6 +595,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("settlement:ctx", settlement, 0.4),
             _p("rural", rural, 0.65),
             _p("directions", directions, 0.6),
+            _p("street with building", with_building, 0.6),
+            _p("ordinal street", ordinal_street, 0.65),
         ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
 
 

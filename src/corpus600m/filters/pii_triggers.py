@@ -16,6 +16,11 @@ from corpus600m.filters.pii_recognizers import (
     UPPER,
 )
 
+# words that open a settlement, a rural address or a district (the addresses that start without a street type)
+SETTLEMENT_WORDS = (r"aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
+                    r"colonia|col\.|barrio|fraccionamiento|fracc\.|reparto|ensanche|ens\.|localidad|finca|hacienda|"
+                    r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n")
+
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
 # report anything (so skipping a group on a text that does not match it loses nothing). They run over a whole
@@ -41,7 +46,9 @@ TRIGGER_PATTERNS: dict[str, str] = {
     # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
     "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
                              rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
-                             rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]"),
+                             rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]|"
+                             rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
+                             rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
@@ -76,6 +83,8 @@ _ADDRESS_CUES = frozenset(
 )
 _CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
+_OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
+                                    rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d")
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
@@ -102,7 +111,8 @@ def triggered_groups(text: str) -> set[str]:
     lower_words = {w.lower() for w in words}
     if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
         groups.add("name")
-    if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text):
+    if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text) \
+            or _OTHER_ADDRESS_TRIGGER.search(text):
         groups.add("address")
     if _CAPS_TRIGGER.search(text):
         groups.add("caps")
