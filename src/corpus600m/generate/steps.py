@@ -141,6 +141,7 @@ class JudgeRecord(ChunkBoundStep, Task):
     (`judge.rule_verdict`) without a request to the model."""
 
     rubric_version: str = ""
+    use_rules: bool = True
 
     @property
     def inputs(self) -> StepColumns:
@@ -170,7 +171,8 @@ class JudgeRecord(ChunkBoundStep, Task):
                        judge_tokens=0, model_name=self.llm.model_name)
             if not row.get("instruction") or not row.get("output"):
                 continue  # nothing to judge: the item failed before
-            verdict = rule_verdict(row["instruction"], row.get("output") or "", self.rubric_version)
+            verdict = (rule_verdict(row["instruction"], row.get("output") or "", self.rubric_version)
+                       if self.use_rules else None)
             if verdict is None:
                 ask.append(i)
                 continue
