@@ -122,3 +122,44 @@ def test_rubric_is_spanish_and_versioned():
     assert messages[0]["role"] == "system" and "Rúbrica" in messages[0]["content"]
     assert messages[-1]["content"].startswith("INSTRUCCIÓN: ¿Qué es un ajolote?")
     assert len(messages) == 2 + 2 * len(rubric.examples) and rubric.label == "juez-calidad@1"
+
+
+def test_report_generation_per_cell_from_the_store(data_dir, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from corpus600m.cli import app
+    from corpus600m.filters.pipeline import filter_table
+    from corpus600m.settings import get_settings
+    from corpus600m.store import Store, Table
+
+    def rec(instruction: str, output: str, country: str, variety: str, score: int, tokens: int) -> Record:
+        return Record(instruction=instruction, output=output, country=country, variety=variety, source=Source.SYNTHETIC,
+                      origin={"model": "m", "output_tokens": tokens}, judge=_verdict(score))
+
+    store = Store(data_dir)
+    store.upsert(Table.GENERATED, [
+        rec("Che, ¿me explicás cómo saco turno en el hospital?", "Entrá a la web del hospital y elegí el turno.",
+            "AR", "rioplatense", 4, 100),
+        rec("¿Me decís qué tenéis que llevar vosotros al examen de conducir?", "Tenéis que llevar vuestro DNI.",
+            "AR", "rioplatense", 2, 60),  # vosotros in rioplatense: rejected
+        rec("¿Qué papeles pide el SAT para darme de alta como persona física?",
+            "Necesitas tu CURP, un comprobante de domicilio y una identificación oficial.", "MX", "mexicana", 5, 80),
+    ])
+    monkeypatch.setenv("CORPUS600M_JUDGE_MIN_SCORE", "3")
+    get_settings.cache_clear()
+    filter_table(store, Table.GENERATED, settings=get_settings())
+    result = CliRunner().invoke(app, ["report", "generation", "--json"])
+    assert result.exit_code == 0, result.output
+    cells = {(c["country"], c["variety"]): c for c in json.loads(result.output)}
+    assert set(cells) == {("AR", "rioplatense"), ("MX", "mexicana")}
+    ar = cells[("AR", "rioplatense")]
+    assert set(ar) >= {"country", "variety", "generated", "kept", "rejected", "judge_mean", "variety_fidelity",
+                       "tokens_per_kept"}
+    assert (ar["generated"], ar["kept"]) == (2, 1)
+    assert ar["rejected"] == {"quality:judge": 1, "quality:variety_mismatch": 1}
+    assert ar["judge_mean"] == 3.0 and ar["variety_fidelity"] == 0.5 and ar["tokens_per_kept"] == 160.0
+    assert cells[("MX", "mexicana")]["kept"] == 1 and cells[("MX", "mexicana")]["tokens_per_kept"] == 80.0
+    table = CliRunner().invoke(app, ["report", "generation"])
+    assert table.exit_code == 0 and "rioplatense" in table.output

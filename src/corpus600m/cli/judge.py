@@ -66,10 +66,15 @@ def report_generation(as_json: bool = typer.Option(False, "--json", help="Print 
     if not cells:
         console.print("no generated records in the store yet: run `corpus600m generate` (and `corpus600m filter table generated`)")
         return
-    view = RichTable(title="generation yield per country × variety")
-    for column in ("country", "variety", "generated", "kept", "pending", "rejected by reason", "judge mean",
-                   "variety fidelity", "tokens / kept"):
-        view.add_column(column, justify="right" if column not in ("country", "variety", "rejected by reason") else "left")
+    view = RichTable(title="generation yield per country × variety (judge mean 1-5; variety fidelity: share whose "
+                           "forms of address fit the variety; output tokens per kept record)")
+    view.add_column("country", no_wrap=True)
+    view.add_column("variety", no_wrap=True, min_width=15)
+    for column in ("generated", "kept", "pending"):
+        view.add_column(column, justify="right", no_wrap=True)
+    view.add_column("rejected by reason", overflow="fold")
+    for column in ("judge mean", "variety fidelity", "tokens / kept"):
+        view.add_column(column, justify="right")
     for c in [*cells, totals(cells)]:
         view.add_row(c["country"], c["variety"], str(c["generated"]), str(c["kept"]), str(c["pending"]),
                      ", ".join(f"{k}: {n}" for k, n in c["rejected"].items()) or "—",
