@@ -26,8 +26,12 @@ def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
 @task(name="build-repository")
 def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str) -> BuildResult:
     settings = get_settings()
+    from corpus600m.generate.report import generation_yield, to_markdown
+    from corpus600m.store import open_store
+
+    cells = generation_yield(open_store(data_dir, settings))
     return build_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                            rejected=read_rejected(Path(data_dir)))
+                            rejected=read_rejected(Path(data_dir)), generation_yield=to_markdown(cells) if cells else "")
 
 
 @task(name="push-repository")

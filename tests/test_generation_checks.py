@@ -163,3 +163,24 @@ def test_report_generation_per_cell_from_the_store(data_dir, monkeypatch):
     assert cells[("MX", "mexicana")]["kept"] == 1 and cells[("MX", "mexicana")]["tokens_per_kept"] == 80.0
     table = CliRunner().invoke(app, ["report", "generation"])
     assert table.exit_code == 0 and "rioplatense" in table.output
+
+
+def test_yield_table_goes_into_the_run_report_and_the_dataset_card(tmp_path):
+    from corpus600m import reporting
+    from corpus600m.generate.report import to_markdown
+    from corpus600m.publish import build_repository
+    from corpus600m.records import RunReport, records_to_frame
+    from tests.test_publish import corpus_records
+
+    cells = [{"country": "AR", "variety": "rioplatense", "generated": 4, "kept": 3,
+              "rejected": {"quality:variety_mismatch": 1}, "judge_mean": 3.5, "variety_fidelity": 0.75,
+              "tokens_per_kept": 210.0, "pending": 0}]
+    table = to_markdown(cells)
+    assert "| AR | rioplatense | 4 | 3 | quality:variety_mismatch: 1 | 3.50 | 75% | 210 |" in table
+    run = RunReport(flow="pipeline", sections={"Generation yield per country × variety": table})
+    assert "## Generation yield per country × variety" in reporting.to_markdown(run) and "rioplatense | 4 | 3" in \
+        reporting.to_markdown(run)
+    result = build_repository(records_to_frame(corpus_records()), tmp_path / "repo", "somosnlp/somos600m-prueba",
+                              Settings(data_dir=tmp_path / "data"), run_name="t", generation_yield=table)
+    card = (result.out_dir / "README.md").read_text(encoding="utf-8")
+    assert "Rendimiento de la generación sintética" in card and "| AR | rioplatense | 4 | 3 |" in card

@@ -309,6 +309,7 @@ class RunReport(BaseModel):
     status: str = "running"  # running | completed | failed
     stages: list[StageReport] = Field(default_factory=list)
     outputs: dict[str, str] = Field(default_factory=dict)
+    sections: dict[str, str] = Field(default_factory=dict, description="Extra markdown sections by title, e.g. the generation yield table.")
     error: str | None = None
 
     def finish(self, status: str = "completed", error: str | None = None) -> RunReport:

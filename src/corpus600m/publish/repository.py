@@ -138,7 +138,7 @@ def _write_shards(rows: pl.DataFrame, out_dir: Path, shard_rows: int) -> tuple[l
 def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
                      run_name: str | None = None, rejected: pl.DataFrame | None = None,
                      detect_pii: PiiDetector | None = None,
-                     on_progress: Callable[[int], None] | None = None) -> BuildResult:
+                     on_progress: Callable[[int], None] | None = None, generation_yield: str = "") -> BuildResult:
     """Check the gates on store-layout records, then write the complete dataset repository to `out_dir`.
 
     Raises `PublishRefused` (listing offending ids per gate, and writing them to `<out_dir>.gate_report.json`)
@@ -172,7 +172,7 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
     ]
     write_composition_chart(stats, out_dir / CHART)
     card = render_card(stats, report, repo_id=repo_id, pretty_name=settings.hub_pretty_name, configs=configs,
-                       config_rows=config_rows, run_name=run_name, chart_path=CHART)
+                       config_rows=config_rows, run_name=run_name, chart_path=CHART, generation_yield=generation_yield)
     card.save(out_dir / "README.md")
     (out_dir / LICENSE_FILE).write_text(render_license_file(stats, pretty_name=settings.hub_pretty_name),
                                         encoding="utf-8")
