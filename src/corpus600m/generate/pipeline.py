@@ -52,6 +52,7 @@ class ChunkResult:
     failed: Counter = field(default_factory=Counter)
     attempts: Counter = field(default_factory=Counter)  # items by the number of instruction attempts they took
     judge_unreadable: int = 0  # records the judge was asked about whose verdict could not be read
+    judge_tokens: int = 0  # of `output_tokens`, those the judge wrote
     output_tokens: int = 0
     llm_seconds: float = 0.0
     signature: str = ""
@@ -237,6 +238,7 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
         seen.add(row["item_key"])
         tokens = _tokens(row)
         result.output_tokens += tokens
+        result.judge_tokens += int(row.get("judge_tokens") or 0)
         result.attempts[row.get("instruction_attempts") or 0] += 1
         if not row.get("instruction"):
             result.failed[f"no_instruction:{row.get('instruction_problem') or 'no_output'}"] += 1
@@ -288,7 +290,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     failed: Counter = Counter()
     details: dict[str, Any] = {"backend": target.backend, "model": target.model, "base_url": target.base_url,
                                "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
-                               "chunks_from_cache": 0, "judge": settings.judge_enabled, "judge_unreadable": 0,
+                               "chunks_from_cache": 0, "judge": settings.judge_enabled, "judge_unreadable": 0, "judge_tokens": 0,
                                "instruction_attempts": {}}
     done = 0
     for chunk in _chunks(items, settings.llm_chunk_items):
@@ -309,6 +311,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         details["chunks"] += 1
         details["chunks_from_cache"] += int(result.from_cache)
         details["judge_unreadable"] += result.judge_unreadable
+        details["judge_tokens"] += result.judge_tokens
         for n, count in result.attempts.items():
             details["instruction_attempts"][str(n)] = details["instruction_attempts"].get(str(n), 0) + count
         details["pipeline_signature"] = result.signature
@@ -396,7 +399,8 @@ def merge_reports(stage: str, reports: list[StageReport]) -> StageReport:
     merged = StageReport.combine(stage, reports)
     per_cell: Counter = Counter()
     for r in reports:
-        for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache", "judge_unreadable"):
+        for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache", "judge_unreadable",
+                    "judge_tokens"):
             merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
         attempts = merged.details.setdefault("instruction_attempts", {})
         for n, count in r.details.get("instruction_attempts", {}).items():
