@@ -177,7 +177,11 @@ def test_prefect_flow_generates_with_retrying_tasks(llm_env, data_dir, prefect_a
     assert state.is_completed(), state
     report = state.result()
     assert report.n_kept == 1 and report.details["per_cell"] == {"CR/centroamericana": 1}
-    assert Store(data_dir).read(Table.GENERATED)["variety"].to_list() == ["centroamericana"]
+    generated = Store(data_dir).read(Table.GENERATED)
+    assert generated["variety"].to_list() == ["centroamericana"]
+    # the flow fills the variety check (no LLM) and the judge ran in the generation pipeline
+    assert report.details["variety_check"]["checked"] == 1
+    assert generated["variety_check"][0] is not None and generated["judge"][0] is not None
 
 
 @pytest.mark.slow
