@@ -51,7 +51,8 @@ def main() -> None:
         base_url, model = args.base_url, args.model
     table = Table(title=f"judge vs a person on {len(rows)} records ({sum(human.values())} good), model {model}, "
                         f"good = score ≥ {args.threshold}")
-    for column in ("judge", "agreement", "good→bad", "bad→good", "unreadable", "judge tokens", "seconds"):
+    for column in ("judge", "agreement", "balanced accuracy", "good→bad", "bad→good", "unreadable", "judge tokens",
+                   "seconds"):
         table.add_column(column, justify="right")
     try:
         for use_rules in (True, False):
@@ -69,8 +70,10 @@ def main() -> None:
                 agree += call == human[rec.id]
                 missed += human[rec.id] and not call
                 false_good += call and not human[rec.id]
+            n_good = sum(human.values())
+            balanced = ((n_good - missed) / max(n_good, 1) + (len(judged) - n_good - false_good) / max(len(judged) - n_good, 1)) / 2
             table.add_row("rules + model" if use_rules else "model alone", f"{agree}/{len(judged)} ({agree / len(judged):.0%})",
-                          str(missed), str(false_good), str(unreadable), str(info.get("output_tokens")), str(info.get("seconds")))
+                          f"{balanced:.0%}", str(missed), str(false_good), str(unreadable), str(info.get("output_tokens")), str(info.get("seconds")))
     finally:
         if started_here:
             llm_server.stop(server)

@@ -31,6 +31,12 @@ ECHO = re.compile(
     r"referencias\b|\bvoseo\s+verbal\b|\bl[ée]xico\s+\w+\s*\(|\bescribe\s+solo\b|\ben\s+una\s+o\s+dos\s+frases\b",
     re.IGNORECASE,
 )
+# the assistant's side of a conversation: an affirmation or a refusal where the user's request should be
+ASSISTANT_REPLY = re.compile(
+    r"^[^\w¿]*(?:por\s+supuesto|claro(?:\s+que\s+s[íi])?|con\s+(?:mucho\s+)?gusto|lo\s+siento|de\s+nada|"
+    r"entendido|perfecto|excelente\s+pregunta)\b|\bno\s+puedo\s+ayudarte\b",
+    re.IGNORECASE,
+)
 ENGLISH = re.compile(r"\b(?:the|and|what|how|can|you|please|your|with|for|is|are|this|that|of|to|do|i)\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -40,7 +46,8 @@ def _word_set(text: str) -> set[str]:
 
 
 def instruction_problem(text: str | None, example: str = "") -> str | None:
-    """Why `text` is not a user request (`too_short`, `assistant_greeting`, `meta_description`, `prompt_echo`,
+    """Why `text` is not a user request (`too_short`, `assistant_greeting` (also the assistant's affirmations and
+    refusals), `meta_description`, `prompt_echo`,
     `english`), or None when it looks like one. `example`: the worked example the prompt showed; a copy of it is
     an echo."""
     text = (text or "").strip()
@@ -54,7 +61,7 @@ def instruction_problem(text: str | None, example: str = "") -> str | None:
             return "prompt_echo"
     if META.search(text):
         return "meta_description"
-    if GREETING.search(text[:200]):
+    if GREETING.search(text[:200]) or ASSISTANT_REPLY.search(text[:200]):
         return "assistant_greeting"
     words = WORD.findall(text)
     if len(words) >= 4 and len(ENGLISH.findall(text)) / len(words) > 0.25:

@@ -35,7 +35,7 @@ VERDICT_SCHEMA: dict[str, Any] = {
 }
 _JINJA = Environment(undefined=StrictUndefined, autoescape=False)
 RULE_RATIONALE = {
-    "assistant_greeting": "La instrucción es un saludo o una oferta de ayuda del asistente, no una petición.",
+    "assistant_greeting": "La instrucción es un saludo, una respuesta o una negativa del asistente, no una petición.",
     "meta_description": "La instrucción describe al usuario o su petición en lugar de ser la petición.",
     "prompt_echo": "La instrucción repite las indicaciones del prompt de generación.",
     "english": "La instrucción no está en español.",
