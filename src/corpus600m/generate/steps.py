@@ -65,10 +65,6 @@ class LoadItems(ChunkBoundStep, LoadDataFromDicts):
     """`LoadDataFromDicts` bound to its chunk's items (see `ChunkBoundStep`)."""
 
 
-class VarietyChatGeneration(ChunkBoundStep, ChatGeneration):
-    """`ChatGeneration` bound to its chunk's items (see `ChunkBoundStep`)."""
-
-
 def _output_tokens(output: dict[str, Any]) -> int:
     value = (output.get("statistics") or {}).get("output_tokens")
     if isinstance(value, list):
