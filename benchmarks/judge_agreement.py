@@ -28,6 +28,8 @@ def main() -> None:
     parser.add_argument("--api-key-env", default="CORPUS600M_LLM_API_KEY")
     parser.add_argument("--threshold", type=int, default=3)
     parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--modes", default="rules,model", help="rules (the pipeline's judge), model (the model alone)")
+    parser.add_argument("--home", type=Path, help="work dir (distilabel's cache: a re-run resumes); default a new temp dir")
     args = parser.parse_args()
 
     from corpus600m.generate.judging import judge_records
@@ -41,7 +43,7 @@ def main() -> None:
     records = [Record(instruction=r["instruction"], output=r["output"], country=r.get("country"),
                       variety=r.get("variety"), source=Source.SYNTHETIC) for r in rows]
     human = {rec.id: row["label"] == "good" for rec, row in zip(records, rows, strict=True)}
-    home = Path(tempfile.mkdtemp(prefix="corpus600m-bench-judge-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="corpus600m-bench-judge-"))
     server = Settings(data_dir=home / "server", llm_port=free_port())
     started_here = args.base_url is None
     if started_here:
@@ -55,7 +57,7 @@ def main() -> None:
                    "seconds"):
         table.add_column(column, justify="right")
     try:
-        for use_rules in (True, False):
+        for use_rules in [mode == "rules" for mode in args.modes.split(",")]:
             settings = Settings(data_dir=home / f"run-{use_rules}", llm_backend="openai", llm_base_url=base_url,
                                 llm_model=model, llm_api_key=os.environ.get(args.api_key_env) if not started_here else None,
                                 llm_chunk_items=len(records))
@@ -74,6 +76,8 @@ def main() -> None:
             balanced = ((n_good - missed) / max(n_good, 1) + (len(judged) - n_good - false_good) / max(len(judged) - n_good, 1)) / 2
             table.add_row("rules + model" if use_rules else "model alone", f"{agree}/{len(judged)} ({agree / len(judged):.0%})",
                           f"{balanced:.0%}", str(missed), str(false_good), str(unreadable), str(info.get("output_tokens")), str(info.get("seconds")))
+            console.print(f"{'rules + model' if use_rules else 'model alone'}: agreement {agree}/{len(judged)}, balanced "
+                          f"accuracy {balanced:.0%}, good→bad {missed}, bad→good {false_good}, unreadable {unreadable}")
     finally:
         if started_here:
             llm_server.stop(server)
