@@ -181,6 +181,9 @@ def main() -> None:
                         help="yield with the judge and the variety check instead of throughput (see quality())")
     parser.add_argument("--alone-items", type=int, default=16,
                         help="with --quality: items of the generation-alone run the judge's cost is compared with")
+    parser.add_argument("--home", type=Path, help="with --quality: work dir (a re-run resumes from distilabel's cache)")
+    parser.add_argument("--analyze-only", action="store_true",
+                        help="with --quality --home: no generation, figures from what the work dir's store holds")
     args = parser.parse_args()
     if args.quality:
         quality(args)
@@ -296,29 +299,25 @@ def quality(args: argparse.Namespace) -> None:
     """
     from collections import Counter
 
-    from corpus600m.filters.dedup import KnownTexts
-    from corpus600m.filters.pipeline import filter_records
-    from corpus600m.filters.variety import VOSEO_AREAS, uses_voseo_or_no_second_person
     from corpus600m.generate.pipeline import generate_items, plan_request
-    from corpus600m.generate.report import generation_yield, to_markdown
-    from corpus600m.records import frame_to_records
     from corpus600m.services import llm_server
     from corpus600m.services.process import free_port
     from corpus600m.settings import Settings
-    from corpus600m.store import Store, Table
+    from corpus600m.store import Store
+    from corpus600m.store import Table as StoreTable
 
     countries = args.countries.split(",")
     per_country = -(-args.items // len(countries))
     items = plan_request(countries, per_country)[: args.items]
     varieties = Counter(i.variety for i in items)
-    home = Path(tempfile.mkdtemp(prefix="corpus600m-bench-quality-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="corpus600m-bench-quality-"))
     server_settings = Settings(data_dir=home / "server", llm_port=free_port())
-    started_here = args.base_url is None
+    started_here = args.base_url is None and not args.analyze_only
     if started_here:
         with console.status("starting the embedded LLM server"):
             base_url, model = llm_server.ensure_running(server_settings)
     else:
-        base_url, model = args.base_url, args.model
+        base_url, model = args.base_url or "http://unused/v1", args.model or "unknown"
     key = None if started_here else os.environ.get(args.api_key_env)
     console.print(f"{len(items)} items over {len(varieties)} varieties {dict(varieties)}; model {model} at {base_url}")
 
@@ -331,25 +330,54 @@ def quality(args: argparse.Namespace) -> None:
                                 progress=lambda done, total: console.print(f"[dim]{name}: {done}/{total} items"))
         return settings, store, report, time.perf_counter() - started
 
+    if args.analyze_only:
+        settings = Settings(data_dir=home / "judged")
+        store = Store(settings.data_dir)
+        console.print(f"analysis only: the {store.count(StoreTable.GENERATED)} records generated so far in {home / 'judged'}")
+        analyze(store, settings, len(items))
+        return
     try:
         settings, store, report, seconds = run("judged", items, judge=True)
-        alone_settings, alone_store, alone_report, alone_seconds = run("alone", items[: args.alone_items], judge=False)
+        # throughput: the same first items, fresh work dirs (no cache), with and without the judge, one after the other
+        _, _, alone_report, alone_seconds = run("alone", items[: args.alone_items], judge=False)
+        _, _, paired_report, paired_seconds = run("paired", items[: args.alone_items], judge=True)
     finally:
         if started_here:
             llm_server.stop(server_settings)
 
-    records = frame_to_records(store.read(Table.GENERATED))
     console.print(f"generation with the judge: {report.n_kept} records from {len(items)} items in {seconds:.0f} s; "
                   f"failed {report.rejected_by_reason or 0}; instruction attempts per item "
                   f"{report.details.get('instruction_attempts')}; unreadable verdicts {report.details.get('judge_unreadable')}")
-    table = Table(title=f"kept share with the variety check on, {len(records)} generated records ({len(items)} items)")
+    analyze(store, settings, len(items))
+    judge_tokens = paired_report.details["judge_tokens"]
+    gen_tokens = paired_report.details["output_tokens"] - judge_tokens
+    with_tps, alone_tps = gen_tokens / paired_seconds, alone_report.details["output_tokens"] / alone_seconds
+    console.print(f"generation throughput on the first {args.alone_items} items (instruction attempts + answers, output "
+                  f"tokens per wall second): alone {alone_tps:.2f} ({alone_report.details['output_tokens']} tokens in "
+                  f"{alone_seconds:.0f} s), with the judge {with_tps:.2f} ({gen_tokens} tokens + {judge_tokens} judge "
+                  f"tokens in {paired_seconds:.0f} s); ratio {with_tps / alone_tps:.2f} (target ≥ 0.6)")
+
+def analyze(store, settings, n_items: int) -> None:
+    """Kept share (judge gate 0/2/3, variety check on), voseo fidelity, judge scores and the yield table of the
+    records in `store`'s generated table."""
+    from collections import Counter
+
+    from corpus600m.filters.dedup import KnownTexts
+    from corpus600m.filters.pipeline import filter_records
+    from corpus600m.filters.variety import VOSEO_AREAS, uses_voseo_or_no_second_person
+    from corpus600m.generate.report import generation_yield, to_markdown
+    from corpus600m.records import frame_to_records
+    from corpus600m.store import Table as StoreTable
+
+    records = frame_to_records(store.read(StoreTable.GENERATED))
+    table = Table(title=f"kept share with the variety check on, {len(records)} generated records ({n_items} items)")
     for column in ("judge gate (min score)", "kept", "kept / generated", "kept / items", "rejected by reason"):
         table.add_column(column, justify="right")
     for gate in (0, 2, 3):
         result = filter_records(records, settings=settings.model_copy(update={"judge_min_score": gate}), known=KnownTexts())
         reasons = Counter(code for r in result.rejected for code in {x.code for x in r.reasons})
         table.add_row(str(gate) if gate else "0 (off)", str(len(result.kept)), f"{len(result.kept) / max(len(records), 1):.1%}",
-                      f"{len(result.kept) / max(len(items), 1):.1%}", ", ".join(f"{c}: {n}" for c, n in reasons.most_common()))
+                      f"{len(result.kept) / max(n_items, 1):.1%}", ", ".join(f"{c}: {n}" for c, n in reasons.most_common()))
         if gate == settings.judge_min_score:
             from corpus600m.filters.pipeline import store_result
 
@@ -367,16 +395,10 @@ def quality(args: argparse.Namespace) -> None:
     by_rules = sum(1 for r in records if r.judge and r.judge.model == "reglas")
     console.print(f"judge scores {dict(sorted(scores.items()))} ({by_rules} settled by rules, "
                   f"{sum(1 for r in records if r.judge is None)} without a readable verdict)")
-    judge_tokens = report.details["judge_tokens"]
-    gen_tokens = report.details["output_tokens"] - judge_tokens
-    with_tps, alone_tps = gen_tokens / seconds, alone_report.details["output_tokens"] / alone_seconds
-    console.print(f"generation throughput (instruction attempts + answers, output tokens per wall second): with the judge "
-                  f"{with_tps:.2f} ({gen_tokens} tokens + {judge_tokens} judge tokens in {seconds:.0f} s, {len(items)} items); "
-                  f"alone {alone_tps:.2f} ({alone_report.details['output_tokens']} tokens in {alone_seconds:.0f} s, "
-                  f"{len(items[: args.alone_items])} items); ratio {with_tps / alone_tps:.2f} (target ≥ 0.6)")
     console.print("yield table (judge gate as configured: CORPUS600M_JUDGE_MIN_SCORE="
                   f"{settings.judge_min_score}):")
     console.print(to_markdown(generation_yield(store)), markup=False)
+
 
 
 if __name__ == "__main__":
