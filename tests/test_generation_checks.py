@@ -24,6 +24,7 @@ from corpus600m.settings import Settings
     ("Mirá, ¿vos tenés el número de la Caja? Necesito sacar cita.", "centroamericana", True, None),
     ("Vos tenés que ir a la oficina.", "castellana", False, None),
     ("Explica la fotosíntesis en tres pasos.", "rioplatense", True, []),  # no second person: nothing to contradict
+    ("Cuando vos puedas, pasá a buscar el paquete; ayer salí temprano.", "rioplatense", True, None),  # subjunctive, preterite
 ])
 def test_variety_check_from_forms_of_address_and_words(text, claimed, consistent, supported):
     check = check_variety(text, claimed)

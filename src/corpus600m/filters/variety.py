@@ -45,8 +45,8 @@ _IR = """viv escrib abr decid sub recib permit repart sal ven ped dec segu sent 
 divid compart exig cumpl""".split()
 # -ís of -ir verbs is both vos (vos vivís) and vosotros (vosotros vivís): decided by the other forms in the text
 IR_PRESENT = frozenset(stem + "ís" for stem in _IR)
-# vos imperatives of -ir verbs (viví) equal the 1st person preterite: only those that do not are evidence
-_IR_IMPERATIVES = {"decí", "vení", "salí", "pedí", "elegí", "seguí", "sentí", "servite", "escribime", "abrí"}
+# vos imperatives of -ir verbs (viví, salí, pedí) equal the 1st person preterite: only those that do not are evidence
+_IR_IMPERATIVES = {"decí", "vení", "venite", "servite", "escribime", "pedime", "abrime", "seguime"}
 # generated forms that are other words: the name Tomás, bebé (baby), creé (preterite), ...
 _COLLISIONS = {"tomás", "bebé", "creé", "pasé", "pesé", "dé", "sé", "lé"}
 
@@ -62,7 +62,8 @@ _TUTEO = {"tú", "eres", "tienes", "puedes", "quieres", "sabes", "vienes", "dice
           "recuerdas", "dime", "cuéntame", "explícame", "ayúdame", "muéstrame", "fíjate", "acuérdate",
           "recomiéndame", "pásame", "mándame", "avísame", "llámame", "escríbeme", "hazme", "ponme",
           "contigo", "ti", "ven", "haz", "mira", "escucha", "piensa", "imagina", "recuerda", "necesitas", "buscas",
-          "trabajas", "vives", "estudias", "deseas", "puedas", "quieras", "tengas", "sepas", "vayas", "seas"}
+          "trabajas", "vives", "estudias", "deseas"}
+# not listed: present subjunctives (puedas, tengas, quieras): rioplatense voseo uses them too ("cuando vos puedas")
 _VOSOTROS = {"vosotros", "vosotras", "os", "vuestro", "vuestra", "vuestros", "vuestras", "sois", "tenéis",
              "podéis", "queréis", "sabéis", "habéis", "estáis", "vais", "hacéis", "id", "venid", "mirad", "sed",
              "tened", "haced", "decid", "poned", "escuchad", "fijaos", "acordaos", "sentaos", "hayáis", "tengáis",
