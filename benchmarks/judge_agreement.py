@@ -63,13 +63,17 @@ def main() -> None:
                                 llm_chunk_items=len(records))
             judged, info = judge_records(records, settings, use_rules=use_rules)
             agree = missed = false_good = unreadable = 0
-            for rec in judged:
+            by_origin: dict[str, list[int]] = {}
+            for rec, row in zip(judged, rows, strict=True):
                 if rec.judge is None:
                     unreadable += 1
                     call = True  # no verdict: the gate keeps the record (filters/judge_gate.py)
                 else:
                     call = rec.judge.score >= args.threshold
                 agree += call == human[rec.id]
+                tally = by_origin.setdefault(row.get("origin", "?"), [0, 0])
+                tally[0] += call == human[rec.id]
+                tally[1] += 1
                 missed += human[rec.id] and not call
                 false_good += call and not human[rec.id]
             n_good = sum(human.values())
@@ -77,7 +81,8 @@ def main() -> None:
             table.add_row("rules + model" if use_rules else "model alone", f"{agree}/{len(judged)} ({agree / len(judged):.0%})",
                           f"{balanced:.0%}", str(missed), str(false_good), str(unreadable), str(info.get("output_tokens")), str(info.get("seconds")))
             console.print(f"{'rules + model' if use_rules else 'model alone'}: agreement {agree}/{len(judged)}, balanced "
-                          f"accuracy {balanced:.0%}, good→bad {missed}, bad→good {false_good}, unreadable {unreadable}")
+                          f"accuracy {balanced:.0%}, good→bad {missed}, bad→good {false_good}, unreadable {unreadable}; "
+                          "by origin: " + "; ".join(f"{o}: {a}/{n}" for o, (a, n) in by_origin.items()))
     finally:
         if started_here:
             llm_server.stop(server)
