@@ -295,7 +295,10 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     done = 0
     for chunk in _chunks(items, settings.llm_chunk_items):
         result = run_chunk(chunk, target, settings, max_new_tokens)
-        if not result.records:
+        # items whose every attempt was not a request (greeting, echo...) are a result, not a failure of the backend
+        rejected_texts = sum(n for code, n in result.failed.items()
+                             if code.startswith("no_instruction:") and code != "no_instruction:no_output")
+        if not result.records and rejected_texts < len(chunk):
             raise GenerationError(
                 f"the model at {target.base_url or target.backend} ({target.model}) produced nothing for "
                 f"{len(chunk)} items ({dict(result.failed)}); nothing was written for them. Check the server log "
