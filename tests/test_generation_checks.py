@@ -87,6 +87,8 @@ def test_judge_gate_rejects_below_the_minimum_and_is_off_at_zero():
     ("Lo siento, pero no puedo ayudarte con eso.", "assistant_greeting"),
     ("¡Por supuesto! Puedes sacar la licencia de conducir en la municipalidad.", "assistant_greeting"),
     ("¿Claro que se puede pagar el colectivo con tarjeta?", None),
+    ("¡Entiendo! Para conseguir el primer empleo necesitarías una solicitud.", "assistant_greeting"),
+    ("Ah, claro. Necesito una documentación en la que no hago experiencia.", "assistant_greeting"),
     ("Che, ¿me explicás cómo saco turno para renovar el registro?", None),
     ("¿Qué documentos necesito para sacar el pasaporte por primera vez?", None),
     ("Explícame qué es la inflación con un ejemplo de la vida diaria.", None),
@@ -100,6 +102,10 @@ def test_copy_of_the_prompt_example_is_an_echo():
     assert instruction_problem("Che, ¿me explicás cómo saco turno para renovar el registro? No entiendo la página.",
                                example) == "prompt_echo"
     assert instruction_problem("¿Cómo hago para anotar a mi hija en la escuela?", example) is None
+    # one sentence of the example glued to another request (seen with the 0.5B model)
+    mx = "Oye, ¿qué papeles necesito para inscribir a mi hijo en la primaria? No sé si piden la CURP impresa."
+    assert instruction_problem("Oye, ¿cómo conservo frutas del mercado? No sé si piden la CURP impresa.", mx) == "prompt_echo"
+    assert instruction_problem("¿Qué piden para inscribir a mi hijo en la secundaria?", mx) is None
 
 
 def test_parse_verdict_json_text_and_garbage():

@@ -33,8 +33,8 @@ ECHO = re.compile(
 )
 # the assistant's side of a conversation: an affirmation or a refusal where the user's request should be
 ASSISTANT_REPLY = re.compile(
-    r"^[^\w¿]*(?:por\s+supuesto|claro(?:\s+que\s+s[íi])?|con\s+(?:mucho\s+)?gusto|lo\s+siento|de\s+nada|"
-    r"entendido|perfecto|excelente\s+pregunta)\b|\bno\s+puedo\s+ayudarte\b",
+    r"^[^\w¿]*(?:(?:ah|oh|bueno|vale)\W+)?(?:por\s+supuesto|claro(?:\s+que\s+s[íi])?|con\s+(?:mucho\s+)?gusto|"
+    r"lo\s+siento|de\s+nada|entendido|entiendo|perfecto|excelente\s+pregunta)\b|\bno\s+puedo\s+ayudarte\b",
     re.IGNORECASE,
 )
 ENGLISH = re.compile(r"\b(?:the|and|what|how|can|you|please|your|with|for|is|are|this|that|of|to|do|i)\b", re.IGNORECASE)
@@ -59,6 +59,12 @@ def instruction_problem(text: str | None, example: str = "") -> str | None:
         mine, theirs = _word_set(text), _word_set(example)
         if mine and len(mine & theirs) / len(mine | theirs) >= 0.6:
             return "prompt_echo"
+        # a sentence of the example copied into another request ("... No sé si piden la CURP impresa.")
+        lowered = " ".join(WORD.findall(text.lower()))
+        for sentence in re.split(r"(?<=[.?!])\s+", example):
+            words = WORD.findall(sentence.lower())
+            if len(words) >= 4 and " ".join(words) in lowered:
+                return "prompt_echo"
     if META.search(text):
         return "meta_description"
     if GREETING.search(text[:200]) or ASSISTANT_REPLY.search(text[:200]):
