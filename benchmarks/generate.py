@@ -177,7 +177,17 @@ def main() -> None:
     parser.add_argument("--model", help="model name at --base-url")
     parser.add_argument("--api-key-env", default="CORPUS600M_LLM_API_KEY",
                         help="environment variable holding the key for --base-url, if it needs one")
+    parser.add_argument("--quality", action="store_true",
+                        help="yield with the judge and the variety check instead of throughput (see quality())")
+    parser.add_argument("--alone-items", type=int, default=16,
+                        help="with --quality: items of the generation-alone run the judge's cost is compared with")
+    parser.add_argument("--home", type=Path, help="with --quality: work dir (a re-run resumes from distilabel's cache)")
+    parser.add_argument("--analyze-only", action="store_true",
+                        help="with --quality --home: no generation, figures from what the work dir's store holds")
     args = parser.parse_args()
+    if args.quality:
+        quality(args)
+        return
 
     from corpus600m.generate.pipeline import _input_rows, generate_items, plan_request
     from corpus600m.services import llm_server
@@ -199,8 +209,11 @@ def main() -> None:
     proxy = RecordingProxy(base_url, None if started_here else os.environ.get(args.api_key_env))
 
     def pipeline_run(name: str) -> tuple[float, float, int]:
+        # instruction + answer only, one attempt: the requests the direct side replays (the judge is measured by
+        # --quality)
         settings = Settings(data_dir=home / name, llm_backend="openai", llm_base_url=proxy.base_url,
-                            llm_model=model, llm_chunk_items=max(args.items, 1))
+                            llm_model=model, llm_chunk_items=max(args.items, 1), judge_enabled=False,
+                            generate_instruction_attempts=1)
         started = time.perf_counter()
         report = generate_items(items, settings=settings, store=Store(settings.data_dir),
                                 max_new_tokens=args.max_new_tokens)
@@ -272,6 +285,120 @@ def main() -> None:
     verdict = "meets" if ratio <= 1.10 else "misses"
     console.print(f"median output tokens/s: direct {direct:.2f}, pipeline {pipeline:.2f}; "
                   f"overhead ratio direct/pipeline = {ratio:.3f} ({verdict} the ≤ 1.10 target)")
+
+
+def quality(args: argparse.Namespace) -> None:
+    """Yield of the generate -> filter pipeline with the judge and the variety check on (issue 13's targets).
+
+    1. generate `--items` items (spread over `--countries` and their varieties) with the judge, timed;
+    2. filter them (variety check on) with the judge gate at 0 (off), 2 and 3: kept share of generated records and
+       of planned items, rejections by reason;
+    3. variety fidelity: of records claiming a voseo variety, the share using voseo or no second person at all;
+    4. generation alone (no judge) on the first `--alone-items` items, timed: the judge's throughput cost as
+       (instruction + answer tokens/s with the judge) / (the same without it).
+    """
+    from collections import Counter
+
+    from corpus600m.generate.pipeline import generate_items, plan_request
+    from corpus600m.services import llm_server
+    from corpus600m.services.process import free_port
+    from corpus600m.settings import Settings
+    from corpus600m.store import Store
+    from corpus600m.store import Table as StoreTable
+
+    countries = args.countries.split(",")
+    per_country = -(-args.items // len(countries))
+    items = plan_request(countries, per_country)[: args.items]
+    varieties = Counter(i.variety for i in items)
+    home = args.home or Path(tempfile.mkdtemp(prefix="corpus600m-bench-quality-"))
+    server_settings = Settings(data_dir=home / "server", llm_port=free_port())
+    started_here = args.base_url is None and not args.analyze_only
+    if started_here:
+        with console.status("starting the embedded LLM server"):
+            base_url, model = llm_server.ensure_running(server_settings)
+    else:
+        base_url, model = args.base_url or "http://unused/v1", args.model or "unknown"
+    key = None if started_here else os.environ.get(args.api_key_env)
+    console.print(f"{len(items)} items over {len(varieties)} varieties {dict(varieties)}; model {model} at {base_url}")
+
+    def run(name: str, run_items: list, judge: bool):
+        settings = Settings(data_dir=home / name, llm_backend="openai", llm_base_url=base_url, llm_model=model,
+                            llm_api_key=key, llm_chunk_items=8, judge_enabled=judge)
+        store = Store(settings.data_dir)
+        started = time.perf_counter()
+        report = generate_items(run_items, settings=settings, store=store, max_new_tokens=args.max_new_tokens,
+                                progress=lambda done, total: console.print(f"[dim]{name}: {done}/{total} items"))
+        return settings, store, report, time.perf_counter() - started
+
+    if args.analyze_only:
+        settings = Settings(data_dir=home / "judged")
+        store = Store(settings.data_dir)
+        console.print(f"analysis only: the {store.count(StoreTable.GENERATED)} records generated so far in {home / 'judged'}")
+        analyze(store, settings, len(items))
+        return
+    try:
+        settings, store, report, seconds = run("judged", items, judge=True)
+        # throughput: the same first items, fresh work dirs (no cache), with and without the judge, one after the other
+        _, _, alone_report, alone_seconds = run("alone", items[: args.alone_items], judge=False)
+        _, _, paired_report, paired_seconds = run("paired", items[: args.alone_items], judge=True)
+    finally:
+        if started_here:
+            llm_server.stop(server_settings)
+
+    console.print(f"generation with the judge: {report.n_kept} records from {len(items)} items in {seconds:.0f} s; "
+                  f"failed {report.rejected_by_reason or 0}; instruction attempts per item "
+                  f"{report.details.get('instruction_attempts')}; unreadable verdicts {report.details.get('judge_unreadable')}")
+    analyze(store, settings, len(items))
+    judge_tokens = paired_report.details["judge_tokens"]
+    gen_tokens = paired_report.details["output_tokens"] - judge_tokens
+    with_tps, alone_tps = gen_tokens / paired_seconds, alone_report.details["output_tokens"] / alone_seconds
+    console.print(f"generation throughput on the first {args.alone_items} items (instruction attempts + answers, output "
+                  f"tokens per wall second): alone {alone_tps:.2f} ({alone_report.details['output_tokens']} tokens in "
+                  f"{alone_seconds:.0f} s), with the judge {with_tps:.2f} ({gen_tokens} tokens + {judge_tokens} judge "
+                  f"tokens in {paired_seconds:.0f} s); ratio {with_tps / alone_tps:.2f} (target ≥ 0.6)")
+
+def analyze(store, settings, n_items: int) -> None:
+    """Kept share (judge gate 0/2/3, variety check on), voseo fidelity, judge scores and the yield table of the
+    records in `store`'s generated table."""
+    from collections import Counter
+
+    from corpus600m.filters.dedup import KnownTexts
+    from corpus600m.filters.pipeline import filter_records
+    from corpus600m.filters.variety import VOSEO_AREAS, uses_voseo_or_no_second_person
+    from corpus600m.generate.report import generation_yield, to_markdown
+    from corpus600m.records import frame_to_records
+    from corpus600m.store import Table as StoreTable
+
+    records = frame_to_records(store.read(StoreTable.GENERATED))
+    table = Table(title=f"kept share with the variety check on, {len(records)} generated records ({n_items} items)")
+    for column in ("judge gate (min score)", "kept", "kept / generated", "kept / items", "rejected by reason"):
+        table.add_column(column, justify="right")
+    for gate in (0, 2, 3):
+        result = filter_records(records, settings=settings.model_copy(update={"judge_min_score": gate}), known=KnownTexts())
+        reasons = Counter(code for r in result.rejected for code in {x.code for x in r.reasons})
+        table.add_row(str(gate) if gate else "0 (off)", str(len(result.kept)), f"{len(result.kept) / max(len(records), 1):.1%}",
+                      f"{len(result.kept) / max(n_items, 1):.1%}", ", ".join(f"{c}: {n}" for c, n in reasons.most_common()))
+        if gate == settings.judge_min_score:
+            from corpus600m.filters.pipeline import store_result
+
+            store_result(store, result)  # the configured gate's decisions feed the yield table below
+    console.print(table)
+    decided = filter_records(records, settings=settings, known=KnownTexts())
+    checked = decided.kept + [r.record for r in decided.rejected]
+    voseo = [r for r in checked if r.variety in VOSEO_AREAS and r.variety_check is not None]
+    fine = sum(uses_voseo_or_no_second_person(r.variety_check) for r in voseo)
+    console.print(f"variety fidelity: of {len(voseo)} records claiming a voseo variety ({', '.join(sorted(VOSEO_AREAS))}), "
+                  f"{fine} ({fine / max(len(voseo), 1):.0%}) use voseo or no second-person form (target ≥ 80%); "
+                  f"all records consistent with their variety: "
+                  f"{sum(r.variety_check.consistent for r in checked if r.variety_check)}/{len(checked)}")
+    scores = Counter(r.judge.score for r in records if r.judge)
+    by_rules = sum(1 for r in records if r.judge and r.judge.model == "reglas")
+    console.print(f"judge scores {dict(sorted(scores.items()))} ({by_rules} settled by rules, "
+                  f"{sum(1 for r in records if r.judge is None)} without a readable verdict)")
+    console.print("yield table (judge gate as configured: CORPUS600M_JUDGE_MIN_SCORE="
+                  f"{settings.judge_min_score}):")
+    console.print(to_markdown(generation_yield(store)), markup=False)
+
 
 
 if __name__ == "__main__":

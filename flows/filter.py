@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-
 import polars as pl
+from prefect import flow, get_run_logger, task
 
 from corpus600m.filters.pipeline import decide_records, filter_table, merge_reports
 from corpus600m.records import StageReport, frame_to_records

@@ -13,7 +13,12 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
-from corpus600m.generate.pipeline import generate_items, merge_reports, plan_gaps, plan_request
+from corpus600m.generate.pipeline import (
+    generate_items,
+    merge_reports,
+    plan_gaps,
+    plan_request,
+)
 from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
 from corpus600m.settings import get_settings
@@ -38,6 +43,24 @@ def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: i
     return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens)
 
 
+@task(name="check-varieties", cache_policy=NO_CACHE)
+def check_varieties(data_dir: str) -> dict[str, int]:
+    """Fill `variety_check` on generated records that have none (the filter stage's check, no LLM), so the
+    generated table already says which varieties each text supports; the filters reject on it later."""
+    import polars as pl
+
+    from corpus600m.filters.variety import check_variety, record_text
+    from corpus600m.records import frame_to_records
+    from corpus600m.store import Table
+
+    store = open_store(data_dir)
+    todo = frame_to_records(store.scan(Table.GENERATED).filter(pl.col("variety_check").is_null()).collect())
+    checked = [r.model_copy(update={"variety_check": check_variety(record_text(r), r.variety)}) for r in todo]
+    if checked:
+        store.upsert(Table.GENERATED, checked)
+    return {"checked": len(checked), "consistent": sum(r.variety_check.consistent for r in checked)}
+
+
 @flow(name="generate", log_prints=False, **RUN_REPORT_HOOKS)
 def generate(data_dir: str | None = None, countries: list[str] | None = None, per_country: int | None = None,
              target: int | None = None, max_new_tokens: int | None = None) -> StageReport:
@@ -50,5 +73,6 @@ def generate(data_dir: str | None = None, countries: list[str] | None = None, pe
     reports = [generate_chunk(data_dir, items[i:i + size], max_new_tokens) for i in range(0, len(items), size)]
     report = merge_reports("generate:fill-gaps" if target is not None else "generate", reports)
     report.n_in = len(items)
+    report.details["variety_check"] = check_varieties(data_dir)
     logger.info("generated %d records (%d new), %d failed", report.n_kept, report.details.get("new", 0), report.n_rejected)
     return report

@@ -52,8 +52,12 @@ def publish_stage(repo_id: str, out_dir: str) -> StageReport:
     if frame.is_empty():
         report.details["skipped"] = "no curated records yet: annotate in Argilla, then run again"
         return report.finish()
+    from corpus600m.generate.report import generation_yield, to_markdown
+
+    cells = generation_yield(open_store(settings.data_dir, settings))
     result = build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=flow_run.name or "pipeline",
-                                    rejected=read_rejected(settings.data_dir))
+                                    rejected=read_rejected(settings.data_dir),
+                                    generation_yield=to_markdown(cells) if cells else "")
     report.n_kept = result.n_records
     report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows})
     return report.finish()
@@ -98,6 +102,12 @@ def pipeline(
         report.finish(status="failed", error="".join(traceback.format_exception_only(exc)).strip())
         raise
     finally:
+        from corpus600m.generate.report import generation_yield
+        from corpus600m.generate.report import to_markdown as yield_markdown
+
+        cells = generation_yield(open_store(settings.data_dir, settings))
+        if cells:
+            report.sections["Generation yield per country × variety"] = yield_markdown(cells)
         report.outputs.update({"data_dir": str(settings.data_dir), "publish_dir": out_dir})
         path = reporting.save(report, settings.data_dir)
         report.outputs["run_report"] = str(path)

@@ -41,8 +41,13 @@ def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
 def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
           version: str | None = None) -> BuildResult:
     settings = get_settings()
+    from corpus600m.generate.report import generation_yield, to_markdown
+    from corpus600m.store import open_store
+
+    cells = generation_yield(open_store(data_dir, settings))
     return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                                  rejected=read_rejected(Path(data_dir)), version=version)
+                                  rejected=read_rejected(Path(data_dir)), version=version,
+                                  generation_yield=to_markdown(cells) if cells else "")
 
 
 @task(name="push-repository")

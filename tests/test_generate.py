@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from corpus600m.generate import LLMError, fill_gaps, generate_records
+from corpus600m.generate.instructions import instruction_problem
+from corpus600m.generate.judge import load_rubric
 from corpus600m.generate.prompts import load_template
 from corpus600m.records import Record, Source
 from corpus600m.services.process import free_port
@@ -46,6 +48,7 @@ def test_two_countries_end_to_end_then_rerun_adds_nothing(llm_env, data_dir, tmp
     report = generate_records(["MX", "AR"], 1, max_new_tokens=TOKENS, out=out)
     assert report.n_in == 2 and report.n_kept == 2, report
     assert report.details["new"] == 2 and report.details["output_tokens"] > 0
+    assert report.details["judge"] is True and sum(report.details["instruction_attempts"].values()) == 2
 
     frame = Store(data_dir).read(Table.GENERATED)
     records = {r.country: r for r in (Record.model_validate(row) for row in frame.iter_rows(named=True))}
@@ -62,6 +65,12 @@ def test_two_countries_end_to_end_then_rerun_adds_nothing(llm_env, data_dir, tmp
         assert origin.template_version == f"{instruction_t.version}+{answer_t.version}"
         assert origin.temperature == get_settings().llm_temperature and origin.seed_topic
         assert origin.pipeline_signature and len(origin.pipeline_signature) == 16
+        # the judge ran on the same backend; tokens count every instruction attempt, the answer and the judge
+        assert record.judge is not None and 1 <= record.judge.score <= 5 and record.judge.rationale
+        assert record.judge.rubric_version == load_rubric().label
+        assert record.judge.model in (llm_env.model, "reglas")
+        assert origin.output_tokens and origin.output_tokens > 0
+        assert instruction_problem(record.instruction) is None, record.instruction
     assert _spanish(" ".join(r.instruction + " " + r.output for r in records.values()))
 
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -168,4 +177,35 @@ def test_prefect_flow_generates_with_retrying_tasks(llm_env, data_dir, prefect_a
     assert state.is_completed(), state
     report = state.result()
     assert report.n_kept == 1 and report.details["per_cell"] == {"CR/centroamericana": 1}
-    assert Store(data_dir).read(Table.GENERATED)["variety"].to_list() == ["centroamericana"]
+    generated = Store(data_dir).read(Table.GENERATED)
+    assert generated["variety"].to_list() == ["centroamericana"]
+    # the flow fills the variety check (no LLM) and the judge ran in the generation pipeline
+    assert report.details["variety_check"]["checked"] == 1
+    assert generated["variety_check"][0] is not None and generated["judge"][0] is not None
+
+
+@pytest.mark.slow
+def test_judge_table_on_donated_records(llm_env, data_dir):
+    """`judge table donated`: the judge step on stored records; a greeting is settled by the rules, the other by the model."""
+    from typer.testing import CliRunner
+
+    from corpus600m.cli import app
+
+    store = Store(data_dir)
+    donated = [
+        Record(instruction="¡Hola! ¿En qué puedo ayudarte hoy?", output="Hola.", country="MX", source=Source.DONATION,
+               origin={"donor": "d", "license": "CC0-1.0"}),
+        Record(instruction="¿Cuántos días tiene un año bisiesto?", output="Tiene 366 días; febrero tiene 29.",
+               country="CO", source=Source.DONATION, origin={"donor": "d", "license": "CC0-1.0"}),
+    ]
+    store.upsert(Table.DONATED, donated)
+    result = CliRunner().invoke(app, ["judge", "table", "donated"])
+    assert result.exit_code == 0, result.output
+    assert "2 record(s) to judge" in result.output
+    judged = {r["instruction"]: r["judge"] for r in store.read(Table.DONATED).iter_rows(named=True)}
+    greeting = judged[donated[0].instruction]
+    assert greeting["score"] == 1 and greeting["genuine_request"] is False and greeting["model"] == "reglas"
+    leap = judged[donated[1].instruction]
+    assert leap is not None and leap["model"] == llm_env.model and 1 <= leap["score"] <= 5 and leap["rationale"]
+    again = CliRunner().invoke(app, ["judge", "table", "donated"])
+    assert "0 record(s) to judge" in again.output, "judged records are not judged again under the same rubric"

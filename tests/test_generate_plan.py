@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from corpus600m.generate.plan import deficits, plan_items, split_per_country
-from corpus600m.generate.prompts import PromptError, load_address_forms, load_seeds, load_template, variety_context
+from corpus600m.generate.prompts import (
+    PromptError,
+    load_address_forms,
+    load_personas,
+    load_seeds,
+    load_template,
+    variety_context,
+)
 from corpus600m.generate.pipeline import plan_request
 from corpus600m.generate.steps import clean_instruction
 from corpus600m.records import RejectedRecord, RejectReason, Record, Source
@@ -27,13 +34,20 @@ def test_builtin_seeds_and_templates_load():
 
 
 def test_prompts_steer_by_variety_with_voseo_where_it_belongs():
-    template = load_template("instruction")
-    ar = template.render(**variety_context("AR", "rioplatense"), topic="t", domain_description="d", task_description="x")
-    es = template.render(**variety_context("ES", "castellana"), topic="t", domain_description="d", task_description="x")
-    mx = template.render(**variety_context("MX", "mexicana"), topic="t", domain_description="d", task_description="x")
-    assert "Argentina" in ar[1]["content"] and "vos" in ar[1]["content"] and "laburo" in ar[1]["content"]
-    assert "vosotros" in es[1]["content"] and "España" in es[1]["content"]
-    assert "voseo" not in mx[1]["content"] and "México" in mx[1]["content"]
+    template, personas = load_template("instruction"), load_personas()
+
+    def render(country: str, variety: str) -> list[dict[str, str]]:
+        who = personas[variety]
+        return template.render(**variety_context(country, variety), topic="t", domain_description="d",
+                               task_description="x", persona=who.personas[0], example=who.example)
+
+    ar, es, mx = render("AR", "rioplatense"), render("ES", "castellana"), render("MX", "mexicana")
+    # system (persona + forms of address), a worked example as an earlier turn, then the item's request
+    assert [m["role"] for m in ar] == ["system", "user", "assistant", "user"]
+    assert "Argentina" in ar[0]["content"] and "vos" in ar[0]["content"] and "explicás" in ar[2]["content"]
+    assert "vosotros" in es[0]["content"] and "España" in es[0]["content"]
+    assert "voseo" not in mx[0]["content"] and "México" in mx[0]["content"]
+    assert set(personas) == set(__import__("corpus600m.catalog", fromlist=["VARIETIES"]).VARIETIES)
     assert set(load_address_forms()) == set(__import__("corpus600m.catalog", fromlist=["VARIETIES"]).VARIETIES)
 
 
@@ -46,8 +60,9 @@ def test_plan_is_deterministic_balanced_and_continues_at_the_next_slot():
     mx = [i for i in first if i.country == "MX"]
     assert len({i.domain for i in mx}) == 4, "the first items of a cell cover different domains"
     seeds, template = load_seeds(), load_template("instruction")
-    later = plan_items({("MX", "mexicana"): (4, 3)}, seeds, template)
+    later = plan_items({("MX", "mexicana"): (4, 3)}, seeds, template, load_personas())
     assert [i.slot for i in later] == [4, 5, 6]
+    assert len({i.persona for i in first if i.country == "MX"}) >= 3, "a cell's requests come from different people"
     assert not {(i.topic, i.task) for i in later} & {(i.topic, i.task) for i in mx}
 
 
@@ -77,7 +92,7 @@ def test_extra_seed_file_extends_the_plan_without_code(tmp_path):
                                        encoding="utf-8")
     items = plan_request(["CL"], 60, seeds_dir=tmp_path)
     assert "mar" in {i.domain for i in items}
-    assert any("pesca artesanal" in i.messages[1]["content"] for i in items)
+    assert any("pesca artesanal" in i.messages[-1]["content"] for i in items)
 
 
 def _record(country: str, variety: str, n: int) -> Record:

@@ -63,6 +63,14 @@ def test_run_end_to_end_then_annotations_reach_the_published_dry_run(argilla_ser
     reports = sorted((data_dir / "runs").glob("*-pipeline-*.json"))
     assert len(reports) == 1
     assert [s["stage"] for s in json.loads(reports[0].read_text())["stages"]][:2] == ["generate", "filter"]
+    # issue 13: the yield table per country × variety, in the run report and from `report generation --json`
+    assert "Generation yield per country × variety" in json.loads(reports[0].read_text())["sections"]
+    yield_cells = json.loads(runner.invoke(app, ["report", "generation", "--json"]).output)
+    assert {(c["country"], c["variety"]) for c in yield_cells} == {("AR", "rioplatense"), ("MX", "mexicana")}
+    for cell in yield_cells:
+        assert cell["generated"] == 1 and cell["kept"] + sum(cell["rejected"].values()) >= 1
+        assert cell["judge_mean"] is not None and 1 <= cell["judge_mean"] <= 5
+        assert cell["variety_fidelity"] in (0.0, 1.0)
 
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.output

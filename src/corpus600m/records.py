@@ -59,6 +59,7 @@ class Origin(BaseModel):
     temperature: float | None = None
     seed_topic: str | None = None
     pipeline_signature: str | None = None
+    output_tokens: int | None = Field(None, description="Tokens the LLM wrote for this record: every instruction attempt, the answer and the judge.")
     # donated records
     donor: str | None = None
     dataset: str | None = None
@@ -118,6 +119,29 @@ class Annotation(BaseModel):
         return cls.model_fields[info.field_name].default if value is None else value
 
 
+class JudgeVerdict(BaseModel):
+    """What the LLM judge said about a record (the rubric is Spanish; see generate/templates/judge.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: int = Field(ge=1, le=5, description="Overall quality, 1 (useless) to 5 (excellent).")
+    rationale: str = Field(description="One line, in Spanish, saying why.")
+    genuine_request: bool = Field(description="The instruction is a real user request (not a greeting, echo or meta-description).")
+    correct: bool | None = Field(None, description="The answer is correct; None when the judge could not tell.")
+    model: str
+    rubric_version: str
+
+
+class VarietyCheck(BaseModel):
+    """Which varieties a record's text supports, from its forms of address and regional words (no LLM)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    supported: list[str] = Field(default_factory=list, description="Catalog varieties the text's markers fit; empty: no marker found.")
+    markers: list[str] = Field(default_factory=list, description="The markers found, e.g. 'voseo:tenés', 'vosotros:podéis', 'lexicon:rioplatense:laburo'.")
+    consistent: bool = Field(True, description="False when the text uses forms its claimed variety does not (e.g. vosotros in rioplatense).")
+
+
 # The `register` field (formal, informal, ...) shadows ABCMeta.register on the class only; instances read the field.
 warnings.filterwarnings("ignore", message='Field name "register" in "Record" shadows')
 
@@ -146,6 +170,8 @@ class Record(BaseModel):
     dedup_cluster: str | None = None
     quality_flags: list[str] = Field(default_factory=list)
     annotation: Annotation | None = None
+    judge: JudgeVerdict | None = None
+    variety_check: VarietyCheck | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -291,6 +317,7 @@ class RunReport(BaseModel):
     status: str = "running"  # running | completed | failed
     stages: list[StageReport] = Field(default_factory=list)
     outputs: dict[str, str] = Field(default_factory=dict)
+    sections: dict[str, str] = Field(default_factory=dict, description="Extra markdown sections by title, e.g. the generation yield table.")
     error: str | None = None
 
     def finish(self, status: str = "completed", error: str | None = None) -> RunReport:
@@ -323,7 +350,7 @@ ORIGIN_DTYPE = pl.Struct(
     {
         "model": pl.String, "backend": pl.String, "template_id": pl.String, "template_version": pl.String,
         "temperature": pl.Float64, "seed_topic": pl.String, "pipeline_signature": pl.String,
-        "donor": pl.String, "dataset": pl.String, "license": pl.String, "source_url": pl.String,
+        "output_tokens": pl.Int64, "donor": pl.String, "dataset": pl.String, "license": pl.String, "source_url": pl.String,
         "file": pl.String, "row": pl.Int64, "original_output": pl.String,
     }
 )
@@ -342,6 +369,13 @@ ANNOTATION_DTYPE = pl.Struct(
         "reviewed_by": pl.Int64, "round": pl.Int64,
     }
 )
+JUDGE_DTYPE = pl.Struct(
+    {"score": pl.Int64, "rationale": pl.String, "genuine_request": pl.Boolean, "correct": pl.Boolean,
+     "model": pl.String, "rubric_version": pl.String}
+)
+VARIETY_CHECK_DTYPE = pl.Struct(
+    {"supported": pl.List(pl.String), "markers": pl.List(pl.String), "consistent": pl.Boolean}
+)
 REASONS_DTYPE = pl.List(pl.Struct({"code": pl.String, "detail": pl.String}))
 
 RECORD_POLARS_SCHEMA: dict[str, pl.DataType] = {
@@ -350,6 +384,7 @@ RECORD_POLARS_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String, "origin": ORIGIN_DTYPE, "domain": pl.String, "task": pl.String,
     "register": pl.String, "lang_score": pl.Float64, "pii": PII_DTYPE, "dedup_cluster": pl.String,
     "quality_flags": pl.List(pl.String), "annotation": ANNOTATION_DTYPE,
+    "judge": JUDGE_DTYPE, "variety_check": VARIETY_CHECK_DTYPE,
     "created_at": _TS, "updated_at": _TS,
 }
 REJECTED_POLARS_SCHEMA: dict[str, pl.DataType] = {
@@ -359,6 +394,8 @@ REJECTED_POLARS_SCHEMA: dict[str, pl.DataType] = {
 assert set(RECORD_POLARS_SCHEMA) == set(Record.model_fields), "RECORD_POLARS_SCHEMA must follow Record"
 assert set(ORIGIN_DTYPE.to_schema()) == set(Origin.model_fields), "ORIGIN_DTYPE must follow Origin"
 assert set(ANNOTATION_DTYPE.to_schema()) == set(Annotation.model_fields), "ANNOTATION_DTYPE must follow Annotation"
+assert set(JUDGE_DTYPE.to_schema()) == set(JudgeVerdict.model_fields), "JUDGE_DTYPE must follow JudgeVerdict"
+assert set(VARIETY_CHECK_DTYPE.to_schema()) == set(VarietyCheck.model_fields), "VARIETY_CHECK_DTYPE must follow VarietyCheck"
 
 
 def records_to_frame(records: list[Record]) -> pl.DataFrame:

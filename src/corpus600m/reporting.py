@@ -43,6 +43,8 @@ def to_markdown(report: RunReport) -> str:
     ]
     for s in report.stages:
         lines.append(f"| {s.stage} | {s.n_in:,} | {s.n_kept:,} | {s.n_rejected:,} | {_reasons(s)} | {s.seconds:,.1f} s |")
+    for title, section in report.sections.items():
+        lines += ["", f"## {title}", "", section.rstrip()]
     if report.outputs:
         lines += ["", "## Outputs", ""] + [f"- **{name}**: `{where}`" for name, where in report.outputs.items()]
     if report.error:

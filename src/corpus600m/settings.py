@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(600.0, gt=0, description="Seconds to wait for one LLM response.")
     llm_chunk_items: int = Field(32, ge=1, description="Items per distilabel run: the unit of store writes and resume.")
 
+    # ---- LLM judge and generation checks ---------------------------------------------------------------
+    judge_enabled: bool = Field(True, description="Run the LLM judge on every generated record (a second pass of the same backend).")
+    judge_min_score: int = Field(
+        0, ge=0, le=5, description="The filters reject records whose judge score is below this (quality:judge); 0 turns "
+                                   "the gate off. Off by default: see README, 'Judge and variety checks'.")
+    judge_max_new_tokens: int = Field(96, ge=16, description="Max tokens of one judge verdict.")
+    generate_instruction_attempts: int = Field(
+        3, ge=1, le=6, description="Attempts per item to get an instruction that is a real request (not an echo, greeting, "
+                                  "meta-description or English) within the same distilabel run.")
+    filter_variety_check: bool = Field(True, description="Reject records whose text contradicts their variety (quality:variety_mismatch).")
+
     # ---- Prefect and scheduling -------------------------------------------------------------------
     prefect_port: int = 4200
     prefect_api_url: str | None = Field(

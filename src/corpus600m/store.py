@@ -288,6 +288,10 @@ class Store:
         lazy = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
         if len(frames) > 1:
             lazy = lazy.unique(subset=table_key(table), keep="last", maintain_order=True)
+        # parts written before a column was added to the record read with that column empty
+        missing = [c for c in schema if c not in lazy.collect_schema()]
+        if missing:
+            lazy = lazy.with_columns(pl.lit(None, dtype=schema[c]).alias(c) for c in missing)
         return lazy if with_rowhash else lazy.drop(ROWHASH)
 
     def read(self, table: str) -> pl.DataFrame:

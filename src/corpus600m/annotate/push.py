@@ -23,7 +23,7 @@ import httpx
 import polars as pl
 from pydantic import ValidationError
 
-from corpus600m.annotate import design
+from corpus600m.annotate import design, suggestions
 from corpus600m.annotate.client import AnnotateError, get_json, server_down_message
 from corpus600m.annotate.workspaces import WorkspaceLayout, parse_grouping
 from corpus600m.records import Record, format_validation_error, utcnow
@@ -71,7 +71,8 @@ def signature(record: Record, workspace: str) -> str:
         "render": "html-escaped",  # how fields are written (see design.as_plain_text); a change re-sends records
         "fields": [record.instruction, record.input, record.output],
         "metadata": design.record_metadata(record),
-        "suggestions": [record.country, design.suggested_variety(record)],
+        "suggestions": [record.country, design.suggested_variety(record),
+                        {k: list(v) for k, v in sorted(suggestions.suggested_values(record).items())}],
     }
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:24]
 
@@ -210,7 +211,7 @@ def push(records: Iterable[Record], dataset: str, client: rg.Argilla, settings: 
                 chunk = todo[start:start + BATCH]
                 models = []
                 for record, _ in chunk:
-                    sdk_record = design.to_argilla_record(record)
+                    sdk_record = suggestions.to_argilla_record(record)
                     sdk_record.dataset = target  # resolves suggestion question ids
                     models.append(sdk_record.api_model())
                 client.api.records.bulk_upsert(dataset_id=target.id, records=models)

@@ -17,6 +17,7 @@ from corpus600m.cli import donate  # noqa: F401  (registers donate, donate inbox
 from corpus600m.cli import filter  # noqa: F401,A004  (registers filter, filter table)
 from corpus600m.cli import annotate  # noqa: F401  (registers annotate users/push/pull/report)
 from corpus600m.cli import run  # noqa: F401  (registers run, serve, services)
+from corpus600m.cli import judge  # noqa: F401  (registers judge table, report generation)
 
 
 

@@ -189,5 +189,9 @@ def _print_report(report: Any, out: Path | None) -> None:
         f"{report.rejected_by_reason or ''}; {rate}; model {details.get('model')} via {details.get('backend')}"
         + (f"; chunks from cache {details.get('chunks_from_cache')}/{details.get('chunks')}" if details.get("chunks") else "")
     )
+    if details.get("judge"):
+        console.print(f"judge: on ({details.get('judge_tokens', 0)} of the output tokens, {details.get('judge_unreadable', 0)} "
+                      "unreadable verdicts); its gate is CORPUS600M_JUDGE_MIN_SCORE, applied by `filter`; "
+                      f"instruction attempts per item: {details.get('instruction_attempts')}")
     if out is not None:
         console.print(f"wrote {out}")

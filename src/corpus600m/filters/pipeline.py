@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
+from corpus600m.filters.judge_gate import judge_issue
 from corpus600m.filters.language import MIN_LETTERS, UNDETERMINED, guess_language
 from corpus600m.filters.language_cues import CueCounts, count_cues_batch
 from corpus600m.filters.language_text import (
@@ -31,12 +32,14 @@ from corpus600m.filters.quality import (
     batch_hints,
     quality_issues,
 )
+from corpus600m.filters.variety import check_variety, record_text, variety_issue
 from corpus600m.records import (
     RECORD_POLARS_SCHEMA,
     Record,
     RejectedRecord,
     RejectReason,
     StageReport,
+    VarietyCheck,
     frame_to_records,
     utcnow,
 )
@@ -69,6 +72,7 @@ class _Decision:
     findings: list
     lang: str
     lang_score: float | None
+    variety_check: VarietyCheck | None = None
 
 
 def _combined(cleaned: dict[str, str]) -> str:
@@ -139,7 +143,12 @@ def _decide(record: Record, settings: Settings, quality_config: QualityConfig, c
     for code, detail in quality_issues(record.instruction, record.input, record.output, config=quality_config,
                                        field_langs=per_field, hints=hints):
         reasons.append(RejectReason(code=code, detail=detail))
-    return _Decision(record, texts, reasons, flags, findings, lang, lang_score)
+    # generation checks: the variety's forms of address, and the LLM judge's score when the record has one
+    check = check_variety(record_text(record), record.variety) if settings.filter_variety_check else record.variety_check
+    for issue in (variety_issue(check, record.variety) if check else None, judge_issue(record, settings.judge_min_score)):
+        if issue:
+            reasons.append(RejectReason(code=issue[0], detail=issue[1]))
+    return _Decision(record, texts, reasons, flags, findings, lang, lang_score, check)
 
 
 def filter_records(records: Iterable[Record], *, settings: Settings | None = None, known: KnownTexts | None = None,
@@ -223,7 +232,7 @@ def assemble(decisions: list[_Decision], *, settings: Settings | None = None,
             "instruction": decision.texts["instruction"], "input": decision.texts["input"],
             "output": decision.texts["output"], "lang": decision.lang, "lang_score": decision.lang_score,
             "pii": decision.findings, "dedup_cluster": verdict.of or decision.record.id,
-            "quality_flags": quality_codes + decision.flags, "updated_at": now,
+            "quality_flags": quality_codes + decision.flags, "variety_check": decision.variety_check, "updated_at": now,
         })
         pii_counts.update(f.entity_type for f in decision.findings)
         if reasons:

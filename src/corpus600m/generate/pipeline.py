@@ -29,8 +29,8 @@ from typing import Any
 from corpus600m import catalog
 from corpus600m.generate.backends import LLMError, LLMTarget, check_target, make_llm, resolve_target
 from corpus600m.generate.plan import GenerationItem, deficits, plan_items, split_per_country
-from corpus600m.generate.prompts import SEEDS_DIR, load_seeds, load_template, variety_context
-from corpus600m.records import Origin, Record, Source, StageReport
+from corpus600m.generate.prompts import SEEDS_DIR, load_personas, load_seeds, load_template, variety_context
+from corpus600m.records import JudgeVerdict, Origin, Record, Source, StageReport
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
 
@@ -50,6 +50,9 @@ class GenerationError(RuntimeError):
 class ChunkResult:
     records: list[Record]
     failed: Counter = field(default_factory=Counter)
+    attempts: Counter = field(default_factory=Counter)  # items by the number of instruction attempts they took
+    judge_unreadable: int = 0  # records the judge was asked about whose verdict could not be read
+    judge_tokens: int = 0  # of `output_tokens`, those the judge wrote
     output_tokens: int = 0
     llm_seconds: float = 0.0
     signature: str = ""
@@ -89,7 +92,7 @@ def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
             "item_key": f"{item.country}/{item.variety}/{item.slot}",
             "country": item.country, "variety": item.variety, "slot": item.slot,
             "domain": item.domain, "seed_topic": item.topic, "task": item.task,
-            "instruction_messages": item.messages,
+            "instruction_messages": item.messages, "example": item.example,
             "answer_system": answer.render_system(**context, instruction=""),
         })
     return rows
@@ -98,7 +101,8 @@ def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
 def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Settings,
                    max_new_tokens: int | None = None) -> Any:
     """The distilabel pipeline for `items` (not run)."""
-    from corpus600m.generate.steps import GenerationPipeline, LoadItems, PrepareAnswer, VarietyChatGeneration
+    from corpus600m.generate.judge import load_rubric, response_format
+    from corpus600m.generate.steps import GenerationPipeline, JudgeRecord, LoadItems, PrepareAnswer, WriteAnswer, WriteInstruction
 
     kwargs = generation_kwargs(target, settings, max_new_tokens)
     # Batches several times the server's slots: a step sends a whole batch at once and waits for its slowest
@@ -109,22 +113,34 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
     with GenerationPipeline(name=PIPELINE_NAME, cache_dir=configure_caches(settings),
                             description="corpus600m: instructions by country and variety") as pipeline:
         load = LoadItems(name="load_items", data=rows, batch_size=batch, items_digest=digest)
-        write_instruction = VarietyChatGeneration(
+        write_instruction = WriteInstruction(
             name="write_instruction", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
-            input_mappings={"messages": "instruction_messages"},
+            max_attempts=settings.generate_instruction_attempts, input_mappings={"messages": "instruction_messages"},
             output_mappings={"generation": "raw_instruction", "model_name": "instruction_model"},
             add_raw_output=False, add_raw_input=False,
         )
         prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch, items_digest=digest)
-        write_answer = VarietyChatGeneration(
+        write_answer = WriteAnswer(
             name="write_answer", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
             input_mappings={"messages": "answer_messages"},
             output_mappings={"generation": "output", "model_name": "answer_model"},
             add_raw_output=False, add_raw_input=False,
         )
-        for step in (write_instruction, write_answer):
-            step.exclude_from_signature = step.exclude_from_signature | _NOT_IN_SIGNATURE
+        llm_steps = [write_instruction, write_answer]
         load >> write_instruction >> prepare >> write_answer
+        if settings.judge_enabled:
+            judge_kwargs = {**kwargs, "max_new_tokens": settings.judge_max_new_tokens, "temperature": 0.0}
+            if response_format(target.backend):
+                judge_kwargs["response_format"] = response_format(target.backend)
+            judge = JudgeRecord(
+                name="judge", items_digest=digest, llm=make_llm(target, settings, judge_kwargs), input_batch_size=batch,
+                rubric_version=load_rubric().label, output_mappings={"model_name": "judge_model"},
+                add_raw_output=False, add_raw_input=False,
+            )
+            llm_steps.append(judge)
+            write_answer >> judge
+        for step in llm_steps:
+            step.exclude_from_signature = step.exclude_from_signature | _NOT_IN_SIGNATURE
     return pipeline
 
 
@@ -146,10 +162,25 @@ def pipeline_signature(pipeline: Any) -> str:
     return hashlib.sha1("".join(parts).encode()).hexdigest()[:16]
 
 
+def _verdict(row: dict[str, Any], target: LLMTarget) -> JudgeVerdict | None:
+    """The judge's verdict from a pipeline row (None when the judge is off or its answer could not be read)."""
+    from corpus600m.generate.judge import RULES_MODEL, load_rubric
+
+    if row.get("judge_score") is None:
+        return None
+    by_rules = row.get("judge_by") == "rules"
+    return JudgeVerdict(score=row["judge_score"], rationale=row.get("judge_rationale") or "",
+                        genuine_request=bool(row.get("judge_genuine")) if row.get("judge_genuine") is not None else True,
+                        correct=row.get("judge_correct"),
+                        model=RULES_MODEL if by_rules else (row.get("judge_model") or target.model),
+                        rubric_version=load_rubric().label)
+
+
 def _tokens(row: dict[str, Any]) -> int:
     total = 0
     meta = row.get("distilabel_metadata") or {}
-    for key in ("statistics_write_instruction", "statistics_write_answer"):
+    total += int(row.get("instruction_tokens") or 0) + int(row.get("judge_tokens") or 0)
+    for key in ("statistics_write_answer",):
         stats = meta.get(key) or {}
         value = stats.get("output_tokens")
         if isinstance(value, list):
@@ -205,11 +236,19 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
     seen = set()
     for row in rows:
         seen.add(row["item_key"])
-        result.output_tokens += _tokens(row)
+        tokens = _tokens(row)
+        result.output_tokens += tokens
+        result.judge_tokens += int(row.get("judge_tokens") or 0)
+        result.attempts[row.get("instruction_attempts") or 0] += 1
+        if not row.get("instruction"):
+            result.failed[f"no_instruction:{row.get('instruction_problem') or 'no_output'}"] += 1
+            continue
         output = (row.get("output") or "").strip()
         if not output:
             result.failed["no_answer"] += 1
             continue
+        if settings.judge_enabled and row.get("judge_score") is None:
+            result.judge_unreadable += 1
         result.records.append(Record(
             instruction=row["instruction"], output=output, lang="es",
             country=row["country"], variety=row["variety"], source=Source.SYNTHETIC,
@@ -219,7 +258,9 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
                 template_id=f"{instruction_t.id}+{answer_t.id}",
                 template_version=f"{instruction_t.version}+{answer_t.version}",
                 temperature=settings.llm_temperature, seed_topic=row["seed_topic"], pipeline_signature=signature,
+                output_tokens=tokens,
             ),
+            judge=_verdict(row, target),
         ))
     result.failed["no_instruction"] += len({f"{i.country}/{i.variety}/{i.slot}" for i in items} - seen)
     result.failed = +result.failed
@@ -249,11 +290,15 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     failed: Counter = Counter()
     details: dict[str, Any] = {"backend": target.backend, "model": target.model, "base_url": target.base_url,
                                "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
-                               "chunks_from_cache": 0}
+                               "chunks_from_cache": 0, "judge": settings.judge_enabled, "judge_unreadable": 0, "judge_tokens": 0,
+                               "instruction_attempts": {}}
     done = 0
     for chunk in _chunks(items, settings.llm_chunk_items):
         result = run_chunk(chunk, target, settings, max_new_tokens)
-        if not result.records:
+        # items whose every attempt was not a request (greeting, echo...) are a result, not a failure of the backend
+        rejected_texts = sum(n for code, n in result.failed.items()
+                             if code.startswith("no_instruction:") and code != "no_instruction:no_output")
+        if not result.records and rejected_texts < len(chunk):
             raise GenerationError(
                 f"the model at {target.base_url or target.backend} ({target.model}) produced nothing for "
                 f"{len(chunk)} items ({dict(result.failed)}); nothing was written for them. Check the server log "
@@ -268,6 +313,10 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         details["llm_seconds"] += result.llm_seconds
         details["chunks"] += 1
         details["chunks_from_cache"] += int(result.from_cache)
+        details["judge_unreadable"] += result.judge_unreadable
+        details["judge_tokens"] += result.judge_tokens
+        for n, count in result.attempts.items():
+            details["instruction_attempts"][str(n)] = details["instruction_attempts"].get(str(n), 0) + count
         details["pipeline_signature"] = result.signature
         done += len(chunk)
         if progress:
@@ -299,7 +348,7 @@ def plan_request(countries: list[str], per_country: int, seeds_dir: Path = SEEDS
     if per_country < 1:
         raise ValueError(f"per_country must be at least 1, got {per_country}")
     cells = {cell: (0, n) for cell, n in split_per_country(countries, per_country).items()}
-    return plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    return plan_items(cells, load_seeds(seeds_dir), load_template("instruction"), load_personas(seeds_dir))
 
 
 def plan_gaps(target: int, store: Store, countries: list[str] | None = None,
@@ -311,7 +360,7 @@ def plan_gaps(target: int, store: Store, countries: list[str] | None = None,
     table = deficits(store, target, codes)
     cells = {(row["country"], row["variety"]): (row["generated"], row["deficit"])
              for row in table.iter_rows(named=True) if row["deficit"] > 0}
-    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"))
+    items = plan_items(cells, load_seeds(seeds_dir), load_template("instruction"), load_personas(seeds_dir))
     return items, {f"{c}/{v}": n for (c, v), (_, n) in cells.items()}
 
 
@@ -353,9 +402,13 @@ def merge_reports(stage: str, reports: list[StageReport]) -> StageReport:
     merged = StageReport.combine(stage, reports)
     per_cell: Counter = Counter()
     for r in reports:
-        for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache"):
+        for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache", "judge_unreadable",
+                    "judge_tokens"):
             merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
-        for key in ("backend", "model", "base_url", "pipeline_signature"):
+        attempts = merged.details.setdefault("instruction_attempts", {})
+        for n, count in r.details.get("instruction_attempts", {}).items():
+            attempts[n] = attempts.get(n, 0) + count
+        for key in ("backend", "model", "base_url", "pipeline_signature", "judge"):
             if key in r.details:
                 merged.details[key] = r.details[key]
         per_cell.update(r.details.get("per_cell", {}))

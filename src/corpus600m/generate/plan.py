@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from corpus600m import catalog
-from corpus600m.generate.prompts import PromptTemplate, SeedDomain, variety_context
+from corpus600m.generate.prompts import PromptTemplate, SeedDomain, VarietyPersonas, variety_context
 from corpus600m.store import Store, Table
 
 
@@ -29,6 +29,8 @@ class GenerationItem:
     topic: str
     task: str
     messages: list[dict[str, str]]
+    persona: str = ""
+    example: str = ""  # the worked example the prompt shows: an instruction that copies it is an echo
 
     def row(self) -> dict[str, object]:
         return asdict(self)
@@ -62,8 +64,10 @@ def _topic_order(country: str, variety: str, seeds: list[SeedDomain], tasks: lis
 
 
 def plan_items(cells: dict[tuple[str, str], tuple[int, int]], seeds: list[SeedDomain],
-               template: PromptTemplate) -> list[GenerationItem]:
-    """Items for `cells` = {(country, variety): (first_slot, count)} with their instruction prompts rendered."""
+               template: PromptTemplate, personas: dict[str, VarietyPersonas]) -> list[GenerationItem]:
+    """Items for `cells` = {(country, variety): (first_slot, count)} with their instruction prompts rendered.
+
+    The persona who asks cycles with the slot (at another pace than the topics, so pairs vary)."""
     tasks = sorted(template.tasks) or ["pregunta"]
     descriptions = {s.domain: s.description for s in seeds}
     items = []
@@ -74,11 +78,13 @@ def plan_items(cells: dict[tuple[str, str], tuple[int, int]], seeds: list[SeedDo
             domain, topic, task = order[slot % len(order)]
             # past one full cycle the same topic comes back: say so, so the prompt (and the text) differs
             round_note = f" (variante {slot // len(order) + 1})" if slot >= len(order) else ""
+            who = personas[variety]
+            persona = who.personas[(slot * 7 + 3) % len(who.personas)]
             messages = template.render(
                 **context, topic=topic + round_note, domain_description=descriptions[domain],
-                task_description=template.tasks.get(task, "una petición"),
+                task_description=template.tasks.get(task, "una petición"), persona=persona, example=who.example,
             )
-            items.append(GenerationItem(country, variety, slot, domain, topic, task, messages))
+            items.append(GenerationItem(country, variety, slot, domain, topic, task, messages, persona, who.example))
     return items
 
 

@@ -40,11 +40,16 @@ class PromptTemplate(BaseModel):
     system: str = Field(min_length=1)
     user: str = Field(min_length=1)
     tasks: dict[str, str] = Field(default_factory=dict)
+    example_user: str = Field("", description="With example_assistant: a worked example sent as an earlier turn.")
+    example_assistant: str = ""
 
     def render(self, **context: object) -> list[dict[str, str]]:
         """The chat messages for `context` (a missing variable is an error, not an empty string)."""
-        return [{"role": "system", "content": self.render_system(**context)},
-                {"role": "user", "content": self.render_user(**context)}]
+        messages = [{"role": "system", "content": self.render_system(**context)}]
+        if self.example_user and self.example_assistant:
+            messages += [{"role": "user", "content": self._render(self.example_user, context)},
+                         {"role": "assistant", "content": self._render(self.example_assistant, context)}]
+        return messages + [{"role": "user", "content": self.render_user(**context)}]
 
     def render_system(self, **context: object) -> str:
         return self._render(self.system, context)
@@ -113,6 +118,34 @@ def load_address_forms(directory: Path = TEMPLATES_DIR) -> dict[str, str]:
     if missing or unknown:
         raise PromptError(f"{path}: varieties missing {missing}, unknown {unknown}; keys must be the catalog's variety ids")
     return {key: str(value).strip() for key, value in data.items()}
+
+
+class VarietyPersonas(BaseModel):
+    """Who asks, for one variety (`seeds/personas/personas.yaml`), and one example request in the variety."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    example: str = Field(min_length=1)
+    personas: list[str] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def load_personas(directory: Path = SEEDS_DIR) -> dict[str, VarietyPersonas]:
+    """`<seeds>/personas/personas.yaml` (the built-in one when the seeds directory has none); every variety must be there."""
+    path = directory / "personas" / "personas.yaml"
+    if not path.exists():
+        path = SEEDS_DIR / "personas" / "personas.yaml"
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise PromptError(f"{path}: expected a mapping of variety id -> {{example, personas}}")
+    missing = sorted(set(catalog.VARIETIES) - set(data))
+    unknown = sorted(set(data) - set(catalog.VARIETIES))
+    if missing or unknown:
+        raise PromptError(f"{path}: varieties missing {missing}, unknown {unknown}; keys must be the catalog's variety ids")
+    try:
+        return {key: VarietyPersonas.model_validate(value) for key, value in data.items()}
+    except ValidationError as exc:
+        raise PromptError(format_validation_error(exc, str(path))) from exc
 
 
 def load_seeds(directory: Path = SEEDS_DIR) -> list[SeedDomain]:

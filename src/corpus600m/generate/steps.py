@@ -11,9 +11,11 @@ from typing import Any
 import distilabel.pipeline.base as _distilabel_base
 from distilabel.pipeline import Pipeline
 from distilabel.steps import LoadDataFromDicts, Step, StepInput
-from distilabel.steps.tasks import ChatGeneration
+from distilabel.steps.tasks import ChatGeneration, Task
 from distilabel.typing import StepColumns, StepOutput
 
+from corpus600m.generate.instructions import instruction_problem
+from corpus600m.generate.judge import load_rubric, parse_verdict, rule_verdict
 from corpus600m.generate.prompts import load_template
 
 _LABEL = re.compile(
@@ -63,12 +65,131 @@ class LoadItems(ChunkBoundStep, LoadDataFromDicts):
     """`LoadDataFromDicts` bound to its chunk's items (see `ChunkBoundStep`)."""
 
 
-class VarietyChatGeneration(ChunkBoundStep, ChatGeneration):
-    """`ChatGeneration` bound to its chunk's items (see `ChunkBoundStep`)."""
+def _output_tokens(output: dict[str, Any]) -> int:
+    value = (output.get("statistics") or {}).get("output_tokens")
+    if isinstance(value, list):
+        return sum(v or 0 for v in value)
+    return int(value or 0)
+
+
+def _varied(kwargs: dict[str, Any], attempt: int) -> dict[str, Any]:
+    """Generation kwargs for a retry: another sampling seed and a little more temperature (same backend)."""
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("extra_body"), dict) and "seed" in kwargs["extra_body"]:
+        kwargs["extra_body"] = {**kwargs["extra_body"], "seed": kwargs["extra_body"]["seed"] + attempt}
+    elif "seed" in kwargs:
+        kwargs["seed"] = kwargs["seed"] + attempt
+    if "temperature" in kwargs:
+        kwargs["temperature"] = min(1.2, (kwargs["temperature"] or 0.0) + 0.15 * attempt)
+    return kwargs
+
+
+class WriteInstruction(ChunkBoundStep, ChatGeneration):
+    """`ChatGeneration` that retries, within the same run, the items whose text is not a user request.
+
+    Each attempt asks the model again for the items still without a request (another seed, a little more
+    temperature), up to `max_attempts`; an item that never gives one leaves with `raw_instruction` None and the
+    last problem in `instruction_problem` (the answer step then skips it). Every attempt's tokens are counted.
+    """
+
+    max_attempts: int = 3
+
+    @property
+    def inputs(self) -> StepColumns:
+        return ["messages", "example"]
+
+    @property
+    def outputs(self) -> StepColumns:
+        return ["generation", "instruction_problem", "instruction_attempts", "instruction_tokens", "model_name"]
+
+    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
+        rows = [dict(row) for row in inputs]
+        for row in rows:
+            row.update(generation=None, instruction_problem="no_output", instruction_attempts=0, instruction_tokens=0)
+        pending = list(range(len(rows)))
+        base = self.llm.get_generation_kwargs()
+        for attempt in range(self.max_attempts):
+            if not pending:
+                break
+            outputs = self.llm.generate_outputs(inputs=[self.format_input(rows[i]) for i in pending], num_generations=1,
+                                                **_varied(base, attempt))
+            still = []
+            for i, output in zip(pending, outputs, strict=True):
+                row = rows[i]
+                text = clean_instruction((output.get("generations") or [None])[0])
+                row["instruction_attempts"] = attempt + 1
+                row["instruction_tokens"] += _output_tokens(output)
+                problem = instruction_problem(text, row.get("example") or "")
+                if problem:
+                    row["instruction_problem"] = problem
+                    still.append(i)
+                else:
+                    row.update(generation=text, instruction_problem=None)
+            pending = still
+        for row in rows:
+            row["model_name"] = self.llm.model_name
+        yield rows
+
+
+class JudgeRecord(ChunkBoundStep, Task):
+    """The LLM judge (Spanish rubric, `templates/judge.yaml`): a 1-5 score, a one-line rationale, whether the
+    instruction is a real request and whether the answer is correct. Rules settle the obvious cases first
+    (`judge.rule_verdict`) without a request to the model."""
+
+    rubric_version: str = ""
+    use_rules: bool = True
+
+    @property
+    def inputs(self) -> StepColumns:
+        return ["instruction", "output"]
+
+    @property
+    def outputs(self) -> StepColumns:
+        return ["judge_score", "judge_rationale", "judge_genuine", "judge_correct", "judge_by", "judge_tokens",
+                "model_name"]
+
+    def format_input(self, input: dict[str, Any]) -> Any:
+        return load_rubric().messages(input["instruction"], input.get("output") or "")
+
+    def format_output(self, output: str | None, input: dict[str, Any] | None = None) -> dict[str, Any]:
+        parsed = parse_verdict(output)
+        if parsed is None:
+            return {"judge_score": None, "judge_rationale": None, "judge_genuine": None, "judge_correct": None,
+                    "judge_by": None}
+        return {"judge_score": parsed["score"], "judge_rationale": parsed["rationale"],
+                "judge_genuine": parsed["genuine_request"], "judge_correct": parsed["correct"], "judge_by": "llm"}
+
+    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
+        rows = [dict(row) for row in inputs]
+        ask = []
+        for i, row in enumerate(rows):
+            row.update(judge_score=None, judge_rationale=None, judge_genuine=None, judge_correct=None, judge_by=None,
+                       judge_tokens=0, model_name=self.llm.model_name)
+            if not row.get("instruction") or not row.get("output"):
+                continue  # nothing to judge: the item failed before
+            verdict = (rule_verdict(row["instruction"], row.get("output") or "", self.rubric_version)
+                       if self.use_rules else None)
+            if verdict is None:
+                ask.append(i)
+                continue
+            row.update(judge_score=verdict.score, judge_rationale=verdict.rationale,
+                       judge_genuine=verdict.genuine_request, judge_correct=verdict.correct, judge_by="rules")
+        if ask:
+            outputs = self.llm.generate_outputs(inputs=[self.format_input(rows[i]) for i in ask], num_generations=1,
+                                                **self.llm.get_generation_kwargs())
+            for i, output in zip(ask, outputs, strict=True):
+                formatted = self._format_outputs(output, rows[i])[0]
+                rows[i].update({k: formatted.get(k) for k in self.outputs if k not in ("model_name", "judge_tokens")})
+                rows[i]["judge_tokens"] = _output_tokens(output)
+        yield rows
 
 
 class PrepareAnswer(ChunkBoundStep, Step):
-    """Cleans the generated instruction and builds the answer prompt from it; drops rows with no instruction."""
+    """Cleans the generated instruction and builds the answer prompt from it.
+
+    A row with no usable instruction is kept, with `answer_messages` None: the answer and judge steps skip it,
+    and the caller counts it as failed with its reason and the tokens it cost.
+    """
 
     @property
     def inputs(self) -> StepColumns:
@@ -82,11 +203,25 @@ class PrepareAnswer(ChunkBoundStep, Step):
         rows = []
         for row in inputs:
             instruction = clean_instruction(row.get("raw_instruction"))
-            if not instruction:
-                continue  # counted as a failed item by the caller (its key is missing from the output)
-            row["instruction"] = instruction
-            row["answer_messages"] = answer_messages(row["answer_system"], instruction)
+            row["instruction"] = instruction or None
+            row["answer_messages"] = answer_messages(row["answer_system"], instruction) if instruction else None
             rows.append(row)
+        yield rows
+
+
+class WriteAnswer(ChunkBoundStep, ChatGeneration):
+    """`ChatGeneration` that leaves rows with no instruction unanswered (no request for them)."""
+
+    def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
+        rows = [dict(row) for row in inputs]
+        todo = [row for row in rows if row.get("messages")]
+        for row in rows:
+            if not row.get("messages"):
+                row.update(generation=None, model_name=self.llm.model_name)
+        if todo:
+            answered = next(super().process(todo))
+            by_key = {row["item_key"]: row for row in answered}
+            rows = [by_key.get(row["item_key"], row) for row in rows]
         yield rows
 
 

@@ -108,8 +108,9 @@ def _environment() -> jinja2.Environment:
 def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_name: str, configs: list[dict[str, Any]],
                 config_rows: dict[str, int], run_name: str, chart_path: str,
                 training_rows: dict[str, int] | None = None, release: Release | None = None,
-                releases: list[Release] | None = None) -> DatasetCard:
-    """The complete Dataset Card (metadata + body) of a corpus."""
+                releases: list[Release] | None = None, generation_yield: str = "") -> DatasetCard:
+    """The complete Dataset Card (metadata + body) of a corpus; `generation_yield`: the markdown yield table of
+    generation (`generate.report.to_markdown`), passed in by the flow."""
     data = card_data(stats, pretty_name=pretty_name, configs=configs)
     body = _environment().get_template(TEMPLATE.name).render(
         s=stats,
@@ -127,6 +128,7 @@ def render_card(stats: CorpusStats, gates: GateReport, *, repo_id: str, pretty_n
         license_file=LICENSE_FILE,
         run_name=run_name,
         chart_path=chart_path,
+        generation_yield=generation_yield,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d"),
         year=datetime.now(UTC).year,
         version=__version__,

@@ -152,7 +152,8 @@ def _write_training_configs(frame: pl.DataFrame, out_dir: Path, settings: Settin
 def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, *,
                      run_name: str | None = None, rejected: pl.DataFrame | None = None,
                      detect_pii: PiiDetector,
-                     on_progress: Callable[[int], None] | None = None, version: str | None = None) -> BuildResult:
+                     on_progress: Callable[[int], None] | None = None, version: str | None = None,
+                     generation_yield: str = "") -> BuildResult:
     """Check the gates on store-layout records, then write the complete dataset repository to `out_dir`.
 
     Raises `PublishRefused` (listing offending ids per gate, and writing them to `<out_dir>.gate_report.json`)
@@ -197,7 +198,7 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
     write_composition_chart(stats, out_dir / CHART)
     card = render_card(stats, report, repo_id=repo_id, pretty_name=settings.hub_pretty_name, configs=configs,
                        config_rows=config_rows, training_rows=training_rows, run_name=run_name, chart_path=CHART,
-                       release=release, releases=releases)
+                       release=release, releases=releases, generation_yield=generation_yield)
     card.save(out_dir / "README.md")
     (out_dir / LICENSE_FILE).write_text(render_license_file(stats, pretty_name=settings.hub_pretty_name),
                                         encoding="utf-8")
