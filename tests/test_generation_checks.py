@@ -178,7 +178,7 @@ def test_report_generation_per_cell_from_the_store(data_dir, monkeypatch):
 def test_yield_table_goes_into_the_run_report_and_the_dataset_card(tmp_path):
     from corpus600m import reporting
     from corpus600m.generate.report import to_markdown
-    from corpus600m.publish import build_repository
+    from flows.publish import build_gated_repository as build_repository
     from corpus600m.records import RunReport, records_to_frame
     from tests.test_publish import corpus_records
 
