@@ -20,6 +20,8 @@ import json
 import logging
 import os
 import shutil
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,9 +29,26 @@ from pathlib import Path
 from typing import Any
 
 from corpus600m import catalog
-from corpus600m.generate.backends import LLMError, LLMTarget, check_target, make_llm, resolve_target
-from corpus600m.generate.plan import GenerationItem, deficits, plan_items, split_per_country
-from corpus600m.generate.prompts import SEEDS_DIR, load_personas, load_seeds, load_template, variety_context
+from corpus600m.generate.backends import (
+    LLMError,
+    LLMTarget,
+    check_target,
+    make_llm,
+    resolve_target,
+)
+from corpus600m.generate.plan import (
+    GenerationItem,
+    deficits,
+    plan_items,
+    split_per_country,
+)
+from corpus600m.generate.prompts import (
+    SEEDS_DIR,
+    load_personas,
+    load_seeds,
+    load_template,
+    variety_context,
+)
 from corpus600m.records import JudgeVerdict, Origin, Record, Source, StageReport
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
@@ -102,7 +121,14 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
                    max_new_tokens: int | None = None) -> Any:
     """The distilabel pipeline for `items` (not run)."""
     from corpus600m.generate.judge import load_rubric, response_format
-    from corpus600m.generate.steps import GenerationPipeline, JudgeRecord, LoadItems, PrepareAnswer, WriteAnswer, WriteInstruction
+    from corpus600m.generate.steps import (
+        GenerationPipeline,
+        JudgeRecord,
+        LoadItems,
+        PrepareAnswer,
+        WriteAnswer,
+        WriteInstruction,
+    )
 
     kwargs = generation_kwargs(target, settings, max_new_tokens)
     # Batches several times the server's slots: a step sends a whole batch at once and waits for its slowest
@@ -200,10 +226,30 @@ def root_logging_restored() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
-        yield
+        with _workers_die_on_sigterm():
+            yield
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+
+
+@contextlib.contextmanager
+def _workers_die_on_sigterm() -> Iterator[None]:
+    """Default SIGTERM while distilabel forks its step workers.
+
+    The workers inherit the process's signal handlers. Under a handler that does not exit (Prefect installs one
+    while a flow runs), a worker blocked on the pool's task queue survives the SIGTERM of `Pool.terminate()` at
+    distilabel's teardown, and the run then waits on it forever (seen in the test suite: 8 idle minutes in
+    `Pipeline._teardown`, the worker in `SimpleQueue.get`). Only the main thread may set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings,
