@@ -142,7 +142,7 @@ def replay_plan(calls: list[Call], rows: list[dict]) -> list[list[bytes]]:
         text = (first.response.get("choices") or [{}])[0].get("message", {}).get("content")
         instruction = clean_instruction(text)
         if instruction:
-            messages = answer_messages(row["answer_system"], instruction, row.get("answer_example"))
+            messages = answer_messages(row["answer_system"], instruction)
             second = by_messages.get(json.dumps(messages, sort_keys=True, ensure_ascii=False))
             if second is None:
                 raise SystemExit(f"the warm-up run sent no answer request for item {row['item_key']}")

@@ -194,15 +194,3 @@ def test_yield_table_goes_into_the_run_report_and_the_dataset_card(tmp_path):
                               Settings(data_dir=tmp_path / "data"), run_name="t", generation_yield=table)
     card = (result.out_dir / "README.md").read_text(encoding="utf-8")
     assert "Rendimiento de la generación sintética" in card and "| AR | rioplatense | 4 | 3 |" in card
-
-
-def test_persona_examples_are_consistent_with_their_variety():
-    """The worked examples shown to the model must themselves pass the variety check they are meant to teach."""
-    from corpus600m.generate.prompts import load_personas
-
-    for variety, who in load_personas().items():
-        check = check_variety(f"{who.example}\n{who.example_answer}", variety)
-        assert who.example_answer and check.consistent, (variety, check.markers)
-        assert instruction_problem(who.example) is None, variety
-        if variety in ("rioplatense", "paraguaya", "centroamericana"):
-            assert uses_voseo_or_no_second_person(check) and any(m.startswith("voseo:") for m in check.markers), variety

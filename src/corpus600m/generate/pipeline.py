@@ -83,14 +83,6 @@ def generation_kwargs(target: LLMTarget, settings: Settings, max_new_tokens: int
     return kwargs
 
 
-def _answer_example(item: GenerationItem) -> list[dict[str, str]]:
-    """The worked example the answer step sees: the variety's example request and its answer, if the seeds have one."""
-    who = load_personas().get(item.variety)
-    if not who or not who.example_answer:
-        return []
-    return [{"role": "user", "content": who.example}, {"role": "assistant", "content": who.example_answer}]
-
-
 def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
     answer = load_template("answer")
     rows = []
@@ -102,7 +94,6 @@ def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
             "domain": item.domain, "seed_topic": item.topic, "task": item.task,
             "instruction_messages": item.messages, "example": item.example,
             "answer_system": answer.render_system(**context, instruction=""),
-            "answer_example": _answer_example(item),
         })
     return rows
 

@@ -126,7 +126,6 @@ class VarietyPersonas(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     example: str = Field(min_length=1)
-    example_answer: str = Field("", description="An answer to `example` in the variety, shown to the answer step.")
     personas: list[str] = Field(min_length=1)
 
 

@@ -44,11 +44,9 @@ def clean_instruction(text: str | None) -> str:
     return text
 
 
-def answer_messages(answer_system: str, instruction: str,
-                    example: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
-    """The chat messages that ask the model to answer `instruction`: its variety's system prompt, a worked example
-    (an earlier user/assistant turn in the variety) when given, then the instruction."""
-    return [{"role": "system", "content": answer_system}, *(example or []),
+def answer_messages(answer_system: str, instruction: str) -> list[dict[str, str]]:
+    """The chat messages that ask the model to answer `instruction` (its variety's system prompt first)."""
+    return [{"role": "system", "content": answer_system},
             {"role": "user", "content": load_template("answer").render_user(instruction=instruction)}]
 
 
@@ -206,8 +204,7 @@ class PrepareAnswer(ChunkBoundStep, Step):
         for row in inputs:
             instruction = clean_instruction(row.get("raw_instruction"))
             row["instruction"] = instruction or None
-            row["answer_messages"] = (answer_messages(row["answer_system"], instruction, row.get("answer_example"))
-                                      if instruction else None)
+            row["answer_messages"] = answer_messages(row["answer_system"], instruction) if instruction else None
             rows.append(row)
         yield rows
 
