@@ -194,3 +194,15 @@ def test_yield_table_goes_into_the_run_report_and_the_dataset_card(tmp_path):
                               Settings(data_dir=tmp_path / "data"), run_name="t", generation_yield=table)
     card = (result.out_dir / "README.md").read_text(encoding="utf-8")
     assert "Rendimiento de la generación sintética" in card and "| AR | rioplatense | 4 | 3 |" in card
+
+
+def test_persona_examples_are_consistent_with_their_variety():
+    """The worked request each variety's prompt shows must itself pass the checks it is meant to teach."""
+    from corpus600m.generate.prompts import load_personas
+
+    for variety, who in load_personas().items():
+        check = check_variety(who.example, variety)
+        assert check.consistent, (variety, check.markers)
+        assert instruction_problem(who.example) is None, variety
+        if variety in ("rioplatense", "paraguaya", "centroamericana"):
+            assert any(m.startswith("voseo:") for m in check.markers), variety
