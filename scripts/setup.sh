@@ -55,5 +55,4 @@ fi
 .venv/bin/corpus600m filter install-model || die "could not install the PII filter's Spanish NER model (see above)"
 .venv/bin/corpus600m llm install || die "could not install the default LLM model (see above; or set CORPUS600M_LLM_MODEL_PATH)"
 
-
 log "setup done: the CLI is .venv/bin/corpus600m"
