@@ -71,7 +71,7 @@ def generate(data_dir: str | None = None, countries: list[str] | None = None, pe
     size = get_settings().llm_chunk_items
     logger.info("planned %d items in %d chunks", len(items), -(-len(items) // size))
     reports = [generate_chunk(data_dir, items[i:i + size], max_new_tokens) for i in range(0, len(items), size)]
-    report = merge_reports("generate:fill-gaps" if target is not None else "generate", reports)
+    report = merge_reports(reports, "generate:fill-gaps" if target is not None else "generate")
     report.n_in = len(items)
     report.details["variety_check"] = check_varieties(data_dir)
     logger.info("generated %d records (%d new), %d failed", report.n_kept, report.details.get("new", 0), report.n_rejected)

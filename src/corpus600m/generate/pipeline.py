@@ -443,7 +443,7 @@ def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Sett
     return report
 
 
-def merge_reports(stage: str, reports: list[StageReport]) -> StageReport:
+def merge_reports(reports: list[StageReport], stage: str = "generate") -> StageReport:
     """One report for several `generate_items` calls (e.g. one per chunk in the Prefect flow)."""
     merged = StageReport.combine(stage, reports)
     per_cell: Counter = Counter()
