@@ -515,6 +515,13 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
                  "radica en", "residencia"]
 
 
+# the words a settlement, a district or a rural locality opens with (see `locality` below)
+SETTLEMENT_START = (r"barrio|bº|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
+                    r"departamento|estado|ciudad|ens\.|ensanche|reparto|villa|poblaci[óo]n|pobl\.|residencial|"
+                    r"fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|corregimiento|alcald[íi]a|delegaci[óo]n|"
+                    r"a\.\s?h\.|asentamiento|ranchería|cdla\.|ciudadela|localidad|compañía|finca|hacienda|zona")
+
+
 class StreetAddressRecognizer(SpanishPatternRecognizer):
     """Street addresses: a street type, a name (words or a number, as in Colombia's 'Calle 45'), a house number
     (`N°`, `#`, `No.`, `km`), what follows it (piso, depto., interior, edificio...), and the place that closes
@@ -598,6 +605,25 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("street with building", with_building, 0.6),
             _p("ordinal street", ordinal_street, 0.65),
         ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
+        # what each pattern cannot match without (a cheap search first: the address patterns are the filter's
+        # most expensive ones, and most texts that trigger the address group hold no address)
+        street_type = re.compile(STREET_TYPE)
+        self._needs = {
+            "street": street_type, "street corner": re.compile(r"(?i:\bcasi\b|\besq|\bentre\b)"),
+            "street with building": street_type,
+            "rural": re.compile(r"(?i:km|kil[óo]metro|\bhc-?\d|conocido)"),
+            "directions": re.compile(r"\d\s*(?i:c\.|cuadra|m\b|mts|metros|varas|vrs|km)"),
+            "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
+            "settlement:ctx": re.compile(rf"(?i:\b(?:{SETTLEMENT_START})|domicilio\s+conocido)"),
+        }
+
+    def matches(self, text: str, *, context_patterns: bool = True) -> list[RecognizerResult]:
+        compiled = self._compiled
+        self._compiled = [(p, c) for p, c in compiled if p.name not in self._needs or self._needs[p.name].search(text)]
+        try:
+            return super().matches(text, context_patterns=context_patterns)
+        finally:
+            self._compiled = compiled
 
 
 class DateOfBirthRecognizer(SpanishPatternRecognizer):
