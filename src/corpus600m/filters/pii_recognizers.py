@@ -70,6 +70,10 @@ class SpanishPatternRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self._validator is None else bool(self._validator(pattern_text))
 
+    def _may_match(self, pattern_name: str, text: str) -> bool:
+        """False when a cheap search shows the pattern cannot match `text` (see `StreetAddressRecognizer`)."""
+        return True
+
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         """Matches of the patterns; a pattern's group `pii`, when present, is the entity's span."""
         return self.matches(text)
@@ -80,7 +84,7 @@ class SpanishPatternRecognizer(PatternRecognizer):
         results = []
         entity = self.supported_entities[0]
         for pattern, compiled in self._compiled:
-            if not context_patterns and pattern.name.endswith(":ctx"):
+            if not context_patterns and pattern.name.endswith(":ctx") or not self._may_match(pattern.name, text):
                 continue
             has_group = "pii" in compiled.groupindex
             for match in compiled.finditer(text):
@@ -617,13 +621,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "settlement:ctx": re.compile(rf"(?i:\b(?:{SETTLEMENT_START})|domicilio\s+conocido)"),
         }
 
-    def matches(self, text: str, *, context_patterns: bool = True) -> list[RecognizerResult]:
-        compiled = self._compiled
-        self._compiled = [(p, c) for p, c in compiled if p.name not in self._needs or self._needs[p.name].search(text)]
-        try:
-            return super().matches(text, context_patterns=context_patterns)
-        finally:
-            self._compiled = compiled
+    def _may_match(self, pattern_name: str, text: str) -> bool:
+        needs = self._needs.get(pattern_name)
+        return needs is None or needs.search(text) is not None
 
 
 class DateOfBirthRecognizer(SpanishPatternRecognizer):
