@@ -337,3 +337,55 @@ def test_a_value_found_in_one_field_is_redacted_in_every_field_of_the_record():
 def test_a_name_typed_in_lower_case_after_soy_is_redacted():
     text = "hola soy lupita hernández, me mandan el paquete porfa, mi cel es 55 1234 5678"
     assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "lupita hernández" for s in detect_pii(text))
+
+
+# Names in the forms people write them that the NER model and the cue patterns alone missed. Sentences written
+# for these tests (not taken from the evaluation sets).
+NAME_FORMS = [
+    ("surname-first name of a form", "Apellidos y nombre: CHOQUE TICONA, Marisol; C.I. 6123456 LP.", "CHOQUE TICONA, Marisol"),
+    ("name running past four words", "Yo, Ana Lucía Fernanda Torrealba Quintero, mayor de edad, declaro lo siguiente.",
+     "Ana Lucía Fernanda Torrealba Quintero"),
+    ("name with a capitalized particle", "Deposite a nombre de Ramón Antonio De la Cruz, cuenta de ahorros.",
+     "Ramón Antonio De la Cruz"),
+    ("name with an initial", "Atentamente, soy Wendy P. Solórzano Aguilar.", "Wendy P. Solórzano Aguilar"),
+    ("a given name no dictionary has, after soy", "Qué tal, soy Yuleisi, la del tercer piso.", "Yuleisi"),
+    ("a name after soy and an article", "buenas, soy la Maripili, les escribo por lo del agua", "Maripili"),
+    ("a lone given name before a phone", "Se alquila cuarto amueblado. Contacto: Rocío 611 234 567.", "Rocío"),
+    ("a name after a contact phrase", "Para más información comuníquese con Jacinto al 2255-1234.", "Jacinto"),
+    ("an unknown first word before surnames, next to an id", "comprador Dayanis Villalobos Mora, cédula 1-0987-0654",
+     "Dayanis Villalobos Mora"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", NAME_FORMS, ids=[n[0] for n in NAME_FORMS])
+def test_names_in_the_forms_people_write_them(why, text, value):
+    start = text.index(value)
+    spans = detect_pii(text)
+    assert any(s.entity_type == "PERSON" and s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+def test_the_parts_of_a_name_are_redacted_where_they_appear_alone_in_the_record():
+    from corpus600m.filters import filter_records
+    from corpus600m.records import Record
+
+    record = Record(instruction="Redacta un aviso de pago. Titular: Heriberto Saucedo Villanueva, tel. 81 2345 6789.",
+                    output="Estimado Heriberto: le recordamos que su pago vence el viernes. Familia Saucedo Villanueva, "
+                           "gracias por su preferencia. Heriberto del Carmen Saucedo firmó el contrato.",
+                    source="synthetic", country="MX")
+    kept = filter_records([record]).kept[0]
+    assert "Heriberto" not in kept.output and "Saucedo" not in kept.output, kept.output
+    assert "del Carmen" not in kept.output, kept.output  # the given name found alone runs on over the rest
+
+
+WORKS_AND_CHARACTERS = [
+    "Resume «Rayuela» y dime quién es Horacio Oliveira. Es el protagonista de la novela de Cortázar, publicada en 1963.",
+    "Sancho Panza acompaña a don Quijote en la novela de Cervantes.",
+    "En la obra, Fermina Daza espera durante décadas; más adelante, Florentino Ariza vuelve a buscarla. "
+    "El libro se publicó en 1985.",
+]
+
+
+@pytest.mark.parametrize("text", WORKS_AND_CHARACTERS)
+def test_characters_of_works_are_not_personal_data(text):
+    assert [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"] == []

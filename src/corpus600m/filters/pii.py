@@ -165,6 +165,9 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
+_SURNAMES_FIRST_HINT = re.compile(r"[A-ZÁÉÍÓÚÑÜ]{2,}\s+[A-ZÁÉÍÓÚÑÜ]{2,},\s*[A-ZÁÉÍÓÚÑÜ]")  # "QUISPE MAMANI, Rosa"
+
+
 def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | None = None) -> list[PiiSpan]:
     """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
 
@@ -206,6 +209,10 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 score = min(1.0, score + CONTEXT_BOOST)
             score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
+    if any(s.entity_type in ("PHONE_NUMBER", "EMAIL_ADDRESS") for s in spans) or _SURNAMES_FIRST_HINT.search(text):
+        from corpus600m.filters.pii_people import names_in_forms
+
+        spans = spans + names_in_forms(text, spans)
     if any(s.entity_type in ("PERSON", "DATE_OF_BIRTH") for s in spans):
         from corpus600m.filters.pii_people import decide_people
 
@@ -223,6 +230,9 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
     found = {(kind, value) for kind, value in found if len(value.strip()) >= 3}
     if not found:
         return spans
+    from corpus600m.filters.pii_people import extend_name
+
+    found |= {("PERSON", part) for kind, value in found if kind == "PERSON" for part in name_parts(value)}
     out = {}
     for name, text in texts.items():
         field_spans = list(spans[name])
@@ -230,18 +240,54 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
             folded = text.casefold()
             if len(folded) != len(text):  # a letter whose case folding changes the length (ß): exact matches only
                 folded = text
-            for kind, value in found:
+            for kind, value in sorted(found, key=lambda kv: (-len(kv[1]), kv)):  # whole names before their parts
                 needle, haystack = (value.casefold(), folded) if kind == "PERSON" else (value, text)
                 start = haystack.find(needle)
                 while start != -1:
                     end = start + len(needle)
                     whole = (start == 0 or not haystack[start - 1].isalnum()) and (
                         end == len(haystack) or not haystack[end].isalnum())
+                    if whole and kind == "PERSON":  # a given name found alone runs on ("Yusmary" del Valle Pérez)
+                        end = extend_name(text, start, end)
                     if whole and all(end <= s.start or start >= s.end for s in field_spans):
                         field_spans.append(PiiSpan(kind, start, end, MIN_SCORE + 0.1))
                     start = haystack.find(needle, end)
         out[name] = sorted(field_spans, key=lambda s: s.start)
     return out
+
+
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
+_NAME_PARTICLES = frozenset("de del la las los y da do dos van von".split())
+
+
+def name_parts(name: str) -> list[str]:
+    """The parts of a full name that name the same person alone later in a record: its given names ("Franklin" of
+    "Franklin Manuel De los Santos") and its surnames together ("Quispe Mamani" of "Rosa Quispe Mamani", which
+    also finds "QUISPE MAMANI, Rosa"). Surname-first form names ("MAMANI CONDORI, Juan Carlos") split at the comma.
+    A single surname is not a part: alone it is too often a place or someone else."""
+    from corpus600m.filters.pii_people import is_given_name
+
+    if "," in name:
+        surnames, _, given = name.partition(",")
+        words = _NAME_WORDS.findall(given)
+        parts = [w for w in words if len(w) >= 3 and is_given_name(w)]
+        surname_words = _NAME_WORDS.findall(surnames)
+        if len(surname_words) >= 2:
+            parts.append(surnames.strip())
+        return parts
+    from corpus600m.filters.pii_recognizers import _unknown_word
+
+    words = [w for w in _NAME_WORDS.findall(name) if w.lower() not in _NAME_PARTICLES and len(w) > 1]
+    if len(words) < 2:
+        return []
+    given = 0
+    while given < len(words) - 1 and (is_given_name(words[given]) or (given == 0 and _unknown_word(words[0]))):
+        given += 1
+    parts = [w for w in words[:given] if len(w) >= 3 and w[0].isupper()]
+    if len(words) - given >= 2:
+        first_surname = name.find(words[given], sum(len(w) for w in words[:given]))
+        parts.append(name[first_surname:].strip())
+    return parts
 
 
 def placeholder(entity_type: str, placeholders: dict[str, str] | None = None) -> str:

@@ -31,6 +31,7 @@ from corpus600m.filters.pii_recognizers import (
     UPPER,
     SpanishPatternRecognizer,
     _p,
+    _unknown_word,
 )
 from corpus600m.filters.spanish_model import NerModelMissing, ner_model_dir
 
@@ -121,7 +122,8 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
             # which `decide_people` keeps only with personal context around it
             for match in CAPS_RUN.finditer(window):
                 span = _name_span(window, match.start(), match.end())
-                if span and is_given_name(window[span[0]:span[1]].split()[0]) and not any(
+                first = window[span[0]:span[1]].split()[0] if span else ""
+                if span and (is_given_name(first) or _unknown_word(first)) and not any(
                         s < span[1] and span[0] < e for (s, e), _ in found):
                     found.append((span, WEAK_SCORE))
             for (s, e), score in found:
@@ -238,6 +240,79 @@ def _decide_dates_of_birth(text: str, spans: list) -> list:
     return out
 
 
+# the words a name runs on with: particles, capitalized words, initials ("Franklin Manuel De los Santos",
+# "Osmany L. Fonseca Betancourt")
+_NAME_MORE = re.compile(rf"(?:[ \t]+(?:(?i:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|y)[ \t]+)?[{UPPER}][{LOWER}]+"
+                        rf"(?:-[{UPPER}][{LOWER}]+)?|[ \t]+[{UPPER}]\.)")  # on the same line only
+_MAX_NAME_WORDS = 7
+
+
+def extend_name(text: str, start: int, end: int) -> int:
+    """The end of the name that starts at `start` when it runs on past `end` (the model and the patterns stop at
+    four words or at a capitalized particle): particles, capitalized words that are not common words, initials."""
+    tail = re.search(r"\s+(?:De|Del|Y)$", text[start:end])
+    if tail:
+        end = start + tail.start()
+    words = len(text[start:end].split())
+    while words < _MAX_NAME_WORDS:
+        match = _NAME_MORE.match(text, end)
+        if not match:
+            break
+        last = match.group().split()[-1]
+        if last in NOT_NAMES_COMMON or last.rstrip(".") in NOT_NAMES_COMMON:
+            break
+        end = match.end()
+        words += len(match.group().split())
+    if text[end - 1:end] == "." and re.fullmatch(r"\s[A-ZÁÉÍÓÚÑ]\.", text[end - 3:end] or ""):
+        end -= 3  # an initial cannot end a name
+    # a capitalized particle left at the end ("Franklin Manuel De") is not part of it
+    tail = re.search(r"\s+(?:De|Del|Y)$", text[start:end])
+    if tail:
+        end = start + tail.start()
+    return end
+
+
+# a form's "SURNAMES, Given names": "QUISPE MAMANI, Rosa", "MAMANI CONDORI, Juan Carlos"
+_SURNAMES_FIRST = re.compile(rf"\b[{UPPER}]{{2,}}(?:[\-\s]+(?:DE\s+|DEL\s+|DE\s+LA\s+)?[{UPPER}]{{2,}}){{0,3}},\s*"
+                             rf"([{UPPER}][{LOWER}]+)(?:\s+[{UPPER}][{LOWER}]+){{0,2}}")
+# a given name (or a word no Spanish dictionary has) right before a phone or an e-mail: "contacto Nerea 612 345
+# 678", "avisen a Florencia (099...)", "Mau al 8888-8888"
+_NAME_BEFORE = re.compile(rf"(?:^|[\s,;:(«\"'])([{UPPER}][{LOWER}]+)\s*(?:[,:(\-–]\s*|\s+(?:al|en\s+el|a\s+su|tel\.?|"
+                          rf"tel[ée]fono|cel\.?|celular|m[óo]vil|wsp|whatsapp|correo)\s*:?\s*)?$")
+_CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
+
+
+def names_in_forms(text: str, spans: list) -> list:
+    """PERSON spans that the NER model and the patterns do not give: surname-first names of forms and a lone given
+    name right before a phone number or an e-mail address (added at 0.8: the contact data beside them is what
+    makes them personal)."""
+    from corpus600m.filters.pii import PiiSpan
+
+    found = []
+    if "," in text:
+        for match in _SURNAMES_FIRST.finditer(text):
+            if is_given_name(match.group(1)):
+                found.append(PiiSpan("PERSON", match.start(), match.end(), 0.85))
+    for span in spans:
+        if span.entity_type not in _CONTACT_TYPES:
+            continue
+        match = _NAME_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if match:
+            word = match.group(1)
+            if word not in NOT_NAMES_COMMON and word.lower() not in _CONTACT_WORDS and (
+                    is_given_name(word) or _unknown_word(word)):
+                found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.8))
+    return [f for f in found if f.score > 0.8 or all(f.end <= s.start or f.start >= s.end for s in spans)]
+
+
+_CONTACT_WORDS = frozenset("tel tel. teléfono telefono cel celular móvil movil whatsapp wsp fax correo email mail "
+                           "contacto info informes informaciones consultas ventas oficina casa trabajo".split())
+# a name inside a quoted title ("Resume «Pedro Páramo»") names a work
+_QUOTED = re.compile(r"«[^»\n]{1,80}»|“[^”\n]{1,80}”|\"[^\"\n]{1,80}\"")
+# titles and kinship words: a cue that a name is personal unless the text is about a work or history ("don Quijote")
+_TITLE_BEFORE = re.compile(r"(?i:\b(?:don|doña|señor|señora|sr|sra|srta|dr|dra|d|dña)\.?\s*)$")
+
+
 def decide_people(text: str, spans: list) -> list:
     """Raise, keep or drop each PERSON (and DATE_OF_BIRTH) span of `text` by what surrounds it; other spans pass
     unchanged.
@@ -273,16 +348,29 @@ def decide_people(text: str, spans: list) -> list:
             if end <= 0:
                 continue
             span = PiiSpan(span.entity_type, span.start, span.start + end, span.score)
+        end = extend_name(text, span.start, span.end)
+        if end != span.end and not any(span.end <= a.start < end for a in addresses):
+            span = PiiSpan(span.entity_type, span.start, end, span.score)
         name = text[span.start:span.end]
-        personal = bool(_CUE_BEFORE.search(text[max(0, span.start - 40):span.start])) or any(
-            abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in others)
+        before = text[max(0, span.start - 40):span.start]
+        near_data = any(abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in others)
         sentence = _sentence(text, span.start, span.end)
-        personal = personal or bool(_PERSONAL_SENTENCE.search(sentence))
-        if personal:
+        first_person = bool(_PERSONAL_SENTENCE.search(sentence))
+        cue = bool(_CUE_BEFORE.search(before))
+        if cue and not near_data and not first_person and _TITLE_BEFORE.search(before) and (
+                _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150)):
+            cue = False  # "el escudero de don Quijote en la novela de Cervantes": a title in text about a work
+        if not (near_data or first_person) and any(m.start() < span.start and span.end < m.end()
+                                                   for m in _QUOTED.finditer(text)):
+            continue  # "Resume «Pedro Páramo»": the title of a work
+        if cue or near_data or first_person:
             out.append(PiiSpan(span.entity_type, span.start, span.end, max(span.score, 0.8)))
             continue
-        # encyclopedic text: the name's sentence or the ones around it (within 150 characters)
+        # encyclopedic text: the name's sentence or the ones around it (within 150 characters), or anywhere in a
+        # text with no personal data and no first person at all ("...su padre, Pedro Páramo... La novela de Rulfo")
         if _PUBLIC.match(name) or _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
+            continue
+        if not others and not _PERSONAL_SENTENCE.search(text) and _ENCYCLOPEDIC.search(text):
             continue
         if span.score < NER_SCORE:
             continue  # a weak guess with nothing personal around it

@@ -101,6 +101,15 @@ class SpanishPatternRecognizer(PatternRecognizer):
         return results
 
 
+def _unknown_word(word: str) -> bool:
+    """A word of 3+ letters that the Spanish lexicon (`spanish_model.spanish_lexicon`, 117k forms) does not have:
+    after "soy" or next to a phone, such a word is a name ("soy Yorman", "Nerea 612 345 678"), where a word of the
+    language would be a profession, a team or a department ("soy Ingeniero", "Ventas 600 123 456")."""
+    from corpus600m.filters.spanish_model import spanish_lexicon
+
+    return len(word) >= 3 and word.isalpha() and word.lower() not in spanish_lexicon()
+
+
 def _p(name: str, regex: str, score: float) -> Pattern:
     return Pattern(name=name, regex=regex, score=score)
 
@@ -385,8 +394,9 @@ NAME_CUE = (
     r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\bnombres?[\"']?\s*:|\bestimad[oa]|\bquerid[oa]|"
     r"\bapreciad[oa]|\bun\s+(?:fuerte\s+)?abrazo,|\bun\s+saludo,|\bsaludos\s+cordiales,|\bcordialmente,|\bbesos,|"
     r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batte?\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
-    r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
-    r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy|\bmi\s+(?:vecin[oa]|herman[oa]|"
+    r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\ble\s+habla|\ble\s+saluda|\bcontact(?:ar|a|e|en)\s+con|"
+    r"\bcomun[íi]c(?:ar|a|e|en)(?:se|te)?\s+con|\bavis(?:ar|a|e|en)(?:le)?\s+a|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
+    r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|\bmi\s+(?:vecin[oa]|herman[oa]|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
     r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
     r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita))"
@@ -414,8 +424,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
     CUE = re.compile(NAME_CUE + r"[\s\"'«]*$", re.IGNORECASE)
     # cues that also introduce things other than names: "soy" + a profession or nationality, letter greetings
     # and closings + a role or a team ("Estimado Director", "Saludos, Departamento de Ventas")
-    WEAK_CUE = re.compile(r"(?:soy|estimad|querid|apreciad|saludos|un\s+saludo|un\s+(?:fuerte\s+)?abrazo|cordialmente|besos)",
-                          re.IGNORECASE)
+    WEAK_CUE = re.compile(r"(?:soy|estimad|querid|apreciad|saludos|un\s+saludo|un\s+(?:fuerte\s+)?abrazo|cordialmente|besos|"
+                          r"le\s+habla|le\s+saluda|contact|comun|avis)", re.IGNORECASE)
     NOUN_SUFFIXES = ("ción", "sión", "dad", "mento", "miento", "ismo", "ería", "ncia", "ario", "aria", "ivo", "iva")
     CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
     NOT_NAMES = frozenset("Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En "
@@ -435,6 +445,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
         from corpus600m.filters.pii_people import is_given_name  # (pii_people imports this module)
 
         if words[0] in self._first or is_given_name(words[0]) or any(w in self._surnames for w in words[1:]):
+            return True
+        if len(words) == 1 and _unknown_word(words[0]):  # "soy Yorman": not a word of Spanish, so a name
             return True
         return (len(words) >= 2 and len(span.split()) == len(words)  # every word capitalized: no "de"
                 and not any(w.lower().endswith(self.NOUN_SUFFIXES) for w in words))
@@ -475,7 +487,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
         results = []
         for match in self.LOWER_CUE.finditer(text):
             words = list(re.finditer(r"\S+", match.group(1)))
-            if not words or not is_given_name(words[0].group()):
+            if not words or not (is_given_name(words[0].group()) or _unknown_word(words[0].group())):
                 continue
             kept = [words[0]]
             for w in words[1:]:

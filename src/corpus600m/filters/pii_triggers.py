@@ -68,7 +68,9 @@ _NAME_CUES = frozenset(
     "señora señorita vecino vecina hermano hermana primo prima tío tía tio tia amigo amiga jefe jefa esposo esposa "
     "novio novia hijo hija madre padre mamá mama papá papa abuelo abuela compañero compañera doctor doctora "
     "profesor profesora estimado estimada querido querida apreciado apreciada abrazo saludo cordiales "
-    "cordialmente besos nombres apellido apellidos atte".split()
+    "cordialmente besos nombres apellido apellidos atte saluda contacten comunicar comunica comunique comuniquen "
+    "comunicarse comuníquese comuniquese comunícate comunicate avisar avisa avise avisen avisarle avísale "
+    "avisale".split()
 )
 _ADDRESS_CUES = frozenset(
     "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
