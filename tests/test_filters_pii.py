@@ -389,3 +389,47 @@ WORKS_AND_CHARACTERS = [
 @pytest.mark.parametrize("text", WORKS_AND_CHARACTERS)
 def test_characters_of_works_are_not_personal_data(text):
     assert [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"] == []
+
+
+# Address forms that open with neither a street type nor an address word, or run on past what the street
+# patterns took. Sentences written for these tests.
+MORE_ADDRESS_FORMS = [
+    ("the unit first, then the building and the street",
+     "El inquilino del apartamento 12B, PH Vista Hermosa, calle 74, San Francisco, pagó ayer.",
+     "apartamento 12B, PH Vista Hermosa, calle 74, San Francisco"),
+    ("a house of a block of an estate", "Ahora vive en la casa 8 del bloque C, Residencial Las Magnolias, Soyapango.",
+     "casa 8 del bloque C, Residencial Las Magnolias, Soyapango"),
+    ("Yucatán crossings", "Entregar en Calle 47 x 60 y 62 #512, Centro, Mérida.", "Calle 47 x 60 y 62 #512, Centro, Mérida"),
+    ("a US address in Spanish text", "Mándalo a 1720 Ocean Ave, Apt 3C, Brooklyn, NY 11230 por favor.",
+     "1720 Ocean Ave, Apt 3C, Brooklyn, NY 11230"),
+    ("Nicaraguan directions with a long landmark", "Ella vive de donde fue la gasolinera vieja 2 c. al lago, 1 c. arriba, León.",
+     "de donde fue la gasolinera vieja 2 c. al lago, 1 c. arriba, León"),
+    ("Costa Rican directions and the barrio after them", "Vivimos 300 m sur de la Escuela Juan Rafael Mora, Barrio Luján.",
+     "300 m sur de la Escuela Juan Rafael Mora, Barrio Luján"),
+    ("Honduran barrio with numbered streets", "Hubo un apagón en Bo. La Guadalupe, 3 calle, 10 ave. SO, Tegucigalpa.",
+     "Bo. La Guadalupe, 3 calle, 10 ave. SO, Tegucigalpa"),
+    ("an Ecuadorian ciudadela stage", "Dirección: Cdla. Los Ceibos 2da etapa, Mz. 12 villa 3, Guayaquil",
+     "Cdla. Los Ceibos 2da etapa, Mz. 12 villa 3, Guayaquil"),
+    ("a barrio and a landmark, lower case", "vivo en el barrio Las Palmas cerca de la cancha, avísame",
+     "barrio Las Palmas cerca de la cancha"),
+    ("planta baja", "Alquilo en Av. Pellegrini 2210 PB 4, Rosario, con patio.", "Av. Pellegrini 2210 PB 4, Rosario"),
+    ("a Galician street with 'do'", "Escríbeme a Rúa do Vilar 8, 1º, 15705 Santiago de Compostela.",
+     "Rúa do Vilar 8, 1º, 15705 Santiago de Compostela"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", MORE_ADDRESS_FORMS, ids=[a[0] for a in MORE_ADDRESS_FORMS])
+def test_more_address_forms(why, text, value):
+    from corpus600m.filters.pii_triggers import triggered_groups_batch
+
+    start = text.index(value)
+    assert "address" in triggered_groups_batch([text])[0]  # the batch prefilter lets it through too
+    spans = detect_pii(text)
+    assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+def test_an_address_place_stops_at_the_end_of_its_sentence():
+    text = "Vive de la iglesia 2 c. al sur, Masaya. Me debe dos cuotas."
+    spans = [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "STREET_ADDRESS"]
+    assert spans and not any("Me" in s.split() for s in spans), spans

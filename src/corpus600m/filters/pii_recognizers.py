@@ -532,7 +532,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 
 # the words a settlement, a district or a rural locality opens with (see `locality` below)
-SETTLEMENT_START = (r"barrio|bº|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
+SETTLEMENT_START = (r"barrio|bº|bo\.|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
                     r"departamento|estado|ciudad|ens\.|ensanche|reparto|villa|poblaci[óo]n|pobl\.|residencial|"
                     r"fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|corregimiento|alcald[íi]a|delegaci[óo]n|"
                     r"a\.\s?h\.|asentamiento|ranchería|cdla\.|ciudadela|localidad|compañía|finca|hacienda|zona")
@@ -554,7 +554,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                   r"|\s*,?\s*s/n")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
-                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block)\s*[\w°º]+"
+                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.)\s*[\w°º]+"
+                 # an ordinal stage or section of a housing estate: "9na etapa", "2da. sección"
+                 r"|\s*,?\s*\d{1,2}(?:na|ra|da|ta|va|ma|a|ª|º|°)\.?\s+(?i:etapa|sector|secci[óo]n)\b"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
                  rf"|\s+x\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?|\s*,?\s*(?i:zona)\s+\d{{1,2}}"
                  rf"|\s*,?\s*(?i:entre)\s+[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
@@ -562,10 +564,12 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                  r"|\s*,?\s*\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?){0,4}")
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
         # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
-        place_name = (rf"[{UPPER}][\w.'’]*(?:\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*[{UPPER}][\w.'’]*){{0,4}}"
-                      r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?")
+        # (a word that ends a sentence, "Masaya. Me debe", ends the place: 4+ lower-case letters before the dot)
+        place_name = (rf"[{UPPER}][\w.'’]*(?:(?<![{LOWER}]{{4}}\.)\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*"
+                      rf"[{UPPER}][\w.'’]*){{0,4}}"
+                      r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:\s+capital\b)?")
         # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
-        locality = (r"(?i:barrio|bº|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
+        locality = (r"(?i:barrio|bº|bo\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
                     r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
@@ -587,11 +591,18 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # address word: "Colonia Roma, Ciudad de México" alone is a place, not someone's address)
         name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
                        rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
+        # where the house stands by a landmark: "cerca del mercado", "frente a la escuela Rubén Darío"
+        landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
+                    r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,2}?"
+                    r"(?=[,.;:\n»)]|$)")
         house_segment = (rf"(?:\s*,\s*(?:{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
                          rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?)\s+[{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)*"
                          rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|apartamento|dpto\.?|piso|villa|etapa)"
-                         rf"\s*#?[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?))")
-        settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?"
+                         rf"\s*#?[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?"
+                         rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?"
+                         rf"|{landmark})"
+                         rf"|\s*,?\s+{landmark})")
+        settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?{extra}"
                       rf"(?:{house_segment}|{place_segment}){{1,5}}")
         # rural and postal forms: "Caserío El Jícaro, Km 12 carretera a Olancho", "HC-01 Box 1234, Utuado PR 00641"
         rural = (rf"(?:{locality}){place_name}(?:\s*,\s*(?:{locality})?{place_name})*\s*,\s*(?i:km\.?|kil[óo]metro)\s*"
@@ -606,8 +617,24 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # c. arriba", "100 m norte y 50 oeste del Palí"
         step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
                 r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
-        directions = (rf"(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+\s+){{0,4}}?)?{step}(?:\s*(?:,|y)\s*(?:{step}|"
-                      rf"\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))*(?:\s+(?i:del?|de\s+la)\s+{place_name})?")
+        directions = (rf"(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+\s+){{0,6}}?)?{step}(?:\s*(?:,|y)\s*(?:{step}|"
+                      rf"\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))*(?:\s+(?i:del?|de\s+la)\s+{place_name})?"
+                      rf"{place}")
+        # the unit first, then the building, the street or the settlement: "apartamento 4C, PH Torres del Mar,
+        # calle 50", "casa 23 del polígono B, Urbanización Altavista, Ilopango", "Depto 4B, edificio Los Pinos"
+        unit_first = (rf"(?i:apartamento|apto\.?|departamento|depto\.?|dpto\.?|casa|villa|local|oficina)\s*(?:#|n[º°o]\.?)?\s*"
+                      rf"\d{{1,4}}[A-Za-z]?(?:-[A-Za-z0-9]{{1,3}})?\b(?:\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|"
+                      rf"torre|manzana|pasaje|condominio|conjunto|residencial)\s+[\w\-]{{1,12}})?"
+                      rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|condominio|conjunto|residencial|residencias)\s+"
+                      rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
+                      rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}))+{place}")
+        # Yucatán's crossings: "Calle 60 x 53 y 55 #498, Centro, Mérida"
+        crossing = (rf"{STREET_TYPE}\s+\d{{1,3}}[A-Za-z]?\s+(?:x|por)\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?"
+                    rf"(?:{number})?{extra}{place}")
+        # the United States, in Spanish text: "455 Grand Concourse, Apt 6F, Bronx, NY 10451"
+        us_street = (rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,4}}"
+                     rf"(?:\s*,?\s*(?:(?i:apt\.?|apto\.?|unit|suite|ste\.?)\s*#?\s*\w+|#\s*\w+))?"
+                     rf"(?:\s*,\s*[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,3}}){{1,2}},?\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b")
         super().__init__("STREET_ADDRESS", [
             _p("street", rf"{STREET_TYPE}\s+{name_part}(?:{number}){extra}{place}", 0.7),
             # a corner instead of a house number: "c/ Carlos A. López casi Dr. Montero", "Rivera esq. Soca"
@@ -616,10 +643,17 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("untyped:ctx", untyped, 0.4),
             _p("untyped placed", untyped_placed, 0.6),
             _p("settlement:ctx", settlement, 0.4),
+            # ... and anywhere when a street, a unit or a landmark locates the house in it: "Bo. Guamilito, 5 calle,
+            # 7 ave. NO, San Pedro Sula"
+            _p("settlement with house", rf"(?:{locality})(?:{place_name})?(?:{number})?{extra}(?:{place_segment})?"
+                                        rf"{house_segment}(?:{house_segment}|{place_segment}){{0,4}}", 0.6),
             _p("rural", rural, 0.65),
             _p("directions", directions, 0.6),
             _p("street with building", with_building, 0.6),
             _p("ordinal street", ordinal_street, 0.65),
+            _p("unit first", unit_first, 0.6),
+            _p("crossing", crossing, 0.7),
+            _p("us street", us_street, 0.65),
         ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
         # what each pattern cannot match without (a cheap search first: the address patterns are the filter's
         # most expensive ones, and most texts that trigger the address group hold no address)
@@ -631,6 +665,10 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "directions": re.compile(r"\d\s*(?i:c\.|cuadra|m\b|mts|metros|varas|vrs|km)"),
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
             "settlement:ctx": re.compile(rf"(?i:\b(?:{SETTLEMENT_START})|domicilio\s+conocido)"),
+            "settlement with house": re.compile(rf"(?i:\b(?:{SETTLEMENT_START}))"),
+            "unit first": re.compile(r"(?i:\b(?:apartamento|apto|departamento|depto|dpto|casa|villa|local|oficina)\b)"),
+            "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
+            "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
         }
 
     def _may_match(self, pattern_name: str, text: str) -> bool:

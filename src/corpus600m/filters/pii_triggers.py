@@ -17,9 +17,17 @@ from corpus600m.filters.pii_recognizers import (
 )
 
 # words that open a settlement, a rural address or a district (the addresses that start without a street type)
-SETTLEMENT_WORDS = (r"aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
+SETTLEMENT_WORDS = (r"bo\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
                     r"colonia|col\.|barrio|fraccionamiento|fracc\.|reparto|ensanche|ens\.|localidad|finca|hacienda|"
                     r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n")
+
+
+# the address forms that open with neither a street type nor an address word: directions ("3 c. abajo", "100 m
+# norte"), a unit first ("apartamento 4C, ..."), Yucatán's crossings ("60 x 53"), a US state and ZIP code
+OPENINGS_WITHOUT_WORDS = (r"\d\s*(?i:c\.|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+                          r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)"
+                          r"|(?i:\b(?:apartamento|apto|departamento|depto|dpto|casa|villa|local|oficina))\.?\s*"
+                          r"(?:#|(?i:n[º°o]\.?))?\s*\d|\d\s+(?:x|por)\s+\d|[A-Z]{2}\s+\d{5}\b")
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
@@ -44,11 +52,11 @@ TRIGGER_PATTERNS: dict[str, str] = {
                           rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
     # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
-    "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?"
+    "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das)\s+)?"
                              rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
                              rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]|"
                              rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
-                             rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d"),
+                             rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
@@ -86,7 +94,7 @@ _ADDRESS_CUES = frozenset(
 _CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
 _OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
-                                    rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d")
+                                    rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
