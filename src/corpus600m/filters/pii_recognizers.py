@@ -70,9 +70,9 @@ class SpanishPatternRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self._validator is None else bool(self._validator(pattern_text))
 
-    def _may_match(self, pattern_name: str, text: str) -> bool:
-        """False when a cheap search shows the pattern cannot match `text` (see `StreetAddressRecognizer`)."""
-        return True
+    def _cannot_match(self, text: str) -> set[str]:
+        """The patterns that a cheap search shows cannot match `text` (see `StreetAddressRecognizer`)."""
+        return set()
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         """Matches of the patterns; a pattern's group `pii`, when present, is the entity's span."""
@@ -83,8 +83,9 @@ class SpanishPatternRecognizer(PatternRecognizer):
         context word (`:ctx`), for a text that contains none of this recognizer's context words."""
         results = []
         entity = self.supported_entities[0]
+        skip = self._cannot_match(text)
         for pattern, compiled in self._compiled:
-            if not context_patterns and pattern.name.endswith(":ctx") or not self._may_match(pattern.name, text):
+            if not context_patterns and pattern.name.endswith(":ctx") or pattern.name in skip:
                 continue
             has_group = "pii" in compiled.groupindex
             for match in compiled.finditer(text):
@@ -658,22 +659,35 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # what each pattern cannot match without (a cheap search first: the address patterns are the filter's
         # most expensive ones, and most texts that trigger the address group hold no address)
         street_type = re.compile(STREET_TYPE)
+        # a settlement word followed by what can follow it in a settlement pattern: a name, a number, a comma, a
+        # unit or a landmark ("del barrio documentó" stops here; "barrio Comandachina" and "barrio, casa 5" do not)
+        settlement_opening = re.compile(
+            rf"(?i:\b(?:{SETTLEMENT_START}))\s*(?:(?i:de|del|de\s+la|humano)\s+)?(?:[{UPPER}0-9#]|(?i:n[º°o]|"
+            r"núm|número|no\.|km|lt|lote|piso|planta|pb|p\.b|dpto|depto|dto|departamento|apto|apt|apartamento|interior|"
+            r"int\.|puerta|esc|bloque|torre|casa|oficina|of\.|edif|local|mz|manzana|bodega|etapa|conjunto|sector|"
+            r"villa|block|cerca|frente|junto|detr|al\s+lado|a\s+(?:una|dos|tres|media)|x\s|entre|esq|casi|zona|s/n))"
+            r"|(?i:domicilio\s+conocido)")
         self._needs = {
             "street": street_type, "street corner": re.compile(r"(?i:\bcasi\b|\besq|\bentre\b)"),
             "street with building": street_type,
             "rural": re.compile(r"(?i:km|kil[óo]metro|\bhc-?\d|conocido)"),
             "directions": re.compile(r"\d\s*(?i:c\.|cuadra|m\b|mts|metros|varas|vrs|km)"),
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
-            "settlement:ctx": re.compile(rf"(?i:\b(?:{SETTLEMENT_START})|domicilio\s+conocido)"),
-            "settlement with house": re.compile(rf"(?i:\b(?:{SETTLEMENT_START}))"),
+            "settlement:ctx": settlement_opening, "settlement with house": settlement_opening,
             "unit first": re.compile(r"(?i:\b(?:apartamento|apto|departamento|depto|dpto|casa|villa|local|oficina)\b)"),
             "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
             "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
         }
 
-    def _may_match(self, pattern_name: str, text: str) -> bool:
-        needs = self._needs.get(pattern_name)
-        return needs is None or needs.search(text) is not None
+    def _cannot_match(self, text: str) -> set[str]:
+        found: dict[int, bool] = {}  # each distinct search once per text (several patterns share one)
+        skip = set()
+        for name, needs in self._needs.items():
+            if id(needs) not in found:
+                found[id(needs)] = needs.search(text) is not None
+            if not found[id(needs)]:
+                skip.add(name)
+        return skip
 
 
 class DateOfBirthRecognizer(SpanishPatternRecognizer):

@@ -93,8 +93,10 @@ _ADDRESS_CUES = frozenset(
 )
 _CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
-_OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
-                                    rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
+_OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)")
+# the ones with a digit in them: only searched in texts with digits
+_DIGIT_ADDRESS_TRIGGER = re.compile(rf"\bHC-?\d|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
+_ANY_DIGIT = re.compile(r"\d")
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
@@ -121,8 +123,9 @@ def triggered_groups(text: str) -> set[str]:
     lower_words = {w.lower() for w in words}
     if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
         groups.add("name")
-    if lower_words & _ADDRESS_CUES or "c/" in lower or _UNTYPED_ADDRESS_TRIGGER.search(text) \
-            or _OTHER_ADDRESS_TRIGGER.search(text):
+    has_digit = "digits" in groups or _ANY_DIGIT.search(text) is not None
+    if lower_words & _ADDRESS_CUES or "c/" in lower or (has_digit and _UNTYPED_ADDRESS_TRIGGER.search(text)) \
+            or _OTHER_ADDRESS_TRIGGER.search(text) or (has_digit and _DIGIT_ADDRESS_TRIGGER.search(text)):
         groups.add("address")
     if _CAPS_TRIGGER.search(text):
         groups.add("caps")
