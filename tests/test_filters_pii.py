@@ -433,3 +433,53 @@ def test_an_address_place_stops_at_the_end_of_its_sentence():
     text = "Vive de la iglesia 2 c. al sur, Masaya. Me debe dos cuotas."
     spans = [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "STREET_ADDRESS"]
     assert spans and not any("Me" in s.split() for s in spans), spans
+
+
+# Names, ids and dates as forms, lists and chats write them; places and public numbers that are no one's data.
+# Sentences written for these tests.
+MORE_PERSONAL_FORMS = [
+    ("form surname labels", "- Primer apellido: Villacorta\n- Segundo apellido: Ochoa\n- Nombre: Remedios",
+     ["Villacorta", "Ochoa", "Remedios"], "PERSON"),
+    ("a name in capitals after a label", "Solicitante: FILOMENA QUISBERT APAZA\nC.I.: 4455667", ["FILOMENA QUISBERT APAZA"],
+     "PERSON"),
+    ("a greeting before a name", "¡Buenos días, Gumersindo Paredes! Le escribo por lo del terreno.", ["Gumersindo Paredes"],
+     "PERSON"),
+    ("a lower-case name after a kinship word", "tía yarelis ya te mandé lo de la luz", ["yarelis"], "PERSON"),
+    ("a bare id after a name in a list", "Asistentes:\nNorberto Ibáñez Soto, 43.219.876, Rosario\nLidia Fuentes, 1.027.456.893, Cali",
+     ["43.219.876", "1.027.456.893"], "NATIONAL_ID"),
+    ("a date of birth after 'nac.'", "Pasajera: Inés Carrión, pasaporte AB1234567, nac. 3/9/1979", ["3/9/1979"],
+     "DATE_OF_BIRTH"),
+    ("a date of birth as deeds write it", "la menor Julia Ortiz, C.I. 4455667, nacida el catorce (14) de marzo de dos mil diez (2010), vive",
+     ["catorce (14) de marzo de dos mil diez (2010)"], "DATE_OF_BIRTH"),
+]
+
+
+@pytest.mark.parametrize("why,text,values,entity", MORE_PERSONAL_FORMS, ids=[f[0] for f in MORE_PERSONAL_FORMS])
+def test_more_personal_forms(why, text, values, entity):
+    spans = detect_pii(text)
+    for value in values:
+        start = text.index(value)
+        assert any(s.entity_type == entity and s.start <= start and s.end >= start + len(value) for s in spans), \
+            (value, [(s.entity_type, text[s.start:s.end]) for s in spans])
+
+
+NOT_PERSONAL = [
+    "El Obelisco está en la Av. 9 de Julio, frente al Teatro Colón.",
+    "La misa es en la capilla San Roque y luego vamos al barrio San Vicente.",
+    "Subimos por la Av. Francisco de Miranda hasta el Castillo San Cristóbal.",
+    "Centro de control de envenenamientos: 1-800-222-1222. Línea gratuita: 0800-222-1002.",
+    "Francisco Morazán (1792-1842) fue presidente de la República Federal de Centroamérica.",
+    "En el capítulo, Don Ramón no paga la renta y Doña Florinda se queja; el Señor Barriga cobra.",
+    "Recorrido:\n1. Plaza de la Catedral y el Callejón del Chorro.\n2. Calle Obispo hasta la Plaza de Armas.",
+    "En Managua, «2 c. arriba» significa dos cuadras hacia el este.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PERSONAL)
+def test_places_public_numbers_and_characters_are_not_redacted(text):
+    assert [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)] == []
+
+
+def test_a_toll_free_number_said_to_be_someones_is_still_redacted():
+    text = "Cliente: Ana Ruiz. Su teléfono registrado es 900 123 456."
+    assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text))

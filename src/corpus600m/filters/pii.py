@@ -165,7 +165,30 @@ def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
-_SURNAMES_FIRST_HINT = re.compile(r"[A-ZÁÉÍÓÚÑÜ]{2,}\s+[A-ZÁÉÍÓÚÑÜ]{2,},\s*[A-ZÁÉÍÓÚÑÜ]")  # "QUISPE MAMANI, Rosa"
+# a number said to be someone's ("su teléfono registrado es", "mi cel:", "Teléfono del inquilino"): even a toll-free
+# shaped one is then redacted
+_OWN_NUMBER = re.compile(r"(?i:\b(?:mi|su|tu)\s+(?:n[úu]mero|tel[ée]fono|tel\.?|cel(?:ular)?|m[óo]vil|whats?app|wsp)|"
+                         r"\b(?:inquilin|client|paciente|titular|solicitante|alumn|emplead|trabajador|propietari|"
+                         r"arrendatari|usuari)[oae]s?\b)[^\n]{0,100}$")
+# "QUISPE MAMANI, Rosa", "Nombre: ROSARIO QUINTANILLA"
+_SURNAMES_FIRST_HINT = re.compile(r"[A-ZÁÉÍÓÚÑÜ]{2,}\s+[A-ZÁÉÍÓÚÑÜ]{2,},\s*[A-ZÁÉÍÓÚÑÜ]|:[ \t]*[A-ZÁÉÍÓÚÑÜ]{2,}[ \t]+[A-ZÁÉÍÓÚÑÜ]{2,}")
+# a bare id number right after a person's name in a list or a table: "Ana Ruiz, 30.456.789, Rosario",
+# "| Ana Ruiz | 30456789 |" (not an amount: no currency after it)
+_ID_AFTER_NAME = re.compile(r"[ \t]*[,;|\t–-][ \t]*(\d{1,3}(?:\.\d{3}){2,3}|\d{7,11})(?![\d.,]\d)"
+                            r"(?![ \t]*(?i:pesos|guaran[íi]es|gs\.?|bs\.?|soles|colones|d[óo]lares|usd|euros|€|\$|lempiras|"
+                            r"quetzales|córdobas|cordobas|balboas|bolívares|bolivares))")
+
+
+def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """NATIONAL_ID spans for bare id-shaped numbers right after a private person's name (see `_ID_AFTER_NAME`)."""
+    found = []
+    for span in spans:
+        if span.entity_type != "PERSON":
+            continue
+        match = _ID_AFTER_NAME.match(text, span.end)
+        if match and not text[max(0, match.start(1) - 1):match.start(1)] in ("$", "€"):
+            found.append(PiiSpan("NATIONAL_ID", match.start(1), match.end(1), 0.7))
+    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
 def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | None = None) -> list[PiiSpan]:
@@ -209,6 +232,11 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
                 score = min(1.0, score + CONTEXT_BOOST)
             score = min(score, plan.max_score)
             spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
+    if any(s.entity_type == "PHONE_NUMBER" for s in spans):
+        from corpus600m.filters.pii_shapes import public_number
+
+        spans = [s for s in spans if s.entity_type != "PHONE_NUMBER" or not public_number(text[s.start:s.end])
+                 or _OWN_NUMBER.search(text, max(0, s.start - 120), s.start)]
     if any(s.entity_type in ("PHONE_NUMBER", "EMAIL_ADDRESS") for s in spans) or _SURNAMES_FIRST_HINT.search(text):
         from corpus600m.filters.pii_people import names_in_forms
 
@@ -217,6 +245,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         from corpus600m.filters.pii_people import decide_people
 
         spans = decide_people(text, spans)
+        spans = spans + ids_beside_names(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score])
 
 
@@ -232,7 +261,10 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
         return spans
     from corpus600m.filters.pii_people import extend_name
 
-    found |= {("PERSON", part) for kind, value in found if kind == "PERSON" for part in name_parts(value)}
+    # the parts of a name alone only when something showed the name personal (a cue, contact data, an id...)
+    confirmed = {text[s.start:s.end] for name, text in texts.items() if text for s in spans[name]
+                 if s.entity_type == "PERSON" and s.score >= 0.8}
+    found |= {("PERSON", part) for value in confirmed if len(value.strip()) >= 3 for part in name_parts(value)}
     out = {}
     for name, text in texts.items():
         field_spans = list(spans[name])

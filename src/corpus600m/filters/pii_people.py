@@ -203,7 +203,12 @@ _ENCYCLOPEDIC = re.compile(
     r"\bsenador|\bdiputad|\bgobernador|\balcalde(?:sa)?\s+de\b|\bcandidat|\bqui[ée]n\s+(?:fue|era|es)\b|"
     r"\bcu[ée]ntame\s+(?:sobre|de)\b|\bh[áa]blame\s+(?:sobre|de)\b|\bbiograf|"
     r"\bvida\s+y\s+obra|\bfigura|\bcanci[óo]n|\bcant(?:aba|[óo])\b|\b[áa]lbum|\bdisco\b|\bpel[íi]cula|"
-    r"\bgol(?:es)?\b|\bjugador|\bselecci[óo]n\b|\bcampe[óo]n|\bmundial\b)")
+    r"\bgol(?:es)?\b|\bjugador|\bselecci[óo]n\b|\bcampe[óo]n|\bmundial\b|\bpersonaje|\bcap[íi]tulo|\bserie\b|"
+    r"\btelenovela|\bepisodio|\bcuento\b|\bleyenda\b|\bprotagonista|\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|"
+    r"\brebeli[óo]n|\bcaudillo|\bvirrey|\bsant[oa]\b|\bbeat[oa]\b|\bm[áa]rtir|\bestatua|\bmonumento|\bmuseo\b|"
+    r"\bfundador|\bl[íi]der\s+(?:sindical|ind[íi]gena|campesin)|\bactivista|\bsindicalista|\bprimera\s+dama|"
+    r"\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|\btarea\s+sobre|"
+    r"\bexposici[óo]n\b|\bdatos\s+importantes|\bpersonajes?\b)")
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 NEAR = 120  # characters within which other personal data makes a name personal
@@ -279,7 +284,34 @@ _SURNAMES_FIRST = re.compile(rf"\b[{UPPER}]{{2,}}(?:[\-\s]+(?:DE\s+|DEL\s+|DE\s+
 # 678", "avisen a Florencia (099...)", "Mau al 8888-8888"
 _NAME_BEFORE = re.compile(rf"(?:^|[\s,;:(«\"'])([{UPPER}][{LOWER}]+)\s*(?:[,:(\-–]\s*|\s+(?:al|en\s+el|a\s+su|tel\.?|"
                           rf"tel[ée]fono|cel\.?|celular|m[óo]vil|wsp|whatsapp|correo)\s*:?\s*)?$")
+# a name in capitals after a form's label: "Nombre: ROSARIO QUINTANILLA BENÍTEZ", "Solicitante: DE LOS SANTOS FÉLIZ"
+_CAPS_AFTER_LABEL = re.compile(
+    rf"(?i:\b(?:nombres?(?:\s+completo)?|apellidos?(?:\s+y\s+nombres?)?|nombres?\s+y\s+apellidos?|solicitante|"
+    rf"titular|paciente|cliente|alumn[oa]|estudiante|trabajador[a]?|emplead[oa]|arrendatari[oa]|arrendador[a]?|"
+    rf"comprador[a]?|vendedor[a]?|pasajer[oa]|beneficiari[oa]|remitente|destinatari[oa]|firma|afiliad[oa]|"
+    rf"asegurad[oa]|contribuyente|propietari[oa]|inquilin[oa]|responsable|acudiente|tutor[a]?|madre|padre))"
+    rf"\s*:[ \t]*([{UPPER}]{{2,}}(?:[ \t]+(?:(?:DE|DEL|LA|LOS|LAS|Y)[ \t]+)*[{UPPER}]{{2,}}){{1,5}})\b")
 _CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
+# a name right after a place or an institution is that place's name ("Av. Francisco de Miranda", "barrio San
+# Vicente", "la estatua de Morazán", "Colegio Juan XXIII"); a saint's name is a place's or a church's
+_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:calle|c/|avenida|avda\.?|av\.|bulevar|bvar\.|boulevard|blvd\.?|paseo|plaza|plazuela|parque|jard[íi]n|"
+    r"barrio|bo\.|colonia|col\.|comunidad|urbanizaci[óo]n|urb\.|residencial|reparto|vereda|aldea|caser[íi]o|"
+    r"parroquia|cant[óo]n|distrito|provincia|departamento|municipio|estado|ciudad|pueblo|villa|capilla|iglesia|"
+    r"templo|catedral|bas[íi]lica|santuario|convento|escuela|colegio|liceo|instituto|universidad|hospital|"
+    r"cl[íi]nica|museo|teatro|cine|estadio|coliseo|mercado|aeropuerto|puerto|puente|palacio|castillo|fortaleza|"
+    r"monumento|estatua|busto|mausoleo|hotel|fundaci[óo]n|edificio|edif\.|torre|l[íi]nea|estaci[óo]n|metro|"
+    r"avenida|carrera|cra\.|jir[óo]n|jr\.|pasaje|psje\.|glorieta|rotonda|hemiciclo|teleférico|ruta|carretera)"
+    r"\s+(?:(?:de(?:l|\s+la|\s+los|\s+las)?|a)\s+)?)$")
+_PLACE_FIRST = re.compile(
+    r"(?:Calle|Avenida|Paseo|Plaza|Parque|Barrio|Colonia|Capilla|Iglesia|Templo|Catedral|Basílica|Santuario|Convento|"
+    r"Escuela|Colegio|Liceo|Instituto|Universidad|Hospital|Clínica|Museo|Teatro|Cine|Estadio|Coliseo|Mercado|"
+    r"Aeropuerto|Puerto|Puente|Palacio|Castillo|Fortaleza|Monumento|Panteón|Mausoleo|Hotel|Fundación|Edificio|"
+    r"Torre|Línea|Estación|Altar|Puerta|Casa|Cerro|Volcán|Río|Lago|Laguna|Isla|Bahía|Playa|Sierra)\s")
+_SAINT = re.compile(r"(?:San|Santa|Santo|Santísima|Santísimo|Nuestra\s+Señora|Virgen)\b")
+_MONTHS = frozenset("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+                    "diciembre".split())
+_DATE_OF_MONTH = re.compile(r"\b\d{1,2}\s+de\s+$")
 
 
 def names_in_forms(text: str, spans: list) -> list:
@@ -289,6 +321,9 @@ def names_in_forms(text: str, spans: list) -> list:
     from corpus600m.filters.pii import PiiSpan
 
     found = []
+    if ":" in text:
+        for match in _CAPS_AFTER_LABEL.finditer(text):
+            found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.85))
     if "," in text:
         for match in _SURNAMES_FIRST.finditer(text):
             if is_given_name(match.group(1)):
@@ -342,6 +377,10 @@ def decide_people(text: str, spans: list) -> list:
             continue
         if any(a.start <= span.start < a.end for a in addresses):
             continue  # inside an address ("Cuesta de Florinda Pino 81"): the address covers it
+        line_before = text[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
+        if _SAINT.match(text, span.start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, span.start) or (
+                text[span.start:span.end].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)):
+            continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts
             end = len(text[span.start:cut].rstrip(" ,|:;-"))
@@ -360,6 +399,9 @@ def decide_people(text: str, spans: list) -> list:
         if cue and not near_data and not first_person and _TITLE_BEFORE.search(before) and (
                 _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150)):
             cue = False  # "el escudero de don Quijote en la novela de Cervantes": a title in text about a work
+        elif cue and not others and _TITLE_BEFORE.search(before) and not _PERSONAL_SENTENCE.search(text) and (
+                _ENCYCLOPEDIC.search(text)):
+            cue = False  # "Don Ramón se esconde..." in a text about a TV series, with no personal data in it
         if not (near_data or first_person) and any(m.start() < span.start and span.end < m.end()
                                                    for m in _QUOTED.finditer(text)):
             continue  # "Resume «Pedro Páramo»": the title of a work

@@ -339,7 +339,7 @@ UPPER = "A-ZÁÉÍÓÚÑÜ"
 LOWER = "a-záéíóúñüç"
 NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?"
 PARTICLE = r"(?:de(?:l| la| las| los)?|y|da|do|dos|van|von)"
-FULL_NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
+FULL_NAME = rf"{NAME_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_WORD}){{0,3}}"  # on one line
 
 FIRST_NAMES = (
     "María Mari José Juan Carlos Luis Ana Antonio Manuel Francisco Javier Miguel Ángel Jesús David Daniel Pedro "
@@ -392,7 +392,8 @@ PUBLIC_FIGURES = (
 # What introduces a person's name: "me llamo", "Sra.", "mi vecina", "atentamente"... (case-insensitive)
 NAME_CUE = (
     r"(?:\bme\s+llamo|\bmi\s+nombre\s+es|\bse\s+llama|\bsu\s+nombre\s+es|\bnombre(?:\s+completo)?\s*:|"
-    r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\bnombres?[\"']?\s*:|\bestimad[oa]|\bquerid[oa]|"
+    r"\bnombres?\s+y\s+apellidos?\s*:|\bapellidos?\s+y\s+nombres?\s*:|\b(?:primer|segundo)\s+apellido\s*:|\bapellidos?\s*:|"
+    r"\ble\s+escribe|\bhola,?|\bqu[ée]\s+tal,|\bbuen(?:os|as)\s+(?:d[íi]as|tardes|noches),|\bnombres?[\"']?\s*:|\bestimad[oa]|\bquerid[oa]|"
     r"\bapreciad[oa]|\bun\s+(?:fuerte\s+)?abrazo,|\bun\s+saludo,|\bsaludos\s+cordiales,|\bcordialmente,|\bbesos,|"
     r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batte?\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\ble\s+habla|\ble\s+saluda|\bcontact(?:ar|a|e|en)\s+con|"
@@ -400,7 +401,7 @@ NAME_CUE = (
     r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|\bmi\s+(?:vecin[oa]|herman[oa]|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
     r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
-    r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita))"
+    r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita|seño|ña|profe))"
 )
 
 
@@ -426,7 +427,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
     # cues that also introduce things other than names: "soy" + a profession or nationality, letter greetings
     # and closings + a role or a team ("Estimado Director", "Saludos, Departamento de Ventas")
     WEAK_CUE = re.compile(r"(?:soy|estimad|querid|apreciad|saludos|un\s+saludo|un\s+(?:fuerte\s+)?abrazo|cordialmente|besos|"
-                          r"le\s+habla|le\s+saluda|contact|comun|avis)", re.IGNORECASE)
+                          r"le\s+habla|le\s+saluda|contact|comun|avis|hola|qu[ée]\s+tal|buen)", re.IGNORECASE)
     NOUN_SUFFIXES = ("ción", "sión", "dad", "mento", "miento", "ismo", "ería", "ncia", "ario", "aria", "ivo", "iva")
     CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
     NOT_NAMES = frozenset("Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En "
@@ -482,10 +483,23 @@ class PersonRecognizer(SpanishPatternRecognizer):
                            "estudiante profesor profesora maestro maestra doctor doctora ingeniero ingeniera "
                            "nuevo nueva el la madre padre hijo hija vecino vecina".split())
 
+    # ... and after a kinship word or a title, as chats write them ("tía marielys", "la seño marleny")
+    KIN_CUE = re.compile(rf"(?i:\b(?:t[íi][oa]|seño|doña|don|ña|profe|prima|primo|cuñad[oa]|comadre|compadre|madrina|"
+                         rf"padrino|abuelit[oa]|sobrin[oa])\s+([{LOWER}]{{3,}})\b(?:\s+([{LOWER}]{{3,}})\b)?)")
+
     def _lowercase_names(self, text: str) -> list[RecognizerResult]:
         from corpus600m.filters.pii_people import is_given_name
+        from corpus600m.filters.spanish_model import spanish_lexicon
 
         results = []
+        for match in self.KIN_CUE.finditer(text):
+            first, second = match.group(1), match.group(2)
+            if first in self.LOWER_STOP or not (_unknown_word(first) or (
+                    is_given_name(first) and first not in spanish_lexicon())):
+                continue
+            end = match.end(2) if second and _unknown_word(second) else match.end(1)
+            results.append(RecognizerResult("PERSON", match.start(1), end, 0.75,
+                                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         for match in self.LOWER_CUE.finditer(text):
             words = list(re.finditer(r"\S+", match.group(1)))
             if not words or not (is_given_name(words[0].group()) or _unknown_word(words[0].group())):
@@ -513,7 +527,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
 # - Peru, Bolivia, Ecuador: Jirón/Jr., Pasaje/Pje./Psje., Malecón, Prolongación; Argentina, Chile, Uruguay:
 #   Pasaje, Ruta, Camino, Diagonal, Boulevard; Catalan/Galician street names as written in Spain (Carrer, Avinguda,
 #   Passeig, Plaça, Rúa).
-STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|blv\.|bv\.|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
+STREET_TYPES = (r"calle|c/|c\.|avenida|avda\.?|av\.?|blv\.|bv\.|bvar\.|carr\.|jir[óo]n|jr\.|carrera|cra\.?|kr\.?|cr\.|cl\.|cll\.?|diagonal|dg\.|diag\.|"
                 r"transversal|tv\.|tr\.|ac\.|ak\.|carrer|avinguda|passeig|pla[çc]a|rambla|alameda|pje\.|"
                 r"paseo|p[º°]|plaza|pza\.|pasaje|psje\.?|pasadizo|bulevar|boulevard|blvd\.?|carretera|ctra\.|"
                 r"traves[íi]a|callej[óo]n|prolongaci[óo]n|urbanizaci[óo]n|urb\.|col\.|mz\.?|rúa|rua|glorieta|"
@@ -533,7 +547,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 
 # the words a settlement, a district or a rural locality opens with (see `locality` below)
-SETTLEMENT_START = (r"barrio|bº|bo\.|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
+SETTLEMENT_START = (r"barrio|bº|bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
                     r"departamento|estado|ciudad|ens\.|ensanche|reparto|villa|poblaci[óo]n|pobl\.|residencial|"
                     r"fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|corregimiento|alcald[íi]a|delegaci[óo]n|"
                     r"a\.\s?h\.|asentamiento|ranchería|cdla\.|ciudadela|localidad|compañía|finca|hacienda|zona")
@@ -549,20 +563,24 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # words (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
         name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das)\s+)?"
-                     rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)\s*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
-        number = (r"\s*,?\s*(?i:n[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
-                  r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis))?(?:\s+\d{1,5}(?!\d|[.,]\d))?"
+                     rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)[ \t]*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
+        number = (r"[ \t]*,?[ \t]*(?i:n\.?\s?[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
+                  r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis|Pte\.|Ote\.|Nte\.|Poniente|Oriente)(?!\w))?"
+                  r"(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
-                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.)\s*[\w°º]+"
+                 r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.|ap\.)\s*[\w°º\-]+"
+                 r"|\s*,?\s*\d{1,2}[rnt]\.?\s+\d{1,2}[aª]\.?(?!\w)"
                  # an ordinal stage or section of a housing estate: "9na etapa", "2da. sección"
                  r"|\s*,?\s*\d{1,2}(?:na|ra|da|ta|va|ma|a|ª|º|°)\.?\s+(?i:etapa|sector|secci[óo]n)\b"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
                  rf"|\s+x\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?|\s*,?\s*(?i:zona)\s+\d{{1,2}}"
-                 rf"|\s*,?\s*(?i:entre)\s+[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
+                 rf"|\s*,?\s*(?i:entre|e/)\s*[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
                  rf"(?:\s+[{UPPER}][\w.]*)*|\s+(?i:casi)\s+[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}"
-                 r"|\s*,?\s*\d{1,2}\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?){0,4}")
+                 r"|\s*,?\s*\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?"
+                 # an intersection after the number: "Oe3-45 y Mariscal Sucre" (Ecuador), "1234 c/ Brasil" (Paraguay)
+                 rf"|\s+(?:y|c/)\s*[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}){{0,4}}")
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
         # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
         # (a word that ends a sentence, "Masaya. Me debe", ends the place: 4+ lower-case letters before the dot)
@@ -570,14 +588,14 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                       rf"[{UPPER}][\w.'’]*){{0,4}}"
                       r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:\s+capital\b)?")
         # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
-        locality = (r"(?i:barrio|bº|bo\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
+        locality = (r"(?i:barrio|bº|bo\.|poblado(?:\s+de)?|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
                     r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
                     r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona)\s+")
         segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}(?:\s+{place_name})?|(?i:km\.?)\s*\d{{1,4}}"
                    rf"|\d{{4,6}}(?:-\d{{4}})?(?:\s+{place_name})?|[A-Z]\d{{4}}[A-Z]{{3}}|(?:{locality})?{place_name})")
-        place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*){segment}(?![\w]))"
+        place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*|[ \t]+[–—-][ \t]+){segment}(?![\w])|[ \t]*\({segment}\))"
         place = place_segment + "{0,4}"
         # without a street type ("Los Aromos 196, Longaví, Región del Maule"): a capitalized name, a house number and
         # at least one place segment, only after an address word ("vivo en", "domicilio:", "dirección")
@@ -596,13 +614,14 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
                     r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,2}?"
                     r"(?=[,.;:\n»)]|$)")
-        house_segment = (rf"(?:\s*,\s*(?:{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
-                         rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?)\s+[{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)*"
+        house_alternatives = (rf"{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
+                         rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?|cond\.|condominio|ph|p\.h\.)\s+[{UPPER}][\w'’]*"
+                         rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
                          rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|apartamento|dpto\.?|piso|villa|etapa)"
                          rf"\s*#?[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?"
-                         rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?"
-                         rf"|{landmark})"
-                         rf"|\s*,?\s+{landmark})")
+                         rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?")
+        house_segment = rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark})"
+        building_segment = rf"(?:\s*,\s*(?:{house_alternatives}))"  # a public square "frente al Alcázar" is no house
         settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?{extra}"
                       rf"(?:{house_segment}|{place_segment}){{1,5}}")
         # rural and postal forms: "Caserío El Jícaro, Km 12 carretera a Olancho", "HC-01 Box 1234, Utuado PR 00641"
@@ -611,22 +630,23 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                  rf"|\bHC-?\d{{1,2}}\s+(?i:box)\s+\d{{1,5}}{place}|(?i:domicilio\s+conocido){place_segment}{{1,4}}")
         # a street whose house is a building or a house number of a block: "Av. Bolívar, Residencias Marielena,
         # piso 6, apto 6-B", "Pasaje 3, casa #17, Residencial Los Almendros"; Guatemala's "5a. avenida 3-45 zona 1"
-        with_building = rf"{STREET_TYPE}\s+{name_greedy}{house_segment}{{1,4}}{place}"
+        with_building = rf"{STREET_TYPE}\s+{name_greedy}{building_segment}{{1,4}}{place}"
         ordinal_street = (rf"\b\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)\s+\d{{1,3}}-\d{{1,3}}"
                           rf"(?:\s*,?\s*(?i:zona)\s+\d{{1,2}})?{place}")
         # directions, as addresses are given in Nicaragua and Costa Rica: "de la iglesia San José 2 c. al lago, 1/2
         # c. arriba", "100 m norte y 50 oeste del Palí"
         step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
                 r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
-        directions = (rf"(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+\s+){{0,6}}?)?{step}(?:\s*(?:,|y)\s*(?:{step}|"
-                      rf"\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))*(?:\s+(?i:del?|de\s+la)\s+{place_name})?"
-                      rf"{place}")
+        more_steps = rf"(?:\s*(?:,|y)\s*(?:{step}|\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))"
+        directions = (rf"(?:(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+,?\s+){{0,6}}?){step}{more_steps}*"
+                      rf"|{step}{more_steps}+(?:\s+(?i:del?|de\s+la)\s+{place_name})?"
+                      rf"|{step}\s+(?i:del?|de\s+la)\s+{place_name})(?:{house_segment}|{place_segment}){{0,4}}")
         # the unit first, then the building, the street or the settlement: "apartamento 4C, PH Torres del Mar,
         # calle 50", "casa 23 del polígono B, Urbanización Altavista, Ilopango", "Depto 4B, edificio Los Pinos"
         unit_first = (rf"(?i:apartamento|apto\.?|departamento|depto\.?|dpto\.?|casa|villa|local|oficina)\s*(?:#|n[º°o]\.?)?\s*"
                       rf"\d{{1,4}}[A-Za-z]?(?:-[A-Za-z0-9]{{1,3}})?\b(?:\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|"
-                      rf"torre|manzana|pasaje|condominio|conjunto|residencial)\s+[\w\-]{{1,12}})?"
-                      rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|condominio|conjunto|residencial|residencias)\s+"
+                      rf"torre|manzana|pasaje|cond\.|condominio|conjunto|residencial|ph)\s+[\w\-]{{1,12}}(?:\s+[{UPPER}][\w'’]*)*)?"
+                      rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
                       rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
                       rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}))+{place}")
         # Yucatán's crossings: "Calle 60 x 53 y 55 #498, Centro, Mérida"
@@ -695,11 +715,14 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
 
     def __init__(self):
         months = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
-        cue = (r"(?:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|fecha\s+de\s+nac(?:imiento|\.)?\s*:?|f\.\s?nac\.?\s*:?|"
+        cue = (r"(?:nac[íi]\s+el|nacid[oa](?:\s+el)?|naci[óo]\s+el|fecha\s+de\s+nac(?:imiento|\.)?\s*:?|f\.\s?nac\.?\s*:?|"
+               r"\bnac\.?\s*:?|"
                r"cumpleaños\s*(?:es\s+el|:)?|nacimiento\s*:)")
         super().__init__("DATE_OF_BIRTH", [
             _p("dob", rf"{cue}\s*(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
-                      rf"(?:\s+de(?:l)?\s+\d{{4}})?)", 0.85),
+                      rf"(?:\s+de(?:l)?\s+\d{{4}})?"
+                      # as deeds write it: "veintitrés (23) de mayo de dos mil doce (2012)"
+                      rf"|[a-záéíóúñ]+\s+\(\d{{1,2}}\)\s+de\s+(?:{months})\s+de(?:l)?\s+[a-záéíóúñ ]{{3,40}}\(\d{{4}}\))", 0.85),
         ], [], trigger="dob", name="DateOfBirthRecognizer")
 
 

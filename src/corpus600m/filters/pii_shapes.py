@@ -246,6 +246,21 @@ def _phone_digits_ok(value: str) -> bool:
     return 7 <= len(digits) <= 15 and len(set(digits)) > 2 and _not_thousands(core)
 
 
+# Numbers that belong to organizations, not people: toll-free and shared-cost lines (NANP 1-800/888/877/866/855/
+# 844/833, Mexico 800 and 01 800, Argentina/Peru/Uruguay 0800, Colombia 01 8000, Spain 800/900/901/902), and year
+# ranges that phone shapes also match ("Morazán (1792-1842)")
+_ORGANIZATION_LINE = re.compile(r"(?:1?8(?:00|88|77|66|55|44|33)\d{7}|0?800\d{6,8}|0800\d{4}|01800\d{6,7}|018000\d{6}|(?:34)?(?:800|90[0-2])\d{6})")
+
+
+_YEAR_RANGE = re.compile(r"\(?(?:1[5-9]\d\d|20\d\d)\s*[-–/]\s*(?:1[5-9]\d\d|20\d\d)\)?")
+
+
+def public_number(value: str) -> bool:
+    """A phone-shaped value that is no one's personal data: a toll-free or shared-cost line, or a range of years."""
+    digits = _digits(value)
+    return bool(_ORGANIZATION_LINE.fullmatch(digits)) or bool(_YEAR_RANGE.fullmatch(value.strip()))
+
+
 def phone_shape_recognizer() -> SpanishPatternRecognizer:
     """Phone-shaped runs `phonenumbers` rejects: international prefix, North-American grouping, an extension, or
     any phone grouping right after a phone word. (`PhoneNumberRecognizer` handles what phonenumbers accepts.)"""

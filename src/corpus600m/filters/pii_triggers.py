@@ -17,7 +17,7 @@ from corpus600m.filters.pii_recognizers import (
 )
 
 # words that open a settlement, a rural address or a district (the addresses that start without a street type)
-SETTLEMENT_WORDS = (r"bo\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
+SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
                     r"colonia|col\.|barrio|fraccionamiento|fracc\.|reparto|ensanche|ens\.|localidad|finca|hacienda|"
                     r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n")
 
@@ -48,7 +48,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}",
     # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
     # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
-    "name": _dfa_friendly(rf"(?i:{NAME_CUE})[\s\"'«]*[{UPPER}]|(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es)\s+[{LOWER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
+    "name": _dfa_friendly(rf"(?i:{NAME_CUE})[\s\"'«]*[{UPPER}]|(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es|\bt[íi][oa]|\bseño|\bdoña|\bdon|\bña|\bprofe|\bprim[oa]|\bcuñad[oa]|\bcomadre|\bcompadre|\bmadrina|\bpadrino|\babuelit[oa]|\bsobrin[oa])\s+[{LOWER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
                           rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
     # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
@@ -59,7 +59,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
-    "dob": r"(?i:nac[íi]\s+el|nacid[oa]\s+el|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
+    "dob": r"(?i:nac[íi]\s+el|nacid[oa]|(?:^|\W)nac(?:\W|$)|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
 }
 
 
@@ -78,7 +78,8 @@ _NAME_CUES = frozenset(
     "profesor profesora estimado estimada querido querida apreciado apreciada abrazo saludo cordiales "
     "cordialmente besos nombres apellido apellidos atte saluda contacten comunicar comunica comunique comuniquen "
     "comunicarse comuníquese comuniquese comunícate comunicate avisar avisa avise avisen avisarle avísale "
-    "avisale".split()
+    "avisale seño ña profe madrina padrino abuelito abuelita sobrino sobrina cuñado cuñada comadre compadre "
+    "escribe".split()
 )
 _ADDRESS_CUES = frozenset(
     "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
@@ -89,7 +90,7 @@ _ADDRESS_CUES = frozenset(
     "calle avenida avda av jirón jiron jr carrera cra kr cl diagonal transversal paseo plaza pasaje psje bulevar "
     "boulevard blvd camino carretera ronda travesía travesia callejón callejon prolongación prolongacion calzada "
     "urbanización urbanizacion urb colonia col manzana mz lote barrio rúa rua cll carrer avinguda passeig plaça "
-    "placa rambla alameda pje".split()
+    "placa rambla alameda pje bvar carr".split()
 )
 _CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
