@@ -254,6 +254,11 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
     any field) is also redacted where it appears again, in the same field or another, where the context there
     did not give it away ("Mis datos: Rosa Quispe Mamani, DNI ..." in the instruction, "Rosa Quispe Mamani nació
     ..." in the output). Names match whatever their case ("JUAN CARLOS MEJÍA TEJEDA"); other values exactly."""
+    if all(s.entity_type == "PERSON" for found in spans.values() for s in found) and any(spans.values()):
+        from corpus600m.filters.pii_people import public_record
+
+        if public_record([t for t in texts.values() if t]):  # names only, in a record about a work or history
+            return {name: [] for name in spans}
     found = {(span.entity_type, text[span.start:span.end]) for name, text in texts.items() if text
              for span in spans[name]}
     found = {(kind, value) for kind, value in found if len(value.strip()) >= 3}

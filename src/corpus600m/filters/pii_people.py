@@ -209,7 +209,23 @@ _ENCYCLOPEDIC = re.compile(
     r"\bfundador|\bl[íi]der\s+(?:sindical|ind[íi]gena|campesin)|\bactivista|\bsindicalista|\bprimera\s+dama|"
     r"\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|\btarea\s+sobre|"
     r"\bexposici[óo]n\b|\bdatos\s+importantes|\bpersonajes?\b)")
+# the same without bare years (a letter says "desde 2019" too): what a whole record about a work or history says
+# (works, fiction and history only: an office, "alcalde de", is also who a private person writes to)
+_WORK_OR_HISTORY = re.compile(
+    r"(?i:\bnovela|\bcuento\b|\bpersonajes?\b|\bcap[íi]tulo|\bserie\b|\btelenovela|\bepisodio|\bprotagonista|"
+    r"\bobra\s+(?:de|literaria|teatral)|\blibro\b|\bpoema|\bpel[íi]cula|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|"
+    r"\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|\brebeli[óo]n|\bindependencia\b|\bconquista|\bsiglo\b|"
+    r"\bbiograf[íi]a|\bescritor|\bpoeta|\bnovelista|\bpintor|\bcompositor|\bhistoria\b|\bhist[óo]ric|"
+    r"\btarea\s+sobre|\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bnaci[óo]\s+en\b|\bmuri[óo]\b)")
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
+
+
+def public_record(texts: list[str]) -> bool:
+    """A record about a work, a series or history, with no first-person introduction or form label in any field
+    ("Explícame quiénes son Sancho Panza y Dulcinea", "Escribe un capítulo de El Chavo del 8 con Don Ramón"): the
+    names in it are characters and public figures (`pii.propagate_findings` drops them when nothing else in the
+    record is personal data)."""
+    return any(_WORK_OR_HISTORY.search(t) for t in texts) and not any(_PERSONAL_SENTENCE.search(t) for t in texts)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 NEAR = 120  # characters within which other personal data makes a name personal
 

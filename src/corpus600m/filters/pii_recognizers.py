@@ -562,7 +562,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # words of the street's name: capitalized or numbers ("Calle 45", "Av. 18 de Julio", "Cl. 58S Bis"), whole
         # words (so "18" is not read as name "1" + number "8"), with "de"/"del"/"y" between them ("Miguel de
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
-        name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das)\s+)?"
+        name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das|a|al)\s+)?"
                      rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)[ \t]*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
         number = (r"[ \t]*,?[ \t]*(?i:n\.?\s?[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
                   r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis|Pte\.|Ote\.|Nte\.|Poniente|Oriente)(?!\w))?"
@@ -571,7 +571,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
                  r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.|ap\.)\s*[\w°º\-]+"
-                 r"|\s*,?\s*\d{1,2}[rnt]\.?\s+\d{1,2}[aª]\.?(?!\w)"
+                 r"|\s*,?\s*\d{1,2}[rnt]\.?\s+\d{1,2}[aª]\.?(?!\w)|\s*,?\s*(?i:km\.?)\s*\d{1,4}(?:[.,]\d{1,3})?"
                  # an ordinal stage or section of a housing estate: "9na etapa", "2da. sección"
                  r"|\s*,?\s*\d{1,2}(?:na|ra|da|ta|va|ma|a|ª|º|°)\.?\s+(?i:etapa|sector|secci[óo]n)\b"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
@@ -584,7 +584,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
         # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
         # (a word that ends a sentence, "Masaya. Me debe", ends the place: 4+ lower-case letters before the dot)
-        place_name = (rf"[{UPPER}][\w.'’]*(?:(?<![{LOWER}]{{4}}\.)\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*"
+        place_name = (rf"[{UPPER}][\w.'’]*(?:(?<![{LOWER}]{{3}}\.)\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*"
                       rf"[{UPPER}][\w.'’]*){{0,4}}"
                       r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:\s+capital\b)?")
         # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
@@ -610,15 +610,21 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # address word: "Colonia Roma, Ciudad de México" alone is a place, not someone's address)
         name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
                        rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
+        step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+                r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
         # where the house stands by a landmark: "cerca del mercado", "frente a la escuela Rubén Darío"
         landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
-                    r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,2}?"
+                    r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?|a\s+la\s+par\s+de(?:l)?|enfrente\s+de(?:l)?|"
+                    r"contiguo\s+a(?:l)?|diagonal\s+a(?:l)?|despu[ée]s\s+de(?:l)?|antes\s+de(?:l)?|por\s+(?:la|el)|"
+                    r"(?:a\s+la\s+)?altura\s+de(?:l)?|a\s+\d{1,4}\s*(?:m|mts\.?|metros|cuadras?|varas|km)\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,2}?"
                     r"(?=[,.;:\n»)]|$)")
         house_alternatives = (rf"{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
                          rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?|cond\.|condominio|ph|p\.h\.)\s+[{UPPER}][\w'’]*"
                          rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
-                         rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|apartamento|dpto\.?|piso|villa|etapa)"
-                         rf"\s*#?[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?"
+                         rf"|(?i:bloque|casa|lote|lt\.|mz\.?|manzana|apto\.?|apt\.|apartamento|dpto\.?|piso|villa|etapa|"
+                         rf"pol[íi]gono|pol\.|parcela|solar|sector|block|pasaje|senda)"
+                         rf"\s*(?:#|n\.?\s?[º°o]\.?)?\s*[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?"
+                         rf"|(?:(?i:del?|de\s+la|de\s+los)\s+(?:[\w.]+\s+){{0,5}}?)?{step}(?:\s+(?i:del?|de\s+la)\s+\w+(?:[ \t]+\w+){{0,3}})?"
                          rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?")
         house_segment = rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark})"
         building_segment = rf"(?:\s*,\s*(?:{house_alternatives}))"  # a public square "frente al Alcázar" is no house
@@ -631,36 +637,39 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # a street whose house is a building or a house number of a block: "Av. Bolívar, Residencias Marielena,
         # piso 6, apto 6-B", "Pasaje 3, casa #17, Residencial Los Almendros"; Guatemala's "5a. avenida 3-45 zona 1"
         with_building = rf"{STREET_TYPE}\s+{name_greedy}{building_segment}{{1,4}}{place}"
-        ordinal_street = (rf"\b\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)\s+\d{{1,3}}-\d{{1,3}}"
-                          rf"(?:\s*,?\s*(?i:zona)\s+\d{{1,2}})?{place}")
+        ordinal_street = (rf"\b\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"
+                          rf"(?:\s+(?i:oriente|poniente|norte|sur|ote\.|pte\.))?(?:\s+\d{{1,3}}-\d{{1,3}}|{number})"
+                          rf"(?:\s*,?\s*(?i:zona)\s+\d{{1,2}})?{extra}{place}")
         # directions, as addresses are given in Nicaragua and Costa Rica: "de la iglesia San José 2 c. al lago, 1/2
         # c. arriba", "100 m norte y 50 oeste del Palí"
-        step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
-                r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
         more_steps = rf"(?:\s*(?:,|y)\s*(?:{step}|\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))"
         directions = (rf"(?:(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+,?\s+){{0,6}}?){step}{more_steps}*"
                       rf"|{step}{more_steps}+(?:\s+(?i:del?|de\s+la)\s+{place_name})?"
                       rf"|{step}\s+(?i:del?|de\s+la)\s+{place_name})(?:{house_segment}|{place_segment}){{0,4}}")
         # the unit first, then the building, the street or the settlement: "apartamento 4C, PH Torres del Mar,
         # calle 50", "casa 23 del polígono B, Urbanización Altavista, Ilopango", "Depto 4B, edificio Los Pinos"
-        unit_first = (rf"(?i:apartamento|apto\.?|departamento|depto\.?|dpto\.?|casa|villa|local|oficina)\s*(?:#|n[º°o]\.?)?\s*"
-                      rf"\d{{1,4}}[A-Za-z]?(?:-[A-Za-z0-9]{{1,3}})?\b(?:\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|"
+        unit_first = (rf"(?:(?i:apartamento|apto\.?|apt\.|ap\.|departamento|depto\.?|dpto\.?|casa|villa|local|oficina|lote|lt\.|"
+                      rf"parcela|solar|mz\.?|manzana)\s*(?:#|n\.?\s?[º°o]\.?)?\s*"
+                      rf"(?:\d{{1,4}}[A-Za-z]?(?:-[A-Za-z0-9]{{1,3}})?|[A-Z])\b"
+                      rf"|(?i:edif\.?|edificio|cond\.|condominio|torre|residencias)\s+[{UPPER}][\w'’]*"
+                      rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*)"
+                      rf"(?:\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|"
                       rf"torre|manzana|pasaje|cond\.|condominio|conjunto|residencial|ph)\s+[\w\-]{{1,12}}(?:\s+[{UPPER}][\w'’]*)*)?"
                       rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
                       rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
-                      rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}))+{place}")
+                      rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}|{house_alternatives}))+{place}")
         # Yucatán's crossings: "Calle 60 x 53 y 55 #498, Centro, Mérida"
         crossing = (rf"{STREET_TYPE}\s+\d{{1,3}}[A-Za-z]?\s+(?:x|por)\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?"
                     rf"(?:{number})?{extra}{place}")
         # the United States, in Spanish text: "455 Grand Concourse, Apt 6F, Bronx, NY 10451"
         us_street = (rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,4}}"
                      rf"(?:\s*,?\s*(?:(?i:apt\.?|apto\.?|unit|suite|ste\.?)\s*#?\s*\w+|#\s*\w+))?"
-                     rf"(?:\s*,\s*[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,3}}){{1,2}},?\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b")
+                     rf"(?:(?:\s*,\s*|[ \t]*\n[ \t]*)[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,3}}){{1,2}},?\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b")
         super().__init__("STREET_ADDRESS", [
             _p("street", rf"{STREET_TYPE}\s+{name_part}(?:{number}){extra}{place}", 0.7),
             # a corner instead of a house number: "c/ Carlos A. López casi Dr. Montero", "Rivera esq. Soca"
             _p("street corner", rf"{STREET_TYPE}\s+{name_greedy}\s+(?i:casi|esq(?:\.|uina)|entre)\s+(?:(?i:con)\s+)?"
-                                rf"{name_greedy}(?:\s+y\s+{name_greedy})?{place}", 0.7),
+                                rf"{name_greedy}(?:\s+y\s+{name_greedy})?(?:{house_segment}|{place_segment}){{0,4}}", 0.7),
             _p("untyped:ctx", untyped, 0.4),
             _p("untyped placed", untyped_placed, 0.6),
             _p("settlement:ctx", settlement, 0.4),
@@ -694,7 +703,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "directions": re.compile(r"\d\s*(?i:c\.|cuadra|m\b|mts|metros|varas|vrs|km)"),
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
             "settlement:ctx": settlement_opening, "settlement with house": settlement_opening,
-            "unit first": re.compile(r"(?i:\b(?:apartamento|apto|departamento|depto|dpto|casa|villa|local|oficina)\b)"),
+            "unit first": re.compile(r"(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|"
+                                     r"lote|lt|parcela|solar|mz|manzana|edif|edificio|cond|condominio|torre|residencias)\b)"),
             "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
             "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
         }

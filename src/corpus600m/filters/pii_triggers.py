@@ -26,8 +26,11 @@ SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]
 # norte"), a unit first ("apartamento 4C, ..."), Yucatán's crossings ("60 x 53"), a US state and ZIP code
 OPENINGS_WITHOUT_WORDS = (r"\d\s*(?i:c\.|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
                           r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)"
-                          r"|(?i:\b(?:apartamento|apto|departamento|depto|dpto|casa|villa|local|oficina))\.?\s*"
-                          r"(?:#|(?i:n[º°o]\.?))?\s*\d|\d\s+(?:x|por)\s+\d|[A-Z]{2}\s+\d{5}\b")
+                          r"|(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|lote|lt|"
+                          r"parcela|solar|mz|manzana))\.?\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d|[A-Z]\b)"
+                          r"|(?i:\b(?:edif|edificio|cond|condominio|residencias))\.?\s+[A-ZÁÉÍÓÚÑ]"
+                          r"|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+(?i:oriente|poniente|norte|sur|ote|pte)"
+                          r"|\d\s+(?:x|por)\s+\d|[A-Z]{2}\s+\d{5}")  # (no \b at an end: `_dfa_friendly` reads \b as a start)
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
@@ -55,7 +58,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "address": _dfa_friendly(rf"{STREET_TYPE}\s+(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das)\s+)?"
                              rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
                              rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]|"
-                             rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
+                             rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de|del|de\s+la)\s+)?[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
@@ -94,7 +97,8 @@ _ADDRESS_CUES = frozenset(
 )
 _CAPS_TRIGGER = re.compile(TRIGGER_PATTERNS["caps"])
 _UNTYPED_ADDRESS_TRIGGER = re.compile(rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]")
-_OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+[{UPPER}]|(?i:domicilio\s+conocido)")
+_OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de|del|de\s+la)\s+)?[{UPPER}]|"
+                                    rf"(?i:domicilio\s+conocido)|{OPENINGS_WITHOUT_WORDS}")
 # the ones with a digit in them: only searched in texts with digits
 _DIGIT_ADDRESS_TRIGGER = re.compile(rf"\bHC-?\d|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
 _ANY_DIGIT = re.compile(r"\d")
