@@ -704,7 +704,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
             "settlement:ctx": settlement_opening, "settlement with house": settlement_opening,
             "unit first": re.compile(r"(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|"
-                                     r"lote|lt|parcela|solar|mz|manzana|edif|edificio|cond|condominio|torre|residencias)\b)"),
+                                     r"lote|lt|parcela|solar|mz|manzana|edif|edificio|cond|condominio|torre|residencias)\b)"
+                                     r"[^,\n]{0,60},"),  # a segment after a comma follows the unit
             "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
             "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
         }
