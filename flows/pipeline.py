@@ -19,6 +19,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from corpus600m import reporting
+from corpus600m.record_files import read_record_file
 from corpus600m.records import RunReport, StageReport
 from corpus600m.settings import get_settings
 from corpus600m.store import Table, open_store
@@ -29,13 +30,11 @@ from flows.generate import generate
 
 @task(name="load-records")
 def load_stage(input_file: str) -> StageReport:
-    """Records from a JSONL file (the `Record` schema) into `generated`, instead of generating them."""
-    from corpus600m.publish import read_jsonl
-
-    store = open_store()
-    frame = read_jsonl(Path(input_file))
-    result = store.upsert(Table.GENERATED, frame)
-    report = StageReport(stage="load", n_in=frame.height, n_kept=frame.height)
+    """Records from a JSONL or Parquet file (the `Record` schema) into `generated`, instead of generating them; a
+    file with a bad line loads nothing."""
+    records = read_record_file(Path(input_file)).require_all("nothing was loaded")
+    result = open_store().upsert(Table.GENERATED, records)
+    report = StageReport(stage="load", n_in=len(records), n_kept=len(records))
     report.details.update({"file": input_file, "new": result.n_new})
     return report.finish()
 

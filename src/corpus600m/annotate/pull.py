@@ -14,7 +14,6 @@ and left untouched in the store; records are rebuilt from the push ledger, so th
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,11 +200,3 @@ def _curated_version(record: Record) -> Record:
         origin = record.origin.model_copy(update={"original_output": record.output})
         return record.model_copy(update={"output": annotation.respuesta_corregida, "origin": origin})
     return record
-
-
-def write_jsonl(records: list[Record], path: Path) -> None:
-    """Write records as JSONL (one record per line, UTF-8, non-ASCII kept)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")

@@ -128,7 +128,8 @@ def push_cmd(
     """
     os.environ.setdefault("TQDM_DISABLE", "1")  # the SDK's own bars would fight with ours
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.push import push, read_jsonl, records_from_store
+    from corpus600m.annotate.push import push, records_from_store
+    from corpus600m.record_files import RecordFileError, read_record_file
     from corpus600m.settings import get_settings
 
     settings = get_settings()
@@ -138,13 +139,13 @@ def push_cmd(
     errors: list[str] = []
     try:
         if from_file:
-            parsed = read_jsonl(from_file)
+            parsed = read_record_file(from_file)
             records, errors = parsed.records, parsed.errors
             if country:
                 records = [r for r in records if r.country == country.upper()]
         else:
             records = records_from_store(settings.data_dir, country)
-    except AnnotateError as exc:
+    except (AnnotateError, RecordFileError) as exc:
         fail(str(exc))
     for error in errors:
         err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
@@ -209,7 +210,8 @@ def pull_cmd(
     'parcial' with a correction, which replaces the output) and calidad >= CORPUS600M_ANNOTATION_QUALITY_THRESHOLD.
     """
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.pull import pull, write_jsonl
+    from corpus600m.annotate.pull import pull
+    from corpus600m.record_files import write_jsonl
 
     client = _client()
     with console.status(f"reading responses of {dataset!r} from Argilla"):
