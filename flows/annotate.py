@@ -34,56 +34,41 @@ def connect(settings: Settings | None = None, timeout: int = 120):
 
 
 @task(name="push-to-argilla")
-def push_task(dataset: str, country: str | None) -> dict:
+def push_task(dataset: str, country: str | None) -> StageReport:
     settings = get_settings()
     records = records_from_store(settings.data_dir, country)
-    result = push(records, dataset, connect(settings), settings)
-    return {"records": len(records), "sent": result.n_sent, "new": result.n_new,
-            "by_workspace": {w.workspace: vars(w) for w in result.workspaces.values()}}
+    return push(records, dataset, connect(settings), settings).to_stage_report()
 
 
 @task(name="pull-from-argilla")
-def pull_task(dataset: str) -> dict:
+def pull_task(dataset: str) -> StageReport:
     settings = get_settings()
-    result = pull(dataset, connect(settings), settings)
-    return {
-        "annotated": result.total("n_annotated"), "curated": result.total("n_curated"),
-        "uncurated": result.total("n_uncurated"), "pending": result.total("n_pending"),
-        "needs_review": result.total("n_needs_review"), "reviewed": result.total("n_reviewed"),
-        "gold_copies": result.total("n_gold"), "missing": result.missing, "messages": result.messages(),
-        "alpha": {w.workspace: w.alpha for w in result.workspaces.values()},
-    }
+    return pull(dataset, connect(settings), settings).to_stage_report()
 
 
 @flow(name="annotate-push", log_prints=False, **RUN_REPORT_HOOKS)
 def annotate_push(dataset: str, country: str | None = None) -> StageReport:
     """Push the filtered table (optionally one country) to the Argilla dataset `dataset`; idempotent."""
-    report = StageReport(stage="annotate-push")
-    summary = push_task(dataset, country)
-    report.n_in, report.n_kept = summary["records"], summary["records"]
-    report.details.update(summary)
-    get_run_logger().info("pushed %d records to %s (%d sent, %d new)", summary["records"], dataset,
-                          summary["sent"], summary["new"])
-    return report.finish()
+    report = push_task(dataset, country)
+    get_run_logger().info("pushed %d records to %s (%d sent, %d new)", report.n_in, dataset,
+                          report.details["sent"], report.details["new"])
+    return report
 
 
 @flow(name="annotate-pull", log_prints=False, **RUN_REPORT_HOOKS)
 def annotate_pull(dataset: str) -> StageReport:
     """Pull consensus of `dataset` into the annotated table and accepted records into curated."""
-    report = StageReport(stage="annotate-pull")
-    summary = pull_task(dataset)
-    report.n_in, report.n_kept = summary["annotated"], summary["curated"]
-    report.details.update(summary)
+    report = pull_task(dataset)
     logger = get_run_logger()
-    logger.info("annotated %d, curated %d, pending %d, needs review %d", summary["annotated"], summary["curated"],
-                summary["pending"], summary["needs_review"])
-    for message in summary["messages"]:
+    logger.info("annotated %d, curated %d, pending %d, needs review %d", report.n_in, report.n_kept,
+                report.details["pending"], report.details["needs_review"])
+    for message in report.details["messages"]:
         logger.warning(message)
     try:
         report.details["dashboard"] = dashboard_task(dataset)
     except Exception as exc:  # noqa: BLE001  (the pull is stored; a dashboard that cannot be drawn must not fail it)
         logger.warning("the dashboard could not be rebuilt: %s", exc)
-    return report.finish()
+    return report
 
 
 # ---- the sprint report and dashboard: what `annotate report` / `annotate dashboard` and this flow call ----

@@ -57,9 +57,7 @@ def publish_stage(repo_id: str, out_dir: str) -> StageReport:
     result = build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=flow_run.name or "pipeline",
                                     rejected=read_rejected(settings.data_dir),
                                     generation_yield=to_markdown(cells) if cells else "")
-    report.n_kept = result.n_records
-    report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows})
-    return report.finish()
+    return result.to_stage_report(report.stage)
 
 
 @flow(name="pipeline", log_prints=False)

@@ -66,15 +66,9 @@ def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: st
     logger = get_run_logger()
     data_dir = data_dir or str(get_settings().data_dir)
     run_name = f"{flow_run.flow_name or 'publish'}/{flow_run.name or 'local'}"
-    report = StageReport(stage="publish")
     frame = load_records(data_dir, from_file)
     result = build(frame, data_dir, out_dir, repo_id, run_name, version)
-    report.n_in, report.n_kept = frame.height, result.n_records
-    report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows,
-                           "files": len(result.files), "run_name": run_name,
-                           "training_rows": result.training_rows})
-    if result.release is not None:
-        report.details.update({"version": result.release.version, "changelog": result.release.changelog.totals})
+    report = result.to_stage_report()
     logger.info("built %s in %s: %d records, configurations %s", repo_id, out_dir, result.n_records, result.config_rows)
     if push_to_hub:
         url = push(result)
@@ -82,4 +76,4 @@ def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: st
         if result.release is not None:
             report.details["tag"] = result.release.tag
         logger.info("pushed %s: %s", repo_id, url)
-    return report.finish()
+    return report.finish()  # the time taken includes the push

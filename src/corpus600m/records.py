@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -285,6 +285,13 @@ class StageReport(BaseModel):
         self.finished_at = utcnow()
         self.seconds = (self.finished_at - self.started_at).total_seconds()
         return self
+
+    @classmethod
+    def ended(cls, stage: str, seconds: float, **fields: Any) -> StageReport:
+        """The finished report of a stage that took `seconds` and ended now (what a stage's own result converts to)."""
+        finished = utcnow()
+        return cls(stage=stage, started_at=finished - timedelta(seconds=seconds), finished_at=finished, seconds=seconds,
+                   **fields)
 
     @classmethod
     def combine(cls, stage: str, reports: list[StageReport]) -> StageReport:

@@ -25,7 +25,7 @@ import polars as pl
 from corpus600m.annotate import design, suggestions
 from corpus600m.annotate.client import AnnotateError, get_json, server_down_message
 from corpus600m.annotate.workspaces import WorkspaceLayout, parse_grouping
-from corpus600m.records import Record, utcnow
+from corpus600m.records import Record, StageReport, utcnow
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
 
@@ -101,6 +101,13 @@ class PushResult:
     @property
     def n_new(self) -> int:
         return sum(w.n_new for w in self.workspaces.values())
+
+    def to_stage_report(self, stage: str = "annotate-push") -> StageReport:
+        """The push as a stage's report: every record given is kept (sent, or already in Argilla unchanged)."""
+        n_records = sum(w.n_in for w in self.workspaces.values())
+        return StageReport.ended(stage, self.seconds, n_in=n_records, n_kept=n_records, details={
+            "records": n_records, "sent": self.n_sent, "new": self.n_new,
+            "by_workspace": {w.workspace: vars(w) for w in self.workspaces.values()}})
 
 
 def ensure_dataset(client: rg.Argilla, workspace: str, name: str, min_submitted: int) -> rg.Dataset:
