@@ -179,16 +179,9 @@ class Settings(BaseSettings):
     donation_inbox_dir: str = Field("inbox", description="Folder under the data dir where each donation is a subfolder with its manifest.")
     donation_batch_rows: int = Field(50_000, ge=1, description="Rows read per batch while ingesting a donation (bounds memory).")
 
-    @field_validator("donation_licenses", mode="before")
+    @field_validator("donation_licenses", "allowed_langs", mode="before")
     @classmethod
-    def _split_licenses(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part for part in value.replace(" ", "").split(",") if part]
-        return value
-
-    @field_validator("allowed_langs", mode="before")
-    @classmethod
-    def _split_langs(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part for part in value.replace(" ", "").split(",") if part]
         return value
