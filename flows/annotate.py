@@ -16,7 +16,7 @@ from corpus600m.annotate.client import AnnotateError, client_for
 from corpus600m.annotate.pull import pull
 from corpus600m.annotate.push import push, records_from_store
 from corpus600m.records import StageReport
-from corpus600m.settings import Settings, get_settings
+from corpus600m.settings import Settings, get_settings, settings_for
 from flows.run_report import RUN_REPORT_HOOKS
 
 
@@ -34,38 +34,38 @@ def connect(settings: Settings | None = None, timeout: int = 120):
 
 
 @task(name="push-to-argilla")
-def push_task(dataset: str, country: str | None) -> StageReport:
-    settings = get_settings()
+def push_task(data_dir: str | None, dataset: str, country: str | None) -> StageReport:
+    settings = settings_for(data_dir)
     records = records_from_store(settings.data_dir, country)
     return push(records, dataset, connect(settings), settings).to_stage_report()
 
 
 @task(name="pull-from-argilla")
-def pull_task(dataset: str) -> StageReport:
-    settings = get_settings()
+def pull_task(data_dir: str | None, dataset: str) -> StageReport:
+    settings = settings_for(data_dir)
     return pull(dataset, connect(settings), settings).to_stage_report()
 
 
 @flow(name="annotate-push", log_prints=False, **RUN_REPORT_HOOKS)
-def annotate_push(dataset: str, country: str | None = None) -> StageReport:
+def annotate_push(dataset: str, country: str | None = None, data_dir: str | None = None) -> StageReport:
     """Push the filtered table (optionally one country) to the Argilla dataset `dataset`; idempotent."""
-    report = push_task(dataset, country)
+    report = push_task(data_dir, dataset, country)
     get_run_logger().info("pushed %d records to %s (%d sent, %d new)", report.n_in, dataset,
                           report.details["sent"], report.details["new"])
     return report
 
 
 @flow(name="annotate-pull", log_prints=False, **RUN_REPORT_HOOKS)
-def annotate_pull(dataset: str) -> StageReport:
+def annotate_pull(dataset: str, data_dir: str | None = None) -> StageReport:
     """Pull consensus of `dataset` into the annotated table and accepted records into curated."""
-    report = pull_task(dataset)
+    report = pull_task(data_dir, dataset)
     logger = get_run_logger()
     logger.info("annotated %d, curated %d, pending %d, needs review %d", report.n_in, report.n_kept,
                 report.details["pending"], report.details["needs_review"])
     for message in report.details["messages"]:
         logger.warning(message)
     try:
-        report.details["dashboard"] = dashboard_task(dataset)
+        report.details["dashboard"] = dashboard_task(data_dir, dataset)
     except Exception as exc:  # noqa: BLE001  (the pull is stored; a dashboard that cannot be drawn must not fail it)
         logger.warning("the dashboard could not be rebuilt: %s", exc)
     return report
@@ -137,10 +137,10 @@ def dashboard_markdown(report: dict, path: Path) -> str:
 
 
 @task(name="annotation-dashboard")
-def dashboard_task(dataset: str) -> str:
+def dashboard_task(data_dir: str | None, dataset: str) -> str:
     from prefect.artifacts import create_markdown_artifact
 
-    path, report = write_dashboard(dataset)
+    path, report = write_dashboard(dataset, settings=settings_for(data_dir))
     key = re.sub(r"[^a-z0-9-]+", "-", f"annotate-dashboard-{dataset}".lower()).strip("-")
     create_markdown_artifact(dashboard_markdown(report, path), key=key, description="Sprint dashboard")
     return str(path)

@@ -22,7 +22,7 @@ from corpus600m.publish import (
     read_rejected,
 )
 from corpus600m.records import StageReport
-from corpus600m.settings import Settings, get_settings
+from corpus600m.settings import Settings, get_settings, settings_for
 from flows.run_report import RUN_REPORT_HOOKS
 
 
@@ -37,22 +37,29 @@ def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
     return read_jsonl(Path(from_file)) if from_file else read_curated(Path(data_dir))
 
 
-@task(name="build-repository")
-def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
-          version: str | None = None) -> BuildResult:
-    settings = get_settings()
+def build_from_store(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
+                     version: str | None = None) -> BuildResult:
+    """`build_gated_repository` with the store's rejected table and generation yield for the card: what the publish
+    flow and the pipeline's dry run call."""
     from corpus600m.generate.report import generation_yield, to_markdown
     from corpus600m.store import open_store
 
+    settings = settings_for(data_dir)
     cells = generation_yield(open_store(data_dir, settings))
     return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
                                   rejected=read_rejected(Path(data_dir)), version=version,
                                   generation_yield=to_markdown(cells) if cells else "")
 
 
+@task(name="build-repository")
+def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
+          version: str | None = None) -> BuildResult:
+    return build_from_store(frame, data_dir, out_dir, repo_id, run_name, version)
+
+
 @task(name="push-repository")
-def push(result: BuildResult) -> str:
-    return push_repository(result, get_settings())
+def push(result: BuildResult, data_dir: str) -> str:
+    return push_repository(result, settings_for(data_dir))
 
 
 @flow(name="publish", log_prints=False, **RUN_REPORT_HOOKS)
@@ -71,7 +78,7 @@ def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: st
     report = result.to_stage_report()
     logger.info("built %s in %s: %d records, configurations %s", repo_id, out_dir, result.n_records, result.config_rows)
     if push_to_hub:
-        url = push(result)
+        url = push(result, data_dir)
         report.details["commit_url"] = url
         if result.release is not None:
             report.details["tag"] = result.release.tag

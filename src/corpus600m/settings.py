@@ -206,3 +206,13 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once. Tests call `get_settings.cache_clear()` after changing the env."""
     return Settings()
+
+
+def settings_for(data_dir: str | Path | None = None) -> Settings:
+    """The process-wide settings with `data_dir` in place of the configured one (None: as configured).
+
+    The one way a data dir reaches a stage: a flow takes `data_dir` as a parameter (default: the setting) and hands
+    the stages `settings_for(data_dir)` (or the path itself, to those that take one).
+    """
+    settings = get_settings()
+    return settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
