@@ -8,14 +8,19 @@ dashboard (`write_dashboard`, also what `corpus600m annotate dashboard` calls) a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger, task
 
 from corpus600m.annotate.client import AnnotateError, client_for
 from corpus600m.annotate.pull import pull
-from corpus600m.annotate.push import push, records_from_store
-from corpus600m.records import StageReport
+from corpus600m.annotate.push import PushResult, ledger_dir, push, records_from_store
+from corpus600m.annotate.workspaces import WorkspaceLayout
+from corpus600m.record_files import read_record_file
+from corpus600m.records import Record, StageReport
 from corpus600m.settings import Settings, get_settings, settings_for
 from flows.run_report import RUN_REPORT_HOOKS
 
@@ -33,11 +38,63 @@ def connect(settings: Settings | None = None, timeout: int = 120):
     return client_for(conn.url, conn.api_key.get_secret_value(), timeout)
 
 
+@dataclass
+class PushBatch:
+    """What one push sends: the records (gold copies mixed in), the layout placing them, and the lines skipped."""
+
+    records: list[Record]
+    layout: WorkspaceLayout
+    skipped: list[str] = field(default_factory=list)  # bad lines of the --from file and of the gold file
+    gold_table: pl.DataFrame | None = None
+
+
+def prepare_push(settings: Settings, *, country: str | None = None, from_file: Path | None = None,
+                 layout: WorkspaceLayout | None = None, gold_file: Path | None = None,
+                 gold_rate: float | None = None) -> PushBatch:
+    """The filtered table's records (or a record file's), optionally of one country, with gold copies mixed in at
+    `gold_rate` (default the setting) when a gold file is given: what `annotate push` and the flow send."""
+    from corpus600m.annotate.gold import mix_gold, read_gold_jsonl
+    from corpus600m.annotate.workspaces import parse_grouping
+
+    layout = layout or parse_grouping(settings.annotation_workspace_grouping, settings.annotation_workspace_prefix)
+    if from_file is not None:
+        parsed = read_record_file(from_file)
+        records = [r for r in parsed.records if not country or r.country == country.upper()]
+        batch = PushBatch(records, layout, parsed.errors)
+    else:
+        batch = PushBatch(records_from_store(settings.data_dir, country), layout)
+    if gold_file is not None and batch.records:
+        gold = read_gold_jsonl(gold_file)
+        batch.skipped += gold.errors
+        batch.records, batch.layout, batch.gold_table = mix_gold(
+            batch.records, gold.items, gold_rate or settings.annotation_gold_rate, layout)
+    return batch
+
+
+def push_batch(batch: PushBatch, dataset: str, client, settings: Settings,
+               on_progress: Callable[[str, int, int], None] | None = None) -> PushResult:
+    """Push a prepared batch: its gold table into the ledger first (a gold copy must never be pulled as a corpus
+    record), then the records."""
+    if batch.gold_table is not None:
+        from corpus600m.annotate.gold import write_gold_table
+
+        write_gold_table(ledger_dir(settings.data_dir, dataset), batch.gold_table)
+    return push(batch.records, dataset, client, settings, batch.layout, on_progress)
+
+
+def push_review_round(dataset: str, client, settings: Settings):
+    """`push_review` of `dataset`'s needs_review records, its gold copies left out (gold is scored, never reviewed)."""
+    from corpus600m.annotate.gold import read_gold_table
+    from corpus600m.annotate.review import push_review
+
+    gold_ids = set(read_gold_table(ledger_dir(settings.data_dir, dataset))["id"].to_list())
+    return push_review(dataset, client, settings, exclude=gold_ids)
+
+
 @task(name="push-to-argilla")
 def push_task(data_dir: str | None, dataset: str, country: str | None) -> StageReport:
     settings = settings_for(data_dir)
-    records = records_from_store(settings.data_dir, country)
-    return push(records, dataset, connect(settings), settings).to_stage_report()
+    return push_batch(prepare_push(settings, country=country), dataset, connect(settings), settings).to_stage_report()
 
 
 @task(name="pull-from-argilla")

@@ -6,6 +6,7 @@ message) is the Prefect flow run's name, so a Hub commit points back at the run 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -28,26 +29,33 @@ from flows.run_report import RUN_REPORT_HOOKS
 
 def build_gated_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, **options) -> BuildResult:
     """The publish stage's build with the PII filter's detector for its final re-scan (the hand-off between two
-    stages, made here): what the flow, the pipeline flow and `corpus600m publish` call."""
+    stages, made here)."""
     return build_repository(frame, out_dir, repo_id, settings, detect_pii=detect_pii, **options)
+
+
+def records_to_publish(data_dir: str, from_file: str | Path | None) -> tuple[pl.DataFrame, str]:
+    """The records to publish (a record file's, all or nothing, else the curated table's) and where they came from."""
+    if from_file:
+        return read_jsonl(Path(from_file)), str(from_file)
+    return read_curated(Path(data_dir)), f"curated table of {data_dir}"
 
 
 @task(name="load-records")
 def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
-    return read_jsonl(Path(from_file)) if from_file else read_curated(Path(data_dir))
+    return records_to_publish(data_dir, from_file)[0]
 
 
 def build_from_store(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
-                     version: str | None = None) -> BuildResult:
+                     version: str | None = None, on_progress: Callable[[int], None] | None = None) -> BuildResult:
     """`build_gated_repository` with the store's rejected table and generation yield for the card: what the publish
-    flow and the pipeline's dry run call."""
+    flow, the pipeline's dry run and `corpus600m publish` call."""
     from corpus600m.generate.report import generation_yield, to_markdown
     from corpus600m.store import open_store
 
     settings = settings_for(data_dir)
     cells = generation_yield(open_store(data_dir, settings))
     return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                                  rejected=read_rejected(Path(data_dir)), version=version,
+                                  rejected=read_rejected(Path(data_dir)), version=version, on_progress=on_progress,
                                   generation_yield=to_markdown(cells) if cells else "")
 
 
