@@ -38,6 +38,32 @@ def connect(settings: Settings | None = None, timeout: int = 120):
     return client_for(conn.url, conn.api_key.get_secret_value(), timeout)
 
 
+def credentials_path(settings: Settings) -> Path:
+    """`<data dir>/annotate/credentials.csv`: passwords and API keys of the users provisioning created (mode 0600)."""
+    return settings.data_dir / "annotate" / "credentials.csv"
+
+
+def onboard_annotators(rows: list, client, settings: Settings, *, welcome_dir: Path | None = None,
+                       dataset: str | None = None) -> tuple[list, list[Path]]:
+    """Create the annotators in Argilla and add them to their workspaces (`provision`; new credentials in
+    `credentials_path`); with `welcome_dir`, one private Spanish welcome message each there, pointing at the
+    public URL (CORPUS600M_ANNOTATION_PUBLIC_URL) or the server's. Returns what was done per user and the messages."""
+    from corpus600m.annotate.users import provision
+    from corpus600m.annotate.welcome import write_welcome_messages
+    from corpus600m.services.argilla_server import connection
+    from corpus600m.services.process import ServiceError
+
+    results = provision(client, rows, credentials_path(settings))
+    if welcome_dir is None:
+        return results, []
+    try:
+        url = settings.annotation_public_url or connection(settings).url
+    except ServiceError as exc:
+        raise AnnotateError(str(exc)) from exc
+    return results, write_welcome_messages(rows, welcome_dir, url, credentials_path(settings),
+                                           settings.annotation_guidelines_url, dataset)
+
+
 @dataclass
 class PushBatch:
     """What one push sends: the records (gold copies mixed in), the layout placing them, and the lines skipped."""

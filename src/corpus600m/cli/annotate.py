@@ -68,8 +68,9 @@ def users(
     Role 'reviewer' makes someone a reviewer of the review round (an Argilla annotator whose answers there count).
     """
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.users import provision, read_annotators_csv
+    from corpus600m.annotate.users import read_annotators_csv
     from corpus600m.settings import get_settings
+    from flows.annotate import credentials_path, onboard_annotators
 
     settings = get_settings()
     try:
@@ -83,9 +84,8 @@ def users(
         if not parsed.rows:
             raise typer.Exit(1)
         return
-    credentials = settings.data_dir / "annotate" / "credentials.csv"
     try:
-        results = provision(_client(), parsed.rows, credentials)
+        results, welcomed = onboard_annotators(parsed.rows, _client(), settings, welcome_dir=welcome, dataset=dataset)
     except AnnotateError as exc:
         fail(str(exc))
     table = RichTable(title="annotators")
@@ -95,15 +95,10 @@ def users(
         table.add_row(r.username, r.role, "created" if r.created else "existed", ", ".join(r.workspaces),
                       ", ".join(r.added_to) or "—")
     console.print(table)
-    console.print(f"passwords and API keys of new users: {credentials} (mode 0600; share each one privately)")
+    console.print(f"passwords and API keys of new users: {credentials_path(settings)} (mode 0600; share each one "
+                  "privately)")
     if welcome:
-        from corpus600m.annotate.welcome import write_welcome_messages
-        from corpus600m.services.argilla_server import connection
-
-        url = settings.annotation_public_url or connection(settings).url
-        written = write_welcome_messages(parsed.rows, welcome, url, credentials, settings.annotation_guidelines_url,
-                                         dataset)
-        console.print(f"wrote {len(written)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
+        console.print(f"wrote {len(welcomed)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
     if parsed.errors:
         raise typer.Exit(1)
 
