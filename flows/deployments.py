@@ -44,7 +44,7 @@ def build_deployments(settings: Settings) -> list[RunnerDeployment]:
         ),
         annotate_pull.to_deployment(
             DEPLOYMENT_NAME, interval=timedelta(minutes=settings.schedule_pull_minutes), tags=tags,
-            parameters={"dataset": settings.pipeline_dataset},
+            parameters={"dataset": settings.pipeline_dataset, "data_dir": data_dir},
             description="Pull annotations from Argilla: consensus, agreement, curated records.",
         ),
         publish.to_deployment(

@@ -12,14 +12,14 @@ from prefect import flow, get_run_logger, task
 
 from corpus600m.filters.pipeline import decide_records, filter_table, merge_reports
 from corpus600m.records import StageReport, frame_to_records
-from corpus600m.settings import Settings, get_settings
+from corpus600m.settings import Settings, get_settings, settings_for
 from corpus600m.store import Table, open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
 
 @task(name="filter-table")
 def filter_table_task(data_dir: str, source: str, allowed_langs: list[str] | None) -> StageReport:
-    settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
+    settings = settings_for(data_dir)
     if allowed_langs:
         settings = settings.model_copy(update={"allowed_langs": allowed_langs})
     store = open_store(data_dir)
@@ -71,8 +71,8 @@ def filter_partitioned_flow(data_dir: str, sources: list[str], partitions: int) 
 
     Duplicates and writes are decided on the flow's process in batch order, so the output equals `filter`'s.
     """
-    settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
-    store = open_store(data_dir)
+    settings = settings_for(data_dir)
+    store = open_store(data_dir, settings)
     reports = []
     for source in sources:
         if store.exists(source):

@@ -15,7 +15,7 @@ from corpus600m.filters.pipeline import filter_table
 from corpus600m.ingest import ingest_donation
 from corpus600m.ingest.inbox import ingest_inbox_donation, pending_donations
 from corpus600m.records import StageReport
-from corpus600m.settings import Settings, get_settings
+from corpus600m.settings import Settings, settings_for
 from corpus600m.store import Store, Table
 from flows.run_report import RUN_REPORT_HOOKS
 
@@ -35,19 +35,14 @@ def ingest_one_donation(path, manifest, *, run_filters: bool = True, **options):
     return ingest_donation(path, manifest, **handoffs(run_filters), **options)
 
 
-def _settings(data_dir: str | None) -> Settings:
-    settings = get_settings()
-    return settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
-
-
 @task(name="find-new-donations")
 def find_new_donations(data_dir: str | None) -> list[str]:
-    return [str(folder) for folder in pending_donations(_settings(data_dir))]
+    return [str(folder) for folder in pending_donations(settings_for(data_dir))]
 
 
 @task(name="ingest-donation")
 def ingest_one(data_dir: str | None, folder: str, run_filters: bool) -> dict:
-    outcome = ingest_inbox_donation(Path(folder), _settings(data_dir), **handoffs(run_filters))
+    outcome = ingest_inbox_donation(Path(folder), settings_for(data_dir), **handoffs(run_filters))
     logger = get_run_logger()
     if outcome.status == "refused":
         logger.warning("donation %s refused: %s", outcome.folder, outcome.message)
@@ -82,7 +77,7 @@ def ingest_inbox_partitioned_flow(data_dir: str, run_filters: bool = True, parti
                for folder in folders]
     outcomes = [future.result() for future in futures]
     if run_filters and any(o["status"] == "processed" for o in outcomes):
-        settings = _settings(data_dir)
-        filter_table(open_store(data_dir), str(Table.DONATED), settings=settings,
+        settings = settings_for(data_dir)
+        filter_table(open_store(data_dir, settings), str(Table.DONATED), settings=settings,
                      decide=partitioned_decider(partitions, settings))
     return outcomes

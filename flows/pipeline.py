@@ -19,8 +19,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from corpus600m import reporting
+from corpus600m.record_files import read_record_file
 from corpus600m.records import RunReport, StageReport
-from corpus600m.settings import get_settings
+from corpus600m.settings import settings_for
 from corpus600m.store import Table, open_store
 from flows.annotate import annotate_pull, annotate_push
 from flows.filter import filter_flow
@@ -28,39 +29,28 @@ from flows.generate import generate
 
 
 @task(name="load-records")
-def load_stage(input_file: str) -> StageReport:
-    """Records from a JSONL file (the `Record` schema) into `generated`, instead of generating them."""
-    from corpus600m.publish import read_jsonl
-
-    store = open_store()
-    frame = read_jsonl(Path(input_file))
-    result = store.upsert(Table.GENERATED, frame)
-    report = StageReport(stage="load", n_in=frame.height, n_kept=frame.height)
+def load_stage(data_dir: str, input_file: str) -> StageReport:
+    """Records from a JSONL or Parquet file (the `Record` schema) into `generated`, instead of generating them; a
+    file with a bad line loads nothing."""
+    records = read_record_file(Path(input_file)).require_all("nothing was loaded")
+    result = open_store(data_dir).upsert(Table.GENERATED, records)
+    report = StageReport(stage="load", n_in=len(records), n_kept=len(records))
     report.details.update({"file": input_file, "new": result.n_new})
     return report.finish()
 
 
 @task(name="publish-dry-run")
-def publish_stage(repo_id: str, out_dir: str) -> StageReport:
-    from corpus600m.publish import read_curated, read_rejected
-    from flows.publish import build_gated_repository
+def publish_stage(data_dir: str, repo_id: str, out_dir: str) -> StageReport:
+    from corpus600m.publish import read_curated
+    from flows.publish import build_from_store
 
-    settings = get_settings()
-    report = StageReport(stage="publish (dry run)")
-    frame = read_curated(settings.data_dir)
-    report.n_in = frame.height
+    frame = read_curated(Path(data_dir))
     if frame.is_empty():
-        report.details["skipped"] = "no curated records yet: annotate in Argilla, then run again"
+        report = StageReport(stage="publish (dry run)", details={
+            "skipped": "no curated records yet: annotate in Argilla, then run again"})
         return report.finish()
-    from corpus600m.generate.report import generation_yield, to_markdown
-
-    cells = generation_yield(open_store(settings.data_dir, settings))
-    result = build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=flow_run.name or "pipeline",
-                                    rejected=read_rejected(settings.data_dir),
-                                    generation_yield=to_markdown(cells) if cells else "")
-    report.n_kept = result.n_records
-    report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows})
-    return report.finish()
+    result = build_from_store(frame, data_dir, out_dir, repo_id, run_name=flow_run.name or "pipeline")
+    return result.to_stage_report("publish (dry run)")
 
 
 @flow(name="pipeline", log_prints=False)
@@ -72,25 +62,26 @@ def pipeline(
     repo_id: str = "somosnlp/somos600m-instrucciones",
     input_file: str | None = None,
     publish_dir: str | None = None,
+    data_dir: str | None = None,
 ) -> RunReport:
     """Run the whole pipeline once; leaves a run report in `<data_dir>/runs/` and as a Prefect artifact."""
     logger = get_run_logger()
-    settings = get_settings()
+    settings = settings_for(data_dir)
     report = RunReport(flow="pipeline", run_id=str(flow_run.id or ""))
     out_dir = publish_dir or str(settings.data_dir / "publish" / repo_id.replace("/", "__"))
     data_dir = str(settings.data_dir)
     try:
         if input_file:
-            stages = [lambda: load_stage(input_file)]
+            stages = [lambda: load_stage(data_dir, input_file)]
         elif fill_gaps_target:
             stages = [lambda: generate(data_dir=data_dir, countries=countries, target=fill_gaps_target)]
         else:
             stages = [lambda: generate(data_dir=data_dir, countries=countries, per_country=per_country)]
         stages += [
             lambda: filter_flow(data_dir=data_dir, sources=["generated", "donated"]),
-            lambda: annotate_push(dataset),
-            lambda: annotate_pull(dataset),
-            lambda: publish_stage(repo_id, out_dir),
+            lambda: annotate_push(dataset, data_dir=data_dir),
+            lambda: annotate_pull(dataset, data_dir=data_dir),
+            lambda: publish_stage(data_dir, repo_id, out_dir),
         ]
         for run_stage in stages:
             stage = run_stage()

@@ -6,6 +6,7 @@ message) is the Prefect flow run's name, so a Hub commit points back at the run 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -22,37 +23,51 @@ from corpus600m.publish import (
     read_rejected,
 )
 from corpus600m.records import StageReport
-from corpus600m.settings import Settings, get_settings
+from corpus600m.settings import Settings, get_settings, settings_for
 from flows.run_report import RUN_REPORT_HOOKS
 
 
 def build_gated_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings: Settings, **options) -> BuildResult:
     """The publish stage's build with the PII filter's detector for its final re-scan (the hand-off between two
-    stages, made here): what the flow, the pipeline flow and `corpus600m publish` call."""
+    stages, made here)."""
     return build_repository(frame, out_dir, repo_id, settings, detect_pii=detect_pii, **options)
+
+
+def records_to_publish(data_dir: str, from_file: str | Path | None) -> tuple[pl.DataFrame, str]:
+    """The records to publish (a record file's, all or nothing, else the curated table's) and where they came from."""
+    if from_file:
+        return read_jsonl(Path(from_file)), str(from_file)
+    return read_curated(Path(data_dir)), f"curated table of {data_dir}"
 
 
 @task(name="load-records")
 def load_records(data_dir: str, from_file: str | None) -> pl.DataFrame:
-    return read_jsonl(Path(from_file)) if from_file else read_curated(Path(data_dir))
+    return records_to_publish(data_dir, from_file)[0]
+
+
+def build_from_store(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
+                     version: str | None = None, on_progress: Callable[[int], None] | None = None) -> BuildResult:
+    """`build_gated_repository` with the store's rejected table and generation yield for the card: what the publish
+    flow, the pipeline's dry run and `corpus600m publish` call."""
+    from corpus600m.generate.report import generation_yield, to_markdown
+    from corpus600m.store import open_store
+
+    settings = settings_for(data_dir)
+    cells = generation_yield(open_store(data_dir, settings))
+    return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
+                                  rejected=read_rejected(Path(data_dir)), version=version, on_progress=on_progress,
+                                  generation_yield=to_markdown(cells) if cells else "")
 
 
 @task(name="build-repository")
 def build(frame: pl.DataFrame, data_dir: str, out_dir: str, repo_id: str, run_name: str,
           version: str | None = None) -> BuildResult:
-    settings = get_settings()
-    from corpus600m.generate.report import generation_yield, to_markdown
-    from corpus600m.store import open_store
-
-    cells = generation_yield(open_store(data_dir, settings))
-    return build_gated_repository(frame, Path(out_dir), repo_id, settings, run_name=run_name,
-                                  rejected=read_rejected(Path(data_dir)), version=version,
-                                  generation_yield=to_markdown(cells) if cells else "")
+    return build_from_store(frame, data_dir, out_dir, repo_id, run_name, version)
 
 
 @task(name="push-repository")
-def push(result: BuildResult) -> str:
-    return push_repository(result, get_settings())
+def push(result: BuildResult, data_dir: str) -> str:
+    return push_repository(result, settings_for(data_dir))
 
 
 @flow(name="publish", log_prints=False, **RUN_REPORT_HOOKS)
@@ -66,20 +81,14 @@ def publish(repo_id: str, out_dir: str, push_to_hub: bool = False, from_file: st
     logger = get_run_logger()
     data_dir = data_dir or str(get_settings().data_dir)
     run_name = f"{flow_run.flow_name or 'publish'}/{flow_run.name or 'local'}"
-    report = StageReport(stage="publish")
     frame = load_records(data_dir, from_file)
     result = build(frame, data_dir, out_dir, repo_id, run_name, version)
-    report.n_in, report.n_kept = frame.height, result.n_records
-    report.details.update({"out_dir": str(result.out_dir), "config_rows": result.config_rows,
-                           "files": len(result.files), "run_name": run_name,
-                           "training_rows": result.training_rows})
-    if result.release is not None:
-        report.details.update({"version": result.release.version, "changelog": result.release.changelog.totals})
+    report = result.to_stage_report()
     logger.info("built %s in %s: %d records, configurations %s", repo_id, out_dir, result.n_records, result.config_rows)
     if push_to_hub:
-        url = push(result)
+        url = push(result, data_dir)
         report.details["commit_url"] = url
         if result.release is not None:
             report.details["tag"] = result.release.tag
         logger.info("pushed %s: %s", repo_id, url)
-    return report.finish()
+    return report.finish()  # the time taken includes the push

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from corpus600m import __version__
 from corpus600m.cli import app
-from corpus600m.cli.core import SCHEMAS_DIR, render_schemas
-from corpus600m.records import Record
+from corpus600m.cli.core import SCHEMAS_DIR
+from corpus600m.records import Record, render_schemas
 from corpus600m.store import Store, Table
 
 runner = CliRunner()

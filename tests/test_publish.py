@@ -435,8 +435,8 @@ def test_cli_from_jsonl_reports_every_bad_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "2 bad line(s)" in result.output
-    assert f"{path}:4: not valid JSON" in result.output
-    assert f"{path}:6: field 'country' = 'XX'" in result.output
+    assert f"{path}: line 4: not valid JSON" in result.output
+    assert f"{path}: line 6: field 'country' = 'XX'" in result.output
     assert not out.exists()
 
     good = _write_jsonl(tmp_path / "good.jsonl", records)

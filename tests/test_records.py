@@ -110,3 +110,11 @@ def test_manifest_validates_country_and_columns():
     text = format_validation_error(info.value)
     assert "field 'country' = 'ZZ'" in text
     assert "field 'columns.output'" in text
+
+
+def test_a_stage_result_that_knows_its_time_becomes_a_finished_stage_report():
+    from corpus600m.records import StageReport
+
+    report = StageReport.ended("annotate-push", 2.5, n_in=3, n_kept=3, details={"sent": 1})
+    assert report.seconds == 2.5 and (report.finished_at - report.started_at).total_seconds() == 2.5
+    assert (report.stage, report.n_in, report.n_kept, report.details) == ("annotate-push", 3, 3, {"sent": 1})

@@ -8,10 +8,12 @@ These pydantic models are THE definition of a row. `schemas/*.json` is generated
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import polars as pl
@@ -287,6 +289,13 @@ class StageReport(BaseModel):
         return self
 
     @classmethod
+    def ended(cls, stage: str, seconds: float, **fields: Any) -> StageReport:
+        """The finished report of a stage that took `seconds` and ended now (what a stage's own result converts to)."""
+        finished = utcnow()
+        return cls(stage=stage, started_at=finished - timedelta(seconds=seconds), finished_at=finished, seconds=seconds,
+                   **fields)
+
+    @classmethod
     def combine(cls, stage: str, reports: list[StageReport]) -> StageReport:
         """One report for several (batches, chunks, sources): counts and reasons summed, the earliest start.
 
@@ -445,3 +454,27 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "stage_report": StageReport,
     "run_report": RunReport,
 }
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON Schema text of every exported model (what `corpus600m schemas export` writes)."""
+    out = {}
+    for name, model in EXPORTED_MODELS.items():
+        schema = model.model_json_schema(mode="validation")
+        schema["$id"] = f"https://github.com/somosnlp/corpus600m/schemas/{name}.schema.json"
+        schema["$comment"] = f"Generated from corpus600m.records (schema version {SCHEMA_VERSION}) by `corpus600m schemas export`; do not edit."
+        out[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return out
+
+
+def export_schemas(out: Path, *, check: bool = False) -> tuple[int, list[str]]:
+    """Write the schema files to `out` (none with `check`); returns how many there are and the names that were
+    missing or differed from the models."""
+    rendered = render_schemas()
+    stale = [name for name, text in rendered.items()
+             if not (out / name).exists() or (out / name).read_text(encoding="utf-8") != text]
+    if not check:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in rendered.items():
+            (out / name).write_text(text, encoding="utf-8")
+    return len(rendered), stale

@@ -179,16 +179,9 @@ class Settings(BaseSettings):
     donation_inbox_dir: str = Field("inbox", description="Folder under the data dir where each donation is a subfolder with its manifest.")
     donation_batch_rows: int = Field(50_000, ge=1, description="Rows read per batch while ingesting a donation (bounds memory).")
 
-    @field_validator("donation_licenses", mode="before")
+    @field_validator("donation_licenses", "allowed_langs", mode="before")
     @classmethod
-    def _split_licenses(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part for part in value.replace(" ", "").split(",") if part]
-        return value
-
-    @field_validator("allowed_langs", mode="before")
-    @classmethod
-    def _split_langs(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part for part in value.replace(" ", "").split(",") if part]
         return value
@@ -213,3 +206,13 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once. Tests call `get_settings.cache_clear()` after changing the env."""
     return Settings()
+
+
+def settings_for(data_dir: str | Path | None = None) -> Settings:
+    """The process-wide settings with `data_dir` in place of the configured one (None: as configured).
+
+    The one way a data dir reaches a stage: a flow takes `data_dir` as a parameter (default: the setting) and hands
+    the stages `settings_for(data_dir)` (or the path itself, to those that take one).
+    """
+    settings = get_settings()
+    return settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -245,14 +246,20 @@ class Store:
     def _manifest_path(self, table: str) -> str:
         return self.files.join(self._dir(table), "_manifest.json")
 
-    def _parts(self, table: str) -> list[str]:
-        path = self._manifest_path(table)
+    def read_json(self, path: str, what: str, fix: str) -> Any | None:
+        """A JSON file of the store (a table's manifest, the release index), None when there is none; a broken one
+        is a `StoreError` naming the file, `what` it is and how to `fix` it."""
         if not self.files.exists(path):
-            return []
+            return None
         try:
-            manifest = json.loads(self.files.read_text(path))
+            return json.loads(self.files.read_text(path))
         except json.JSONDecodeError as exc:
-            raise StoreError(f"{path}: manifest is not valid JSON ({exc}); restore it from a backup or delete the table") from exc
+            raise StoreError(f"{path}: {what} is not valid JSON ({exc}); {fix}") from exc
+
+    def _parts(self, table: str) -> list[str]:
+        manifest = self.read_json(self._manifest_path(table), "manifest", "restore it from a backup or delete the table")
+        if manifest is None:
+            return []
         return [self.files.join(self._dir(table), name) for name in manifest["parts"]]
 
     def _lock(self, table: str):

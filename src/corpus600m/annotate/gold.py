@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from pydantic import ValidationError
-
 from corpus600m.annotate.client import AnnotateError
 from corpus600m.annotate.consensus import SUBMITTED, AnnotatorResponse
 from corpus600m.annotate.design import CALIDAD, CALIDAD_VALUES, ES_CORRECTA, PAIS, QUESTION_BY_NAME, VARIEDAD
 from corpus600m.annotate.workspaces import WorkspaceLayout
-from corpus600m.records import Record, format_validation_error
+from corpus600m.record_files import BadLine, ObjectLine, RecordFileError, iter_objects, parse_record
+from corpus600m.records import Record
 
 GOLD_FILE = "gold.parquet"
 EXPECTABLE = (PAIS, VARIEDAD, CALIDAD, ES_CORRECTA)
@@ -70,35 +69,28 @@ def _check_expected(expected: Any) -> list[str]:
 
 
 def read_gold_jsonl(path: Path) -> GoldFile:
-    """Gold items from a JSONL file; each bad line is reported (file: line: what) and skipped."""
+    """Gold items from a JSONL file (records with an 'expected' object); each bad line is reported
+    (`file: line N: what`) and skipped."""
     out = GoldFile()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise AnnotateError(f"{path}: no such file; give a JSONL file of records with an 'expected' object") from exc
-    except UnicodeDecodeError as exc:
-        raise AnnotateError(f"{path}: not UTF-8 ({exc.reason}); save the file as UTF-8") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        lines = list(iter_objects(path))
+    except RecordFileError as exc:
+        raise AnnotateError(f"{exc} (each with an 'expected' object)") from exc
+    for line in lines:
+        if isinstance(line, BadLine):
+            out.errors.append(str(line))
             continue
-        where = f"{path}: line {number}"
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.errors.append(f"{where}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(raw, dict):
-            out.errors.append(f"{where}: expected a JSON object")
-            continue
-        expected = raw.pop("expected", None)
+        data = dict(line.data)
+        expected = data.pop("expected", None)
         problems = _check_expected(expected)
         if problems:
-            out.errors.extend(f"{where}: {p}" for p in problems)
+            out.errors.extend(f"{path}: line {line.line}: {p}" for p in problems)
             continue
-        try:
-            out.items.append(GoldItem(Record.model_validate(raw), dict(expected)))
-        except ValidationError as exc:
-            out.errors.append(format_validation_error(exc, where=where))
+        record = parse_record(path, ObjectLine(line.line, line.raw, data))
+        if isinstance(record, BadLine):
+            out.errors.append(str(record))
+        else:
+            out.items.append(GoldItem(record, dict(expected)))
     return out
 
 

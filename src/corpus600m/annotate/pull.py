@@ -14,7 +14,6 @@ and left untouched in the store; records are rebuilt from the push ledger, so th
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from corpus600m.annotate.gold import read_gold_table
 from corpus600m.annotate.push import PUSHED_TABLE, ledger, ledger_dir, read_sent
 from corpus600m.annotate.review import apply_review, review_snapshots, reviewer_responses, reviewers
 from corpus600m.annotate.snapshot import ArgillaRecord, WorkspaceSnapshot, take_snapshot, without_records
-from corpus600m.records import Record, Source, frame_to_records, utcnow
+from corpus600m.records import Record, Source, StageReport, frame_to_records, utcnow
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Table, open_store
 
@@ -67,6 +66,17 @@ class PullResult:
 
     def total(self, name: str) -> int:
         return sum(getattr(w, name) for w in self.workspaces.values())
+
+    def to_stage_report(self, stage: str = "annotate-pull") -> StageReport:
+        """The pull as a stage's report: in, the records with a consensus; kept, those accepted into curated."""
+        details = {
+            "annotated": self.total("n_annotated"), "curated": self.total("n_curated"),
+            "uncurated": self.total("n_uncurated"), "pending": self.total("n_pending"),
+            "needs_review": self.total("n_needs_review"), "reviewed": self.total("n_reviewed"),
+            "gold_copies": self.total("n_gold"), "missing": self.missing, "messages": self.messages(),
+            "alpha": {w.workspace: w.alpha for w in self.workspaces.values()},
+        }
+        return StageReport.ended(stage, self.seconds, n_in=details["annotated"], n_kept=details["curated"], details=details)
 
     def messages(self) -> list[str]:
         """Things the person running the pull should know, in plain words."""
@@ -201,11 +211,3 @@ def _curated_version(record: Record) -> Record:
         origin = record.origin.model_copy(update={"original_output": record.output})
         return record.model_copy(update={"output": annotation.respuesta_corregida, "origin": origin})
     return record
-
-
-def write_jsonl(records: list[Record], path: Path) -> None:
-    """Write records as JSONL (one record per line, UTF-8, non-ASCII kept)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")

@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 import polars as pl
-from pydantic import ValidationError
 
 from corpus600m.annotate import design, suggestions
 from corpus600m.annotate.client import AnnotateError, get_json, server_down_message
 from corpus600m.annotate.workspaces import WorkspaceLayout, parse_grouping
-from corpus600m.records import Record, format_validation_error, utcnow
+from corpus600m.records import Record, StageReport, utcnow
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
 
@@ -78,38 +77,6 @@ def signature(record: Record, workspace: str) -> str:
 
 
 @dataclass
-class FileProblems:
-    """Records read from a JSONL file, and the lines that could not be used (file:line: what)."""
-
-    records: list[Record] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-def read_jsonl(path: Path) -> FileProblems:
-    """Records from a JSONL file (one `Record` per line); bad lines are reported, the others kept."""
-    out = FileProblems()
-    try:
-        handle = open(path, encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise AnnotateError(f"{path}: no such file; give a JSONL file with one record per line") from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                out.records.append(Record.model_validate_json(line))
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                if first["type"] == "json_invalid":
-                    out.errors.append(f"{path}: line {number}: not valid JSON ({first['msg']})")
-                else:
-                    out.errors.append(format_validation_error(exc, where=f"{path}: line {number}"))
-            except UnicodeDecodeError as exc:
-                raise AnnotateError(f"{path}: line {number}: not UTF-8 ({exc.reason}); save the file as UTF-8") from exc
-    return out
-
-
-@dataclass
 class WorkspacePush:
     """What one push did in one workspace."""
 
@@ -134,6 +101,13 @@ class PushResult:
     @property
     def n_new(self) -> int:
         return sum(w.n_new for w in self.workspaces.values())
+
+    def to_stage_report(self, stage: str = "annotate-push") -> StageReport:
+        """The push as a stage's report: every record given is kept (sent, or already in Argilla unchanged)."""
+        n_records = sum(w.n_in for w in self.workspaces.values())
+        return StageReport.ended(stage, self.seconds, n_in=n_records, n_kept=n_records, details={
+            "records": n_records, "sent": self.n_sent, "new": self.n_new,
+            "by_workspace": {w.workspace: vars(w) for w in self.workspaces.values()}})
 
 
 def ensure_dataset(client: rg.Argilla, workspace: str, name: str, min_submitted: int) -> rg.Dataset:

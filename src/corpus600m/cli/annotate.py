@@ -68,8 +68,9 @@ def users(
     Role 'reviewer' makes someone a reviewer of the review round (an Argilla annotator whose answers there count).
     """
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.users import provision, read_annotators_csv
+    from corpus600m.annotate.users import read_annotators_csv
     from corpus600m.settings import get_settings
+    from flows.annotate import credentials_path, onboard_annotators
 
     settings = get_settings()
     try:
@@ -83,9 +84,8 @@ def users(
         if not parsed.rows:
             raise typer.Exit(1)
         return
-    credentials = settings.data_dir / "annotate" / "credentials.csv"
     try:
-        results = provision(_client(), parsed.rows, credentials)
+        results, welcomed = onboard_annotators(parsed.rows, _client(), settings, welcome_dir=welcome, dataset=dataset)
     except AnnotateError as exc:
         fail(str(exc))
     table = RichTable(title="annotators")
@@ -95,15 +95,10 @@ def users(
         table.add_row(r.username, r.role, "created" if r.created else "existed", ", ".join(r.workspaces),
                       ", ".join(r.added_to) or "—")
     console.print(table)
-    console.print(f"passwords and API keys of new users: {credentials} (mode 0600; share each one privately)")
+    console.print(f"passwords and API keys of new users: {credentials_path(settings)} (mode 0600; share each one "
+                  "privately)")
     if welcome:
-        from corpus600m.annotate.welcome import write_welcome_messages
-        from corpus600m.services.argilla_server import connection
-
-        url = settings.annotation_public_url or connection(settings).url
-        written = write_welcome_messages(parsed.rows, welcome, url, credentials, settings.annotation_guidelines_url,
-                                         dataset)
-        console.print(f"wrote {len(written)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
+        console.print(f"wrote {len(welcomed)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
     if parsed.errors:
         raise typer.Exit(1)
 
@@ -128,42 +123,23 @@ def push_cmd(
     """
     os.environ.setdefault("TQDM_DISABLE", "1")  # the SDK's own bars would fight with ours
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.push import push, read_jsonl, records_from_store
+    from corpus600m.record_files import RecordFileError
     from corpus600m.settings import get_settings
+    from flows.annotate import prepare_push, push_batch
 
     settings = get_settings()
     if min_submitted:
         settings = settings.model_copy(update={"annotation_min_submitted": min_submitted})
-    layout = _layout(settings)
-    errors: list[str] = []
     try:
-        if from_file:
-            parsed = read_jsonl(from_file)
-            records, errors = parsed.records, parsed.errors
-            if country:
-                records = [r for r in records if r.country == country.upper()]
-        else:
-            records = records_from_store(settings.data_dir, country)
-    except AnnotateError as exc:
+        batch = prepare_push(settings, country=country, from_file=from_file, layout=_layout(settings), gold_file=gold,
+                             gold_rate=gold_rate)
+    except (AnnotateError, RecordFileError) as exc:
         fail(str(exc))
-    for error in errors:
+    for error in batch.skipped:
         err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
-    if not records:
+    if not batch.records:
         fail(f"no records to push ({'in ' + str(from_file) if from_file else 'in the filtered table'}"
              f"{', country ' + country if country else ''}); run the filters first or give --from FILE.jsonl")
-    gold_table = None
-    if gold:
-        from corpus600m.annotate.gold import mix_gold, read_gold_jsonl
-
-        try:
-            parsed_gold = read_gold_jsonl(gold)
-            for error in parsed_gold.errors:
-                err_console.print(f"[yellow]skipped gold:[/] {error}", highlight=False, soft_wrap=True)
-            errors += parsed_gold.errors
-            records, layout, gold_table = mix_gold(records, parsed_gold.items, gold_rate or settings.annotation_gold_rate,
-                                                   layout)
-        except AnnotateError as exc:
-            fail(str(exc))
     client = _client()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -175,25 +151,24 @@ def push_cmd(
             bar.update(tasks[workspace], completed=done if total else 1)
 
         try:
-            if gold_table is not None:  # listed first: a gold copy must never be pulled as a corpus record
-                from corpus600m.annotate.gold import write_gold_table
-                from corpus600m.annotate.push import ledger_dir
-
-                write_gold_table(ledger_dir(settings.data_dir, dataset), gold_table)
-            result = push(records, dataset, client, settings, layout, progress)
+            result = push_batch(batch, dataset, client, settings, progress)
         except AnnotateError as exc:
             fail(str(exc))
-    table = RichTable(title=f"pushed to dataset {dataset!r} ({result.seconds:.1f} s)")
+    _print_push(result, batch)
+    if batch.skipped:
+        err_console.print(f"{len(batch.skipped)} line(s) were skipped (listed above); fix them and push again")
+        raise typer.Exit(1)
+
+
+def _print_push(result, batch) -> None:
+    table = RichTable(title=f"pushed to dataset {result.dataset!r} ({result.seconds:.1f} s)")
     for column in ("workspace", "records", "new", "updated", "restored", "unchanged"):
         table.add_column(column, justify="left" if column == "workspace" else "right")
     for w in result.workspaces.values():
         table.add_row(w.workspace, str(w.n_in), str(w.n_new), str(w.n_updated), str(w.n_restored), str(w.n_unchanged))
     console.print(table)
-    if gold_table is not None:
-        console.print(f"{gold_table.height} gold cop(ies) mixed in (listed in the ledger's gold.parquet)")
-    if errors:
-        err_console.print(f"{len(errors)} line(s) were skipped (listed above); fix them and push again")
-        raise typer.Exit(1)
+    if batch.gold_table is not None:
+        console.print(f"{batch.gold_table.height} gold cop(ies) mixed in (listed in the ledger's gold.parquet)")
 
 
 @annotate_app.command("pull")
@@ -209,7 +184,8 @@ def pull_cmd(
     'parcial' with a correction, which replaces the output) and calidad >= CORPUS600M_ANNOTATION_QUALITY_THRESHOLD.
     """
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.pull import pull, write_jsonl
+    from corpus600m.annotate.pull import pull
+    from corpus600m.record_files import write_jsonl
 
     client = _client()
     with console.status(f"reading responses of {dataset!r} from Argilla"):
@@ -327,16 +303,12 @@ def review_push_cmd(dataset: str = typer.Option(..., "--dataset", help=DATASET_H
     """
     os.environ.setdefault("TQDM_DISABLE", "1")
     from corpus600m.annotate.client import AnnotateError
-    from corpus600m.annotate.gold import read_gold_table
-    from corpus600m.annotate.push import ledger_dir
-    from corpus600m.annotate.review import push_review
     from corpus600m.settings import get_settings
+    from flows.annotate import push_review_round
 
-    settings = get_settings()
     client = _client()
-    gold_ids = set(read_gold_table(ledger_dir(settings.data_dir, dataset))["id"].to_list())
     try:
-        result = push_review(dataset, client, settings, exclude=gold_ids)
+        result = push_review_round(dataset, client, get_settings())
     except AnnotateError as exc:
         fail(str(exc))
     table = RichTable(title=f"review round: dataset {result.dataset!r}")

@@ -26,37 +26,21 @@ def version() -> None:
     console.print(f"corpus600m {__version__}")
 
 
-def render_schemas() -> dict[str, str]:
-    """File name -> JSON text of every exported schema (what `schemas export` writes)."""
-    from corpus600m.records import EXPORTED_MODELS, SCHEMA_VERSION
-
-    out = {}
-    for name, model in EXPORTED_MODELS.items():
-        schema = model.model_json_schema(mode="validation")
-        schema["$id"] = f"https://github.com/somosnlp/corpus600m/schemas/{name}.schema.json"
-        schema["$comment"] = f"Generated from corpus600m.records (schema version {SCHEMA_VERSION}) by `corpus600m schemas export`; do not edit."
-        out[f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    return out
-
-
 @schemas_app.command("export")
 def schemas_export(
     out: Path = typer.Option(SCHEMAS_DIR, "--out", help="Directory to write the *.schema.json files to."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the files differ from the models."),
 ) -> None:
     """Write the JSON Schema of each record model to schemas/ (or check they are up to date)."""
-    rendered = render_schemas()
-    stale = [name for name, text in rendered.items()
-             if not (out / name).exists() or (out / name).read_text(encoding="utf-8") != text]
+    from corpus600m.records import export_schemas
+
+    n_files, stale = export_schemas(out, check=check)
     if check:
         if stale:
             fail(f"schemas out of date in {out}: {', '.join(stale)}; run `corpus600m schemas export`")
-        console.print(f"schemas in {out} are up to date ({len(rendered)} files)")
+        console.print(f"schemas in {out} are up to date ({n_files} files)")
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in rendered.items():
-        (out / name).write_text(text, encoding="utf-8")
-    console.print(f"wrote {len(rendered)} schema files to {out} ({len(stale)} changed)")
+    console.print(f"wrote {n_files} schema files to {out} ({len(stale)} changed)")
 
 
 @store_app.command("stats")

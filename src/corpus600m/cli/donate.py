@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer
 from rich.table import Table as RichTable
-from typer.core import TyperGroup
 
-from corpus600m.cli.app import app, console, err_console, fail
-
-
-class _DonateGroup(TyperGroup):
-    """`donate PATH ...` runs the default command `add`; `donate inbox` is the inbox command."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["add", *args]
-        return super().parse_args(ctx, args)
-
+from corpus600m.cli.app import app, console, err_console, fail, group_with_default
 
 donate_app = typer.Typer(
-    cls=_DonateGroup,
+    cls=group_with_default("add"),  # `donate PATH ...` runs `add`; `donate inbox` is the inbox command
     no_args_is_help=True,
     help=(
         "Ingest donated corpora. `corpus600m donate PATH --manifest MANIFEST.yaml` takes one donation (a file, a "

@@ -47,33 +47,24 @@ def publish(
         PublishRefused,
         default_run_name,
         push_repository,
-        read_curated,
-        read_jsonl,
-        read_rejected,
     )
     from corpus600m.settings import get_settings
-    from flows.publish import build_gated_repository
+    from flows.publish import build_from_store, records_to_publish
 
     settings = get_settings()
     run_name = run_name or default_run_name()
     if diff is None and (repo_id is None or out is None):
         fail("publish needs --repo-id and --out (or --diff VERSION to only show the changes since a release)")
     try:
-        if from_file is not None:
-            frame = read_jsonl(from_file)
-            source = str(from_file)
-        else:
-            frame = read_curated(settings.data_dir)
-            source = f"curated table of {settings.data_dir}"
+        frame, source = records_to_publish(str(settings.data_dir), from_file)
         if diff is not None:
             _print_diff(diff, frame, source, settings)
             return
-        rejected = read_rejected(settings.data_dir)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as progress:
             task = progress.add_task("gates + PII re-scan", total=frame.height)
-            result = build_gated_repository(frame, out, repo_id, settings, run_name=run_name, rejected=rejected,
-                                            on_progress=lambda n: progress.advance(task, n), version=version)
+            result = build_from_store(frame, str(settings.data_dir), str(out), repo_id, run_name, version,
+                                      on_progress=lambda n: progress.advance(task, n))
     except PublishRefused as exc:
         fail(f"{exc}\nEvery offending id, with why: {out.with_name(out.name + '.gate_report.json')}")
     except PublishError as exc:

@@ -1,18 +1,15 @@
-"""Where the records to publish come from: the store's `curated` table, or a JSONL file of `Record`s."""
+"""Where the records to publish come from: the store's `curated` table, or a JSONL/Parquet file of `Record`s."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
-from pydantic import ValidationError
 
 from corpus600m.publish.gates import PublishError
-from corpus600m.records import Record, format_validation_error, records_to_frame
+from corpus600m.record_files import RecordFileError, read_record_file
+from corpus600m.records import records_to_frame
 from corpus600m.store import Table, open_store
-
-MAX_SHOWN_ERRORS = 20
 
 
 def read_curated(data_dir: Path) -> pl.DataFrame:
@@ -38,47 +35,12 @@ def read_rejected(data_dir: Path) -> pl.DataFrame | None:
 
 
 def read_jsonl(path: Path) -> pl.DataFrame:
-    """Records from a JSONL file (one `Record` per line, blank lines skipped), as a store-layout frame.
+    """Records from a JSONL (or Parquet) file of `Record`s, as a store-layout frame.
 
     All-or-nothing, because a published corpus must be exactly what was meant: every bad line is reported
-    (`file:line: field ... : why`) and nothing is returned when there is one.
+    (`file: line N: field ...: why`) and nothing is returned when there is one.
     """
-    if not path.is_file():
-        raise PublishError(f"{path}: no such file; --from takes a JSONL file of records (one JSON object per line)")
-    records: list[Record] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            where = f"{path}:{lineno}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                errors.append(f"{where}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8")
-                continue
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(data, dict):
-                errors.append(f"{where}: expected a JSON object (a record), got {type(data).__name__}")
-                continue
-            try:
-                record = Record.model_validate(data)
-            except ValidationError as exc:
-                errors.append(format_validation_error(exc, where))
-                continue
-            if record.id in seen:
-                errors.append(f"{where}: record {record.id} repeats line {seen[record.id]}; keep one of them")
-                continue
-            seen[record.id] = lineno
-            records.append(record)
-    if errors:
-        shown = "\n".join(errors[:MAX_SHOWN_ERRORS])
-        more = f"\n... and {len(errors) - MAX_SHOWN_ERRORS} more" if len(errors) > MAX_SHOWN_ERRORS else ""
-        raise PublishError(f"{path}: {len(errors)} bad line(s); nothing was published. Fix them and run again:\n"
-                           f"{shown}{more}")
-    return records_to_frame(records)
+    try:
+        return records_to_frame(read_record_file(path).require_all("nothing was published"))
+    except RecordFileError as exc:
+        raise PublishError(str(exc)) from None

@@ -35,6 +35,7 @@ from corpus600m.publish.gates import GateReport, PiiDetector, PublishError, chec
 from corpus600m.publish.rows import hub_frame
 from corpus600m.publish.stats import CorpusStats, compute_stats
 from corpus600m.publish.versions import Release, ReleaseHistory, ReleaseStatus
+from corpus600m.records import StageReport, utcnow
 from corpus600m.settings import Settings
 from corpus600m.store import open_store
 
@@ -69,10 +70,20 @@ class BuildResult:
     training_rows: dict[str, int] = field(default_factory=dict)  # rows of the sft / dpo configurations
     release: Release | None = None  # the version this build publishes (`--version`), with its changelog
     extra: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
 
     @property
     def n_records(self) -> int:
         return self.stats.n_records
+
+    def to_stage_report(self, stage: str = "publish") -> StageReport:
+        """The build as a stage's report: the records published, where, rows per configuration, and the release."""
+        details: dict[str, Any] = {"out_dir": str(self.out_dir), "config_rows": self.config_rows, "files": len(self.files),
+                                   "run_name": self.run_name, "training_rows": self.training_rows,
+                                   "pii_texts_scanned": self.gate_report.n_texts_scanned}
+        if self.release is not None:
+            details.update({"version": self.release.version, "changelog": self.release.changelog.totals})
+        return StageReport.ended(stage, self.seconds, n_in=self.n_records, n_kept=self.n_records, details=details)
 
 
 def default_run_name() -> str:
@@ -160,6 +171,7 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
     when a gate fails; nothing is written to `out_dir` then. With `version`, the release is recorded in the
     store's history (`versions.py`) once the gates pass, and the card states it with its changelog.
     """
+    started = utcnow()
     _validate_repo_id(repo_id)
     if frame.is_empty():
         raise PublishError("nothing to publish: the curated table (or the --from file) has no records")
@@ -205,7 +217,7 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
     files = ["README.md", LICENSE_FILE, CHART, *files]
     return BuildResult(out_dir=out_dir, repo_id=repo_id, run_name=run_name, files=files,
                        config_rows=config_rows, gate_report=report, stats=stats, training_rows=training_rows,
-                       release=release)
+                       release=release, seconds=(utcnow() - started).total_seconds())
 
 
 def push_repository(result: BuildResult, settings: Settings, *, token: str | None = None) -> str:

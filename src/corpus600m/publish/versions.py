@@ -158,13 +158,9 @@ class ReleaseHistory:
         return self.files.join(self.dir, name)
 
     def releases(self) -> list[Release]:
-        path = self._path(INDEX_FILE)
-        if not self.files.exists(path):
+        data = self.store.read_json(self._path(INDEX_FILE), "the release history", "restore it from a backup")
+        if data is None:
             return []
-        try:
-            data = json.loads(self.files.read_text(path))
-        except json.JSONDecodeError as exc:
-            raise PublishError(f"{path}: the release history is not valid JSON ({exc}); restore it from a backup") from None
         return sorted((Release.from_json(item) for item in data["releases"]), key=lambda r: version_key(r.version))
 
     def get(self, version: str) -> Release | None:
