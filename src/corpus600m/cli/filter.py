@@ -77,7 +77,7 @@ def _settings_with(langs: str | None):
     if langs:
         try:
             settings = settings.model_copy(update={"allowed_langs": type(settings)._known_langs(
-                type(settings)._split_langs(langs))})
+                type(settings)._split_comma_list(langs))})
         except UnknownCodeError as exc:
             fail(f"--langs: {exc}")
     return settings

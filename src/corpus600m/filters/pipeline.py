@@ -10,29 +10,13 @@ pointing at the record the stage received.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from corpus600m.filters.checks import CHECKS, FIELDS, Batch, Check
 from corpus600m.filters.dedup import KnownTexts, find_duplicates
-from corpus600m.filters.judge_gate import judge_issue
-from corpus600m.filters.language import MIN_LETTERS, UNDETERMINED, guess_language
-from corpus600m.filters.language_cues import CueCounts, count_cues_batch
-from corpus600m.filters.language_text import (
-    clean_for_detection_batch,
-    letter_count_batch,
-)
-from corpus600m.filters.pii import apply_pii_policy, detect_pii, propagate_findings
-from corpus600m.filters.pii_people import prefetch_ner
-from corpus600m.filters.pii_triggers import triggered_groups_batch
-from corpus600m.filters.quality import (
-    QualityConfig,
-    QualityHints,
-    batch_hints,
-    quality_issues,
-)
-from corpus600m.filters.variety import check_variety, record_text, variety_issue
 from corpus600m.records import (
     RECORD_POLARS_SCHEMA,
     Record,
@@ -46,10 +30,6 @@ from corpus600m.records import (
 from corpus600m.settings import Settings, get_settings
 
 STAGE = "filter"
-FIELDS = ("instruction", "input", "output")
-MIN_FIELD_LETTERS_FOR_MIXED = 40  # a field shorter than this is not judged on its own language
-MIXED_CHECK_BELOW = 0.9  # combined-text confidence under which each field's language is checked
-LENIENT_LETTERS = 60  # below this, a low-confidence non-allowed verdict does not reject a record
 
 
 @dataclass
@@ -65,6 +45,8 @@ class FilterResult:
 
 @dataclass
 class _Decision:
+    """A record and what the checks (`checks.CHECKS`) said about it, before duplicates are decided."""
+
     record: Record
     texts: dict[str, str | None]
     reasons: list[RejectReason]
@@ -73,82 +55,6 @@ class _Decision:
     lang: str
     lang_score: float | None
     variety_check: VarietyCheck | None = None
-
-
-def _combined(cleaned: dict[str, str]) -> str:
-    """The record's cleaned fields as one text: what its language is judged on."""
-    return " ".join(t for t in cleaned.values() if t)
-
-
-def _language(record: Record, settings: Settings, cleaned: dict[str, str], letters: dict[str, int],
-              cues: CueCounts | None = None) -> tuple[str, float | None, list[RejectReason], list[str], dict]:
-    """(lang, lang_score, reasons, soft flags, per-field verdicts) for one record, from its cleaned fields,
-    their letter counts and (when already computed for the batch) the lexical cues of their combined text."""
-    allowed = set(settings.allowed_langs)
-    combined = _combined(cleaned)
-    guess = guess_language(combined, cleaned=True, letters=sum(letters.values()),  # the joining spaces add none
-                           cues=cues)
-    per_field = {}
-    # a record whose fields are in different languages makes the combined verdict unsure: only then look per field
-    unsure = guess.lang == UNDETERMINED or guess.score < MIXED_CHECK_BELOW
-    for name, text in cleaned.items():
-        if unsure and letters[name] >= MIN_FIELD_LETTERS_FOR_MIXED:
-            g = guess_language(text, cleaned=True, letters=letters[name])
-            per_field[name] = (g.lang, g.score)
-    if guess.lang == UNDETERMINED:
-        return record.lang, None, [], ["lang:undetermined"], per_field
-    if guess.lang in allowed:
-        flags = [] if guess.score >= settings.filter_min_lang_score else ["lang:low_confidence"]
-        return guess.lang, round(guess.score, 4), [], flags, per_field
-    best_allowed = max(((lang, guess.probs.get(lang, 0.0)) for lang in allowed), key=lambda kv: kv[1])
-    if guess.letters < LENIENT_LETTERS and guess.score < settings.filter_min_lang_score and best_allowed[1] >= 0.2:
-        return best_allowed[0], round(best_allowed[1], 4), [], ["lang:lenient_short_text"], per_field
-    detail = f"detected {guess.lang} ({guess.score:.2f}; {guess.reason}); allowed: {', '.join(sorted(allowed))}"
-    return record.lang, round(guess.probs.get(record.lang, 0.0), 4), [RejectReason(code="language", detail=detail)], [], per_field
-
-
-def _decide(record: Record, settings: Settings, quality_config: QualityConfig, cleaned: dict[str, str],
-            letters: dict[str, int], pii_groups: dict[str, set[str]], hints: QualityHints,
-            cues: CueCounts | None = None) -> _Decision:
-    reasons: list[RejectReason] = []
-    lang, lang_score, lang_reasons, flags, per_field = _language(record, settings, cleaned, letters, cues)
-    reasons.extend(lang_reasons)
-
-    texts: dict[str, str | None] = {}
-    findings = []
-    rejecting: list[str] = []
-    values = {name: getattr(record, name) for name in FIELDS}
-    # no trigger matched: no recognizer can find anything (the common case)
-    spans = {name: detect_pii(values[name], min_score=settings.filter_pii_min_score, groups=pii_groups[name])
-             if values[name] and pii_groups[name] else [] for name in FIELDS}
-    if any(spans.values()):
-        spans = propagate_findings(values, spans)
-    for name in FIELDS:
-        value = values[name]
-        if not spans[name]:
-            texts[name] = value
-            continue
-        new_text, field_findings, field_rejecting = apply_pii_policy(
-            name, value, spans[name], settings.filter_pii_policy, settings.filter_pii_default_action
-        )
-        texts[name] = new_text
-        findings.extend(field_findings)
-        rejecting.extend(field_rejecting)
-    if rejecting:
-        counts = Counter(rejecting)
-        reasons.append(RejectReason(code="pii", detail="policy rejects: " + ", ".join(f"{t}×{n}" for t, n in sorted(counts.items()))))
-    if any(f.action == "redacted" for f in findings):
-        flags.append("pii:redacted")
-
-    for code, detail in quality_issues(record.instruction, record.input, record.output, config=quality_config,
-                                       field_langs=per_field, hints=hints):
-        reasons.append(RejectReason(code=code, detail=detail))
-    # generation checks: the variety's forms of address, and the LLM judge's score when the record has one
-    check = check_variety(record_text(record), record.variety) if settings.filter_variety_check else record.variety_check
-    for issue in (variety_issue(check, record.variety) if check else None, judge_issue(record, settings.judge_min_score)):
-        if issue:
-            reasons.append(RejectReason(code=issue[0], detail=issue[1]))
-    return _Decision(record, texts, reasons, flags, findings, lang, lang_score, check)
 
 
 def filter_records(records: Iterable[Record], *, settings: Settings | None = None, known: KnownTexts | None = None,
@@ -164,43 +70,31 @@ def filter_records(records: Iterable[Record], *, settings: Settings | None = Non
 
 
 def decide_records(records: Iterable[Record], *, settings: Settings | None = None,
-                   on_progress: Callable[[int], None] | None = None) -> list[_Decision]:
-    """The per-record checks (language, PII, quality): independent of each other, so they can run on partitions
-    in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place.
-
-    The cheap text passes that every record needs (cleaning, letter counts and lexical cues for language
-    detection, the PII triggers, the refusal / character-run / repeated-3-gram prechecks) run vectorized over the
-    whole batch first (polars, Rust regex, numpy); each record's decision still depends on that record only, so
-    any partitioning gives the same result.
-    """
+                   on_progress: Callable[[int], None] | None = None,
+                   checks: Sequence[Check] = CHECKS) -> list[_Decision]:
+    """The checks (`checks.CHECKS`: language, PII, quality, variety, judge), in order, over the whole batch: each
+    does its vectorized pass first, then decides each record from that record alone, so they can run on partitions
+    in parallel (see `flows/filter.py`'s Dask variant); `assemble` then dedups and splits, in one place."""
     settings = settings or get_settings()
-    quality_config = QualityConfig(settings.filter_min_instruction_chars, settings.filter_min_output_chars,
-                                   settings.filter_max_field_chars)
-    records = list(records)
-    values = {name: [getattr(r, name) for r in records] for name in FIELDS}
-    cleaned = {name: clean_for_detection_batch(values[name]) for name in FIELDS}
-    letters = {name: letter_count_batch(cleaned[name]) for name in FIELDS}
-    groups = {name: triggered_groups_batch(values[name]) for name in FIELDS}
-    prefetch_ner([values[name][i] for name in FIELDS for i in range(len(records)) if "caps" in groups[name][i]])
-    hints = batch_hints(values["instruction"], values["output"], settings.filter_max_field_chars,
-                        max_top_trigram_fraction=quality_config.max_top_trigram_fraction)
-    # the cue count of each record's combined text, for those long enough to need one (`guess_language` skips
-    # it only when fastText is very sure of Spanish, which is rare: counting the few extra costs less than
-    # running fastText apart first)
-    fields = [{name: cleaned[name][i] for name in FIELDS} for i in range(len(records))]
-    need = [i for i in range(len(records)) if sum(letters[name][i] for name in FIELDS) >= MIN_LETTERS]
-    cues: list[CueCounts | None] = [None] * len(records)
-    for i, counts in zip(need, count_cues_batch([_combined(fields[i]) for i in need]), strict=True):
-        cues[i] = counts
-    decisions = []
-    for i, record in enumerate(records):
-        decisions.append(_decide(record, settings, quality_config, fields[i],
-                                 {name: letters[name][i] for name in FIELDS}, {name: groups[name][i] for name in FIELDS},
-                                 hints[i], cues[i]))
-        if on_progress and (i + 1) % 1000 == 0:
-            on_progress(1000)
-    if on_progress:
-        on_progress(len(decisions) % 1000)
+    batch = Batch(list(records), settings)
+    decisions = [_Decision(r, {name: getattr(r, name) for name in FIELDS}, [], [], list(r.pii), r.lang, r.lang_score,
+                           r.variety_check) for r in batch.records]
+    reported = 0
+    for k, check in enumerate(checks, start=1):
+        for decision, outcome in zip(decisions, check(batch), strict=True):
+            decision.reasons.extend(outcome.reasons)
+            decision.flags.extend(outcome.flags)
+            for key, value in outcome.update.items():
+                if key in FIELDS:
+                    decision.texts[key] = value
+                elif key == "pii":
+                    decision.findings = value
+                else:
+                    setattr(decision, key, value)
+        if on_progress:  # the records' share of the work done so far
+            done = len(decisions) * k // len(checks)
+            on_progress(done - reported)
+            reported = done
     return decisions
 
 
