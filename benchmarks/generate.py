@@ -299,6 +299,7 @@ def quality(args: argparse.Namespace) -> None:
     """
     from collections import Counter
 
+    from corpus600m.filters.variety import fits_variety
     from corpus600m.generate.pipeline import generate_items, plan_request
     from corpus600m.services import llm_server
     from corpus600m.services.process import free_port
@@ -327,6 +328,7 @@ def quality(args: argparse.Namespace) -> None:
         store = Store(settings.data_dir)
         started = time.perf_counter()
         report = generate_items(run_items, settings=settings, store=store, max_new_tokens=args.max_new_tokens,
+                                fits_variety=fits_variety,
                                 progress=lambda done, total: console.print(f"[dim]{name}: {done}/{total} items"))
         return settings, store, report, time.perf_counter() - started
 
@@ -347,7 +349,10 @@ def quality(args: argparse.Namespace) -> None:
 
     console.print(f"generation with the judge: {report.n_kept} records from {len(items)} items in {seconds:.0f} s; "
                   f"failed {report.rejected_by_reason or 0}; instruction attempts per item "
-                  f"{report.details.get('instruction_attempts')}; unreadable verdicts {report.details.get('judge_unreadable')}")
+                  f"{report.details.get('instruction_attempts')}; answer attempts per answered item "
+                  f"{report.details.get('answer_attempts')} (variety retry "
+                  f"{'on' if report.details.get('variety_retry') else 'off'}, CORPUS600M_GENERATE_VARIETY_ATTEMPTS="
+                  f"{settings.generate_variety_attempts}); unreadable verdicts {report.details.get('judge_unreadable')}")
     analyze(store, settings, len(items))
     judge_tokens = paired_report.details["judge_tokens"]
     gen_tokens = paired_report.details["output_tokens"] - judge_tokens

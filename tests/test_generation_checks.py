@@ -223,11 +223,15 @@ def test_fits_variety_is_the_grammar_part_of_the_check(text, variety, fits):
     assert check_variety(text, variety).consistent is fits
 
 
-def test_every_variety_has_a_retry_rule_naming_its_forms():
+def test_every_variety_has_a_retry_rule_naming_its_forms_and_a_retry_adds_it_to_the_system_prompt():
     from corpus600m.generate.prompts import load_address_forms
+    from corpus600m.generate.steps import with_rule
 
     rules = load_address_forms(name="address_retry")
     for variety in ("rioplatense", "paraguaya", "centroamericana"):
         assert all(form in rules[variety] for form in ("podés", "tenés", "decime", "puedes", "tienes", "dime"))
     assert "vosotros" in rules["mexicana"] and "vos" in rules["castellana"]
-    assert instruction_problem("Regla obligatoria: tratá de vos. ¿Qué hago?") == "prompt_echo"
+    messages = [{"role": "system", "content": "Sos un asistente."}, {"role": "user", "content": "¿Qué hago?"}]
+    retried = with_rule(messages, rules["rioplatense"])
+    assert retried[0]["content"] == f"Sos un asistente.\n{rules['rioplatense']}" and retried[1] == messages[1]
+    assert instruction_problem(f"Regla obligatoria: tratá de vos. {messages[1]['content']}") == "prompt_echo"
