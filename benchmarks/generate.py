@@ -371,7 +371,7 @@ def analyze(store, settings, n_items: int) -> None:
     from corpus600m.filters.pipeline import filter_records
     from corpus600m.filters.variety import VOSEO_AREAS, uses_voseo_or_no_second_person
     from corpus600m.generate.report import generation_yield, to_markdown
-    from corpus600m.records import frame_to_records
+    from corpus600m.records import Record, frame_to_records
     from corpus600m.store import Table as StoreTable
 
     records = frame_to_records(store.read(StoreTable.GENERATED))
@@ -396,6 +396,30 @@ def analyze(store, settings, n_items: int) -> None:
                   f"{fine} ({fine / max(len(voseo), 1):.0%}) use voseo or no second-person form (target ≥ 80%); "
                   f"all records consistent with their variety: "
                   f"{sum(r.variety_check.consistent for r in checked if r.variety_check)}/{len(checked)}")
+    adapted = sum(bool(r.origin.variety_adapted) for r in voseo)
+    if adapted:
+        console.print(f"  of them {adapted} answers rewritten as voseo by rule (origin.variety_adapted); without those: "
+                      f"{fine - adapted}/{len(voseo)} ({(fine - adapted) / max(len(voseo), 1):.0%})")
+    else:
+        # what the answer step's rule (CORPUS600M_GENERATE_VARIETY_ADAPT=true) does to these same records: it is
+        # deterministic and runs on the final answer, so applying it here gives the records that run would keep
+        from corpus600m.filters.variety import fits_variety
+        from corpus600m.generate.voseo import adapt_if_unfit
+
+        rewritten = []
+        for r in records:
+            output, changed = adapt_if_unfit(r.output, r.variety, fits_variety) if r.variety else (r.output, False)
+            rewritten.append(r.model_copy(update={"output": output, "id": "", "variety_check": None}) if changed else r)
+        with_rule = filter_records([Record.model_validate(r.model_dump()) for r in rewritten], settings=settings,
+                                   known=KnownTexts())
+        checked_rule = with_rule.kept + [r.record for r in with_rule.rejected]
+        voseo_rule = [r for r in checked_rule if r.variety in VOSEO_AREAS and r.variety_check is not None]
+        fine_rule = sum(uses_voseo_or_no_second_person(r.variety_check) for r in voseo_rule)
+        console.print(f"  with the rule of CORPUS600M_GENERATE_VARIETY_ADAPT=true applied to these answers "
+                      f"({sum(a is not b for a, b in zip(rewritten, records, strict=True))} rewritten): "
+                      f"{fine_rule}/{len(voseo_rule)} ({fine_rule / max(len(voseo_rule), 1):.0%}); kept "
+                      f"{len(with_rule.kept)}/{len(records)} ({len(with_rule.kept) / max(len(records), 1):.1%}) with the "
+                      f"judge gate as configured")
     scores = Counter(r.judge.score for r in records if r.judge)
     by_rules = sum(1 for r in records if r.judge and r.judge.model == "reglas")
     console.print(f"judge scores {dict(sorted(scores.items()))} ({by_rules} settled by rules, "

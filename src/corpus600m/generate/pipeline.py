@@ -162,7 +162,7 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
         prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch, items_digest=digest)
         write_answer = WriteAnswer(
             name="write_answer", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
-            variety_attempts=settings.generate_variety_attempts,
+            variety_attempts=settings.generate_variety_attempts, adapt_voseo=settings.generate_variety_adapt,
             input_mappings={"messages": "answer_messages", "retry_messages": "answer_retry_messages"},
             output_mappings={"generation": "output", "model_name": "answer_model"},
             add_raw_output=False, add_raw_input=False,
@@ -316,6 +316,7 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
                 temperature=settings.llm_temperature, seed_topic=row["seed_topic"], pipeline_signature=signature,
                 output_tokens=tokens, persona=row.get("persona") or None,
                 instruction_attempts=row.get("instruction_attempts"), answer_attempts=row.get("answer_attempts"),
+                variety_adapted=bool(row.get("variety_adapted")),
             ),
             judge=_verdict(row, target),
         ))
@@ -353,7 +354,8 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
                                "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
                                "chunks_from_cache": 0, "judge": settings.judge_enabled, "judge_unreadable": 0, "judge_tokens": 0,
                                "instruction_attempts": {}, "answer_attempts": {},
-                               "variety_retry": fits_variety is not None and settings.generate_variety_attempts > 1}
+                               "variety_retry": fits_variety is not None and settings.generate_variety_attempts > 1,
+                               "variety_adapted": 0}
     done = 0
     for chunk in _chunks(items, settings.llm_chunk_items):
         result = run_chunk(chunk, target, settings, max_new_tokens, fits_variety)
@@ -377,6 +379,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         details["chunks_from_cache"] += int(result.from_cache)
         details["judge_unreadable"] += result.judge_unreadable
         details["judge_tokens"] += result.judge_tokens
+        details["variety_adapted"] += sum(bool(r.origin.variety_adapted) for r in result.records)
         for key, counts in (("instruction_attempts", result.attempts), ("answer_attempts", result.answer_attempts)):
             for n, count in counts.items():
                 details[key][str(n)] = details[key].get(str(n), 0) + count
@@ -469,7 +472,7 @@ def merge_reports(reports: list[StageReport], stage: str = "generate") -> StageR
     per_cell: Counter = Counter()
     for r in reports:
         for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache", "judge_unreadable",
-                    "judge_tokens"):
+                    "judge_tokens", "variety_adapted"):
             merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
         for key in ("instruction_attempts", "answer_attempts"):
             attempts = merged.details.setdefault(key, {})

@@ -19,6 +19,7 @@ from corpus600m.generate.instructions import instruction_problem
 from corpus600m.generate.judge import load_rubric, parse_verdict, rule_verdict
 from corpus600m.generate.pipeline import VarietyFit
 from corpus600m.generate.prompts import load_template
+from corpus600m.generate.voseo import adapt_if_unfit
 
 _LABEL = re.compile(
     r"^\s*[*_#]*\s*(?:instrucci[oó]n|petici[oó]n|pregunta|solicitud|consulta|mensaje|usuario)\s*[*_]*\s*:\s*[*_]*\s*",
@@ -256,7 +257,11 @@ class WriteAnswer(ChunkBoundStep, ChatGeneration, VarietyRetry):
     """`ChatGeneration` that leaves rows with no instruction unanswered (no request for them), and asks again,
     up to `variety_attempts` in all, for answers whose forms of address do not fit the item's variety (with the
     variety's rule added, `retry_messages`; another seed, a little more temperature). An answer that never fits is
-    kept as last written, for the filters to decide on. Every attempt's tokens are counted (`answer_tokens`)."""
+    kept as last written, for the filters to decide on; with `adapt_voseo`, its tuteo is first rewritten as voseo
+    by rule (`voseo.adapt_to_voseo`), kept only when that makes it fit, and marked (`variety_adapted`). Every
+    attempt's tokens are counted (`answer_tokens`)."""
+
+    adapt_voseo: bool = False
 
     @property
     def inputs(self) -> StepColumns:
@@ -264,12 +269,13 @@ class WriteAnswer(ChunkBoundStep, ChatGeneration, VarietyRetry):
 
     @property
     def outputs(self) -> StepColumns:
-        return ["generation", "answer_attempts", "answer_tokens", "model_name"]
+        return ["generation", "answer_attempts", "answer_tokens", "variety_adapted", "model_name"]
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
         rows = [dict(row) for row in inputs]
         for row in rows:
-            row.update(generation=None, answer_attempts=0, answer_tokens=0, model_name=self.llm.model_name)
+            row.update(generation=None, answer_attempts=0, answer_tokens=0, variety_adapted=False,
+                       model_name=self.llm.model_name)
         pending = [i for i, row in enumerate(rows) if row.get("messages")]
         base = self.llm.get_generation_kwargs()
         for attempt in range(self.variety_attempts):
@@ -289,6 +295,9 @@ class WriteAnswer(ChunkBoundStep, ChatGeneration, VarietyRetry):
                     if not self.fits(text, row):
                         still.append(i)
             pending = still
+        for i in pending if self.adapt_voseo and self._variety_fit is not None else []:
+            text, adapted = adapt_if_unfit(rows[i]["generation"], rows[i]["variety"], self._variety_fit)
+            rows[i].update(generation=text, variety_adapted=adapted)
         yield rows
 
 
