@@ -396,6 +396,10 @@ def analyze(store, settings, n_items: int) -> None:
                   f"{fine} ({fine / max(len(voseo), 1):.0%}) use voseo or no second-person form (target ≥ 80%); "
                   f"all records consistent with their variety: "
                   f"{sum(r.variety_check.consistent for r in checked if r.variety_check)}/{len(checked)}")
+    # the target's wording counts a text with both vos and tú forms as using voseo; a reader would not
+    strict = sum(r.variety_check.consistent for r in voseo)
+    console.print(f"  strictly (no tuteo or vosotros anywhere: the variety check's consistency): {strict}/{len(voseo)} "
+                  f"({strict / max(len(voseo), 1):.0%}) of the records claiming a voseo variety")
     adapted = sum(bool(r.origin.variety_adapted) for r in voseo)
     if adapted:
         console.print(f"  of them {adapted} answers rewritten as voseo by rule (origin.variety_adapted); without those: "
@@ -415,9 +419,11 @@ def analyze(store, settings, n_items: int) -> None:
         checked_rule = with_rule.kept + [r.record for r in with_rule.rejected]
         voseo_rule = [r for r in checked_rule if r.variety in VOSEO_AREAS and r.variety_check is not None]
         fine_rule = sum(uses_voseo_or_no_second_person(r.variety_check) for r in voseo_rule)
+        strict_rule = sum(r.variety_check.consistent for r in voseo_rule)
         console.print(f"  with the rule of CORPUS600M_GENERATE_VARIETY_ADAPT=true applied to these answers "
                       f"({sum(a is not b for a, b in zip(rewritten, records, strict=True))} rewritten): "
-                      f"{fine_rule}/{len(voseo_rule)} ({fine_rule / max(len(voseo_rule), 1):.0%}); kept "
+                      f"{fine_rule}/{len(voseo_rule)} ({fine_rule / max(len(voseo_rule), 1):.0%}), strictly "
+                      f"{strict_rule}/{len(voseo_rule)} ({strict_rule / max(len(voseo_rule), 1):.0%}); kept "
                       f"{len(with_rule.kept)}/{len(records)} ({len(with_rule.kept) / max(len(records), 1):.1%}) with the "
                       f"judge gate as configured")
     scores = Counter(r.judge.score for r in records if r.judge)
