@@ -45,6 +45,7 @@ def test_tuteo_becomes_voseo(tuteo, voseo):
 @pytest.mark.parametrize("text", [
     # nouns and adjectives that look like tú forms, 3rd persons that look like imperatives, shared forms
     "Las compras del mes, las cuentas del banco y las pruebas del examen.",
+    "Hay programas gratuitos, muestras de sangre, preguntas frecuentes, descargas y charlas completas.",
     "Puede tardar unos días. Depende del banco. Toma tiempo. Lleva dos semanas. Sigue siendo caro.",
     "El área de TI revisa los equipos y la oficina abre a las nueve.",
     "Ayer le di el libro y ellos ven la tele; echale sal a la sopa.",
@@ -62,6 +63,7 @@ def test_case_accents_and_unicode_forms():
     assert adapt_to_voseo("TÚ PUEDES") == ("TÚ PUEDES", 0)  # all capitals: an acronym or a title, left alone
     assert adapt_to_voseo("Tú puedes. Dime.")[0] == "Vos podés. Decime."
     assert adapt_to_voseo("Si compras en línea, te cuentas los pasos.")[0] == "Si comprás en línea, te contás los pasos."
+    assert adapt_to_voseo("Si no preguntas, nunca programas nada.")[0] == "Si no preguntás, nunca programás nada."
 
 
 def test_adaptation_is_kept_only_when_it_makes_the_answer_fit():

@@ -64,7 +64,8 @@ _IRREGULAR_IMPERATIVE = {"decir": "di", "hacer": "haz", "poner": "pon", "tener":
 _HOMOGRAPHS = {"compras", "ayudas", "consultas", "reservas", "cuentas", "pruebas", "cocinas", "visitas", "notas",
                "marcas", "cargas", "llamas", "pasas", "pagas", "sales", "guardas", "cortas", "firmas", "dudas",
                "cenas", "copias", "quejas", "bajas", "esperas", "ganas", "cambias", "tomas", "mandas", "presentas",
-               "separas", "valoras", "controlas", "lavas", "respetas", "invitas", "viajas", "cantas", "indicas"}
+               "separas", "valoras", "controlas", "lavas", "respetas", "invitas", "viajas", "cantas", "indicas",
+               "programas", "preguntas", "miras", "agendas", "charlas", "completas", "descargas", "muestras", "fijas"}
 _VERB_CONTEXT = {"tú", "te", "no", "si", "ya", "también", "nunca", "siempre", "que", "cuando", "me", "nos", "lo",
                  "le", "les", "se", "vos", "solo", "sólo", "mientras"}
 # bare tú imperatives changed where a clause opens: advice verbs that rarely open a clause as a 3rd person with its
