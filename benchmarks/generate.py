@@ -299,6 +299,7 @@ def quality(args: argparse.Namespace) -> None:
     """
     from collections import Counter
 
+    from corpus600m.filters.variety import fits_variety
     from corpus600m.generate.pipeline import generate_items, plan_request
     from corpus600m.services import llm_server
     from corpus600m.services.process import free_port
@@ -327,6 +328,7 @@ def quality(args: argparse.Namespace) -> None:
         store = Store(settings.data_dir)
         started = time.perf_counter()
         report = generate_items(run_items, settings=settings, store=store, max_new_tokens=args.max_new_tokens,
+                                fits_variety=fits_variety,
                                 progress=lambda done, total: console.print(f"[dim]{name}: {done}/{total} items"))
         return settings, store, report, time.perf_counter() - started
 
@@ -347,7 +349,10 @@ def quality(args: argparse.Namespace) -> None:
 
     console.print(f"generation with the judge: {report.n_kept} records from {len(items)} items in {seconds:.0f} s; "
                   f"failed {report.rejected_by_reason or 0}; instruction attempts per item "
-                  f"{report.details.get('instruction_attempts')}; unreadable verdicts {report.details.get('judge_unreadable')}")
+                  f"{report.details.get('instruction_attempts')}; answer attempts per answered item "
+                  f"{report.details.get('answer_attempts')} (variety retry "
+                  f"{'on' if report.details.get('variety_retry') else 'off'}, CORPUS600M_GENERATE_VARIETY_ATTEMPTS="
+                  f"{settings.generate_variety_attempts}); unreadable verdicts {report.details.get('judge_unreadable')}")
     analyze(store, settings, len(items))
     judge_tokens = paired_report.details["judge_tokens"]
     gen_tokens = paired_report.details["output_tokens"] - judge_tokens
@@ -366,7 +371,7 @@ def analyze(store, settings, n_items: int) -> None:
     from corpus600m.filters.pipeline import filter_records
     from corpus600m.filters.variety import VOSEO_AREAS, uses_voseo_or_no_second_person
     from corpus600m.generate.report import generation_yield, to_markdown
-    from corpus600m.records import frame_to_records
+    from corpus600m.records import Record, frame_to_records
     from corpus600m.store import Table as StoreTable
 
     records = frame_to_records(store.read(StoreTable.GENERATED))
@@ -391,6 +396,36 @@ def analyze(store, settings, n_items: int) -> None:
                   f"{fine} ({fine / max(len(voseo), 1):.0%}) use voseo or no second-person form (target ≥ 80%); "
                   f"all records consistent with their variety: "
                   f"{sum(r.variety_check.consistent for r in checked if r.variety_check)}/{len(checked)}")
+    # the target's wording counts a text with both vos and tú forms as using voseo; a reader would not
+    strict = sum(r.variety_check.consistent for r in voseo)
+    console.print(f"  strictly (no tuteo or vosotros anywhere: the variety check's consistency): {strict}/{len(voseo)} "
+                  f"({strict / max(len(voseo), 1):.0%}) of the records claiming a voseo variety")
+    adapted = sum(bool(r.origin.variety_adapted) for r in voseo)
+    if adapted:
+        console.print(f"  of them {adapted} answers rewritten as voseo by rule (origin.variety_adapted); without those: "
+                      f"{fine - adapted}/{len(voseo)} ({(fine - adapted) / max(len(voseo), 1):.0%})")
+    else:
+        # what the answer step's rule (CORPUS600M_GENERATE_VARIETY_ADAPT=true) does to these same records: it is
+        # deterministic and runs on the final answer, so applying it here gives the records that run would keep
+        from corpus600m.filters.variety import fits_variety
+        from corpus600m.generate.voseo import adapt_if_unfit
+
+        rewritten = []
+        for r in records:
+            output, changed = adapt_if_unfit(r.output, r.variety, fits_variety) if r.variety else (r.output, False)
+            rewritten.append(r.model_copy(update={"output": output, "id": "", "variety_check": None}) if changed else r)
+        with_rule = filter_records([Record.model_validate(r.model_dump()) for r in rewritten], settings=settings,
+                                   known=KnownTexts())
+        checked_rule = with_rule.kept + [r.record for r in with_rule.rejected]
+        voseo_rule = [r for r in checked_rule if r.variety in VOSEO_AREAS and r.variety_check is not None]
+        fine_rule = sum(uses_voseo_or_no_second_person(r.variety_check) for r in voseo_rule)
+        strict_rule = sum(r.variety_check.consistent for r in voseo_rule)
+        console.print(f"  with the rule of CORPUS600M_GENERATE_VARIETY_ADAPT=true applied to these answers "
+                      f"({sum(a is not b for a, b in zip(rewritten, records, strict=True))} rewritten): "
+                      f"{fine_rule}/{len(voseo_rule)} ({fine_rule / max(len(voseo_rule), 1):.0%}), strictly "
+                      f"{strict_rule}/{len(voseo_rule)} ({strict_rule / max(len(voseo_rule), 1):.0%}); kept "
+                      f"{len(with_rule.kept)}/{len(records)} ({len(with_rule.kept) / max(len(records), 1):.1%}) with the "
+                      f"judge gate as configured")
     scores = Counter(r.judge.score for r in records if r.judge)
     by_rules = sum(1 for r in records if r.judge and r.judge.model == "reglas")
     console.print(f"judge scores {dict(sorted(scores.items()))} ({by_rules} settled by rules, "

@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
+from corpus600m.filters.variety import fits_variety
 from corpus600m.generate.pipeline import (
     generate_items,
     merge_reports,
@@ -38,9 +39,11 @@ def plan(data_dir: str, countries: list[str] | None, per_country: int | None, ta
 
 @task(name="generate-chunk", retries=2, retry_delay_seconds=15, cache_policy=NO_CACHE)
 def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: int | None) -> StageReport:
-    """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk."""
+    """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk. The filter stage's
+    variety check goes in, so texts whose forms of address do not fit their variety are asked for again."""
     settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
-    return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens)
+    return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens,
+                          fits_variety=fits_variety)
 
 
 @task(name="check-varieties", cache_policy=NO_CACHE)

@@ -18,6 +18,7 @@ import pytest
 from corpus600m.generate import LLMError, fill_gaps, generate_records
 from corpus600m.generate.instructions import instruction_problem
 from corpus600m.generate.judge import load_rubric
+from corpus600m.generate.pipeline import plan_request
 from corpus600m.generate.prompts import load_template
 from corpus600m.records import Record, Source
 from corpus600m.services.process import free_port
@@ -102,6 +103,27 @@ def test_fill_gaps_generates_only_the_deficit(llm_env, data_dir):
     assert generated["country"].to_list() == ["UY"] and generated["variety"].to_list() == ["rioplatense"]
     nothing = fill_gaps(1, countries=["MX", "UY"], max_new_tokens=96)
     assert nothing.n_in == 0 and store.count(Table.GENERATED) == 1
+
+
+def _never_fits(text: str, variety: str) -> bool:
+    """A variety check no text passes (module level: distilabel pickles its steps, this by reference)."""
+    return False
+
+
+@pytest.mark.slow
+def test_texts_whose_forms_of_address_do_not_fit_are_asked_again_and_the_attempts_kept(llm_env, data_dir, monkeypatch):
+    monkeypatch.setenv("CORPUS600M_JUDGE_ENABLED", "false")
+    monkeypatch.setenv("CORPUS600M_GENERATE_VARIETY_ATTEMPTS", "2")
+    get_settings.cache_clear()
+    report = generate_records(["UY"], 1, max_new_tokens=48, fits_variety=_never_fits)
+    assert report.n_kept == 1 and report.details["variety_retry"] is True, report
+    assert report.details["answer_attempts"] == {"2": 1}
+    record = Record.model_validate(Store(data_dir).read(Table.GENERATED).row(0, named=True))
+    # the last texts are kept (the filters decide on them), with what it took to get them and who asked
+    assert record.instruction.strip() and record.output.strip()
+    assert record.origin.answer_attempts == 2 and record.origin.instruction_attempts in (2, 3)
+    assert record.origin.persona == plan_request(["UY"], 1)[0].persona
+    assert record.origin.output_tokens > 0
 
 
 def test_unreachable_endpoint_is_a_clear_error_and_writes_nothing(data_dir, monkeypatch):

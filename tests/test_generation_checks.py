@@ -206,3 +206,32 @@ def test_persona_examples_are_consistent_with_their_variety():
         assert instruction_problem(who.example) is None, variety
         if variety in ("rioplatense", "paraguaya", "centroamericana"):
             assert any(m.startswith("voseo:") for m in check.markers), variety
+
+
+@pytest.mark.parametrize(("text", "variety", "fits"), [
+    ("Si querés, podés llevar la cédula; decime si tenés dudas.", "rioplatense", True),
+    ("Si quieres, puedes llevar la cédula; dime si tienes dudas.", "rioplatense", False),
+    ("Si quieres, puedes llevar la cédula; dime si tienes dudas.", "mexicana", True),
+    ("Hay que llevar la cédula y conviene ir temprano.", "paraguaya", True),  # no second person: fits every variety
+    ("Podéis pedir cita en la web si tenéis el número.", "canaria", False),
+    ("Vos tenés que pedir turno.", "castellana", False),
+])
+def test_fits_variety_is_the_grammar_part_of_the_check(text, variety, fits):
+    from corpus600m.filters.variety import fits_variety
+
+    assert fits_variety(text, variety) is fits
+    assert check_variety(text, variety).consistent is fits
+
+
+def test_every_variety_has_a_retry_rule_naming_its_forms_and_a_retry_adds_it_to_the_system_prompt():
+    from corpus600m.generate.prompts import load_address_forms
+    from corpus600m.generate.steps import with_rule
+
+    rules = load_address_forms(name="address_retry")
+    for variety in ("rioplatense", "paraguaya", "centroamericana"):
+        assert all(form in rules[variety] for form in ("podés", "tenés", "decime", "puedes", "tienes", "dime"))
+    assert "vosotros" in rules["mexicana"] and "vos" in rules["castellana"]
+    messages = [{"role": "system", "content": "Sos un asistente."}, {"role": "user", "content": "¿Qué hago?"}]
+    retried = with_rule(messages, rules["rioplatense"])
+    assert retried[0]["content"] == f"Sos un asistente.\n{rules['rioplatense']}" and retried[1] == messages[1]
+    assert instruction_problem(f"Regla obligatoria: tratá de vos. {messages[1]['content']}") == "prompt_echo"

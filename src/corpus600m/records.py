@@ -61,7 +61,11 @@ class Origin(BaseModel):
     temperature: float | None = None
     seed_topic: str | None = None
     pipeline_signature: str | None = None
-    output_tokens: int | None = Field(None, description="Tokens the LLM wrote for this record: every instruction attempt, the answer and the judge.")
+    output_tokens: int | None = Field(None, description="Tokens the LLM wrote for this record: every instruction and answer attempt and the judge.")
+    persona: str | None = Field(None, description="Who the model played when it wrote the instruction (seeds/personas/).")
+    instruction_attempts: int | None = Field(None, description="Requests it took to get the instruction (retries: not a request, or forms of address that do not fit the variety).")
+    answer_attempts: int | None = Field(None, description="Requests it took to get the answer (retries: forms of address that do not fit the variety).")
+    variety_adapted: bool | None = Field(None, description="True when the answer's tuteo was rewritten as voseo by rule (generate/voseo.py), not written so by the model.")
     # donated records
     donor: str | None = None
     dataset: str | None = None
@@ -359,7 +363,9 @@ ORIGIN_DTYPE = pl.Struct(
     {
         "model": pl.String, "backend": pl.String, "template_id": pl.String, "template_version": pl.String,
         "temperature": pl.Float64, "seed_topic": pl.String, "pipeline_signature": pl.String,
-        "output_tokens": pl.Int64, "donor": pl.String, "dataset": pl.String, "license": pl.String, "source_url": pl.String,
+        "output_tokens": pl.Int64, "persona": pl.String, "instruction_attempts": pl.Int64, "answer_attempts": pl.Int64,
+        "variety_adapted": pl.Boolean,
+        "donor": pl.String, "dataset": pl.String, "license": pl.String, "source_url": pl.String,
         "file": pl.String, "row": pl.Int64, "original_output": pl.String,
     }
 )

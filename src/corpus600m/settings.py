@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     generate_instruction_attempts: int = Field(
         3, ge=1, le=6, description="Attempts per item to get an instruction that is a real request (not an echo, greeting, "
                                   "meta-description or English) within the same distilabel run.")
+    generate_variety_attempts: int = Field(
+        3, ge=1, le=6, description="Attempts per instruction and per answer to get forms of address that fit the item's "
+                                  "variety (e.g. voseo, not tuteo, for rioplatense), within the same distilabel run; "
+                                  "1 turns the retry off.")
+    generate_variety_adapt: bool = Field(
+        False, description="When an answer in a voseo variety still has tuteo after its attempts, rewrite its forms of "
+                           "address by rule (puedes -> podés, dime -> decime; generate/voseo.py) and mark the record "
+                           "(origin.variety_adapted). Off by default: the text is then no longer the model's own.")
     filter_variety_check: bool = Field(True, description="Reject records whose text contradicts their variety (quality:variety_mismatch).")
 
     # ---- Prefect and scheduling -------------------------------------------------------------------

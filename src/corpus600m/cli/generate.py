@@ -141,6 +141,7 @@ def generate(
             return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from corpus600m.filters.variety import fits_variety
     from corpus600m.generate import fill_gaps, generate_records
 
     with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -153,10 +154,12 @@ def generate(
         try:
             if fill_gaps_mode:
                 report = fill_gaps(target, countries=codes, settings=settings, store=store, out=out,
-                                   max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress)
+                                   max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
+                                   fits_variety=fits_variety)
             else:
                 report = generate_records(codes, per_country, settings=settings, store=store, out=out,
-                                          max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress)
+                                          max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
+                                          fits_variety=fits_variety)
         except (LLMError, GenerationError, PromptError) as exc:
             fail(str(exc))
     _print_report(report, out)
@@ -193,5 +196,8 @@ def _print_report(report: Any, out: Path | None) -> None:
         console.print(f"judge: on ({details.get('judge_tokens', 0)} of the output tokens, {details.get('judge_unreadable', 0)} "
                       "unreadable verdicts); its gate is CORPUS600M_JUDGE_MIN_SCORE, applied by `filter`; "
                       f"instruction attempts per item: {details.get('instruction_attempts')}")
+    if details.get("answer_attempts"):
+        console.print(f"answer attempts per answered item: {details['answer_attempts']} (retried when the forms of "
+                      f"address did not fit the variety: {'on' if details.get('variety_retry') else 'off'})")
     if out is not None:
         console.print(f"wrote {out}")

@@ -224,3 +224,10 @@ def uses_voseo_or_no_second_person(check: VarietyCheck) -> bool:
     kinds = {m.split(":", 1)[0] for m in check.markers}
     return "voseo" in kinds or not ({"tuteo", "vosotros"} & kinds)
 
+
+
+def fits_variety(text: str, claimed: str) -> bool:
+    """Whether the forms of address in `text` fit `claimed`: the grammar part of `check_variety` (the part that
+    decides `quality:variety_mismatch`), without the lexicon. Generation uses it to ask again for a text that
+    does not fit (the flow hands it over: stages do not import each other)."""
+    return claimed in allowed_varieties(address_forms(text))

@@ -28,7 +28,7 @@ META = re.compile(
 ECHO = re.compile(
     r"\btrata\s+al\s+asistente\b|\bespañol\s+(?:castellan|andaluz|canari|mexican|centroamerican|caribeñ|andin|"
     r"chilen|rioplatense|paraguay|ecuatoguinean|estadounidense)\w*|\bsobre\s+este\s+tema\b|\busa\s+palabras\s+y\s+"
-    r"referencias\b|\bvoseo\s+verbal\b|\bl[ée]xico\s+\w+\s*\(|\bescribe\s+solo\b|\ben\s+una\s+o\s+dos\s+frases\b",
+    r"referencias\b|\bvoseo\s+verbal\b|\bregla\s+obligatoria\b|\bl[ée]xico\s+\w+\s*\(|\bescribe\s+solo\b|\ben\s+una\s+o\s+dos\s+frases\b",
     re.IGNORECASE,
 )
 # the assistant's side of a conversation: an affirmation or a refusal where the user's request should be

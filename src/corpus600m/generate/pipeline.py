@@ -5,6 +5,10 @@ variety would, then answers them, and stores the results as `Record`s in the `ge
       -> ChatGeneration "write_instruction"  (the model plays a speaker of the variety)
       -> PrepareAnswer                        (clean the instruction, build the answer prompt)
       -> ChatGeneration "write_answer"        (the model answers in the same variety)
+      -> JudgeRecord "judge"                  (when the judge is on)
+
+Both generation steps ask again, within the run, for a text whose forms of address do not fit the item's variety
+(tuteo in a rioplatense answer...), when the caller hands over the check (`fits_variety`, the filter stage's).
 
 Work is done in chunks of `settings.llm_chunk_items` items. Each chunk is one distilabel run whose cache (keyed by the
 steps' signatures, which include the rendered prompts) lives under `<data_dir>/cache/distilabel`; the
@@ -44,6 +48,7 @@ from corpus600m.generate.plan import (
 )
 from corpus600m.generate.prompts import (
     SEEDS_DIR,
+    load_address_forms,
     load_personas,
     load_seeds,
     load_template,
@@ -59,6 +64,8 @@ PIPELINE_NAME = "corpus600m-generate"
 _NOT_IN_SIGNATURE = {"llm_base_url", "llm_api_key", "llm_timeout", "llm_max_retries"}
 
 ProgressFn = Callable[[int, int], None]
+# (text, claimed variety) -> whether the text's forms of address fit it (filters.variety.fits_variety)
+VarietyFit = Callable[[str, str], bool]
 
 
 class GenerationError(RuntimeError):
@@ -70,6 +77,7 @@ class ChunkResult:
     records: list[Record]
     failed: Counter = field(default_factory=Counter)
     attempts: Counter = field(default_factory=Counter)  # items by the number of instruction attempts they took
+    answer_attempts: Counter = field(default_factory=Counter)  # answered items by the number of answer attempts
     judge_unreadable: int = 0  # records the judge was asked about whose verdict could not be read
     judge_tokens: int = 0  # of `output_tokens`, those the judge wrote
     output_tokens: int = 0
@@ -103,23 +111,28 @@ def generation_kwargs(target: LLMTarget, settings: Settings, max_new_tokens: int
 
 
 def _input_rows(items: list[GenerationItem]) -> list[dict[str, Any]]:
+    from corpus600m.generate.steps import with_rule
+
     answer = load_template("answer")
+    rules = load_address_forms(name="address_retry")
     rows = []
     for item in items:
         context = variety_context(item.country, item.variety)
         rows.append({
             "item_key": f"{item.country}/{item.variety}/{item.slot}",
             "country": item.country, "variety": item.variety, "slot": item.slot,
-            "domain": item.domain, "seed_topic": item.topic, "task": item.task,
+            "domain": item.domain, "seed_topic": item.topic, "task": item.task, "persona": item.persona,
             "instruction_messages": item.messages, "example": item.example,
-            "answer_system": answer.render_system(**context, instruction=""),
+            "instruction_retry_messages": with_rule(item.messages, rules[item.variety]),
+            "answer_system": answer.render_system(**context, instruction=""), "retry_rule": rules[item.variety],
         })
     return rows
 
 
 def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Settings,
-                   max_new_tokens: int | None = None) -> Any:
-    """The distilabel pipeline for `items` (not run)."""
+                   max_new_tokens: int | None = None, fits_variety: VarietyFit | None = None) -> Any:
+    """The distilabel pipeline for `items` (not run). `fits_variety(text, variety)`: the check that makes the
+    generation steps ask again for a text whose forms of address do not fit (None: no such retry)."""
     from corpus600m.generate.judge import load_rubric, response_format
     from corpus600m.generate.steps import (
         GenerationPipeline,
@@ -141,17 +154,21 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
         load = LoadItems(name="load_items", data=rows, batch_size=batch, items_digest=digest)
         write_instruction = WriteInstruction(
             name="write_instruction", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
-            max_attempts=settings.generate_instruction_attempts, input_mappings={"messages": "instruction_messages"},
+            max_attempts=settings.generate_instruction_attempts, variety_attempts=settings.generate_variety_attempts,
+            input_mappings={"messages": "instruction_messages", "retry_messages": "instruction_retry_messages"},
             output_mappings={"generation": "raw_instruction", "model_name": "instruction_model"},
             add_raw_output=False, add_raw_input=False,
         )
         prepare = PrepareAnswer(name="prepare_answer", input_batch_size=batch, items_digest=digest)
         write_answer = WriteAnswer(
             name="write_answer", items_digest=digest, llm=make_llm(target, settings, kwargs), input_batch_size=batch,
-            input_mappings={"messages": "answer_messages"},
+            variety_attempts=settings.generate_variety_attempts, adapt_voseo=settings.generate_variety_adapt,
+            input_mappings={"messages": "answer_messages", "retry_messages": "answer_retry_messages"},
             output_mappings={"generation": "output", "model_name": "answer_model"},
             add_raw_output=False, add_raw_input=False,
         )
+        for step in (write_instruction, write_answer):
+            step.set_variety_fit(fits_variety)
         llm_steps = [write_instruction, write_answer]
         load >> write_instruction >> prepare >> write_answer
         if settings.judge_enabled:
@@ -203,17 +220,8 @@ def _verdict(row: dict[str, Any], target: LLMTarget) -> JudgeVerdict | None:
 
 
 def _tokens(row: dict[str, Any]) -> int:
-    total = 0
-    meta = row.get("distilabel_metadata") or {}
-    total += int(row.get("instruction_tokens") or 0) + int(row.get("judge_tokens") or 0)
-    for key in ("statistics_write_answer",):
-        stats = meta.get(key) or {}
-        value = stats.get("output_tokens")
-        if isinstance(value, list):
-            total += sum(v or 0 for v in value)
-        elif isinstance(value, int):
-            total += value
-    return total
+    """Output tokens of every instruction and answer attempt and of the judge."""
+    return sum(int(row.get(key) or 0) for key in ("instruction_tokens", "answer_tokens", "judge_tokens"))
 
 
 @contextlib.contextmanager
@@ -253,14 +261,14 @@ def _workers_die_on_sigterm() -> Iterator[None]:
 
 
 def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings,
-              max_new_tokens: int | None = None) -> ChunkResult:
+              max_new_tokens: int | None = None, fits_variety: VarietyFit | None = None) -> ChunkResult:
     """Run the pipeline for one chunk and turn its rows into records (nothing is written here)."""
     import time
 
     level = os.environ.get("CORPUS600M_DISTILABEL_LOG_LEVEL", "WARNING")
     os.environ["DISTILABEL_LOG_LEVEL"] = level
     logging.getLogger("distilabel").setLevel(level)
-    pipeline = build_pipeline(items, target, settings, max_new_tokens)
+    pipeline = build_pipeline(items, target, settings, max_new_tokens, fits_variety)
     execution_dir = pipeline._cache_location["data"].parent  # noqa: SLF001 (no public accessor in distilabel 1.5)
     from_cache = (execution_dir / "data").exists()
     started = time.monotonic()
@@ -272,7 +280,7 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
             # step outputs on disk: drop that execution's cache and run the chunk again
             shutil.rmtree(execution_dir, ignore_errors=True)
             from_cache = False
-            pipeline = build_pipeline(items, target, settings, max_new_tokens)
+            pipeline = build_pipeline(items, target, settings, max_new_tokens, fits_variety)
             distiset = pipeline.run(use_cache=True)
     seconds = time.monotonic() - started
     signature = pipeline_signature(pipeline)
@@ -286,6 +294,8 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
         result.output_tokens += tokens
         result.judge_tokens += int(row.get("judge_tokens") or 0)
         result.attempts[row.get("instruction_attempts") or 0] += 1
+        if row.get("answer_attempts"):
+            result.answer_attempts[row["answer_attempts"]] += 1
         if not row.get("instruction"):
             result.failed[f"no_instruction:{row.get('instruction_problem') or 'no_output'}"] += 1
             continue
@@ -304,7 +314,9 @@ def run_chunk(items: list[GenerationItem], target: LLMTarget, settings: Settings
                 template_id=f"{instruction_t.id}+{answer_t.id}",
                 template_version=f"{instruction_t.version}+{answer_t.version}",
                 temperature=settings.llm_temperature, seed_topic=row["seed_topic"], pipeline_signature=signature,
-                output_tokens=tokens,
+                output_tokens=tokens, persona=row.get("persona") or None,
+                instruction_attempts=row.get("instruction_attempts"), answer_attempts=row.get("answer_attempts"),
+                variety_adapted=bool(row.get("variety_adapted")),
             ),
             judge=_verdict(row, target),
         ))
@@ -323,8 +335,12 @@ def _chunks(items: list[GenerationItem], size: int) -> list[list[GenerationItem]
 
 def generate_items(items: list[GenerationItem], *, settings: Settings, store: Store, out: Path | None = None,
                    max_new_tokens: int | None = None, progress: ProgressFn | None = None,
-                   stage: str = "generate") -> StageReport:
-    """Generate `items` chunk by chunk, upserting each completed chunk into the generated table."""
+                   stage: str = "generate", fits_variety: VarietyFit | None = None) -> StageReport:
+    """Generate `items` chunk by chunk, upserting each completed chunk into the generated table.
+
+    `fits_variety(text, variety)` (the filter stage's `filters.variety.fits_variety`, handed over by the caller):
+    instructions and answers whose forms of address do not fit are asked for again, up to
+    `settings.generate_variety_attempts`; None turns that retry off."""
     report = StageReport(stage=stage, n_in=len(items))
     if not items:
         if out is not None:
@@ -337,10 +353,12 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     details: dict[str, Any] = {"backend": target.backend, "model": target.model, "base_url": target.base_url,
                                "new": 0, "unchanged": 0, "output_tokens": 0, "llm_seconds": 0.0, "chunks": 0,
                                "chunks_from_cache": 0, "judge": settings.judge_enabled, "judge_unreadable": 0, "judge_tokens": 0,
-                               "instruction_attempts": {}}
+                               "instruction_attempts": {}, "answer_attempts": {},
+                               "variety_retry": fits_variety is not None and settings.generate_variety_attempts > 1,
+                               "variety_adapted": 0}
     done = 0
     for chunk in _chunks(items, settings.llm_chunk_items):
-        result = run_chunk(chunk, target, settings, max_new_tokens)
+        result = run_chunk(chunk, target, settings, max_new_tokens, fits_variety)
         # items whose every attempt was not a request (greeting, echo...) are a result, not a failure of the backend
         rejected_texts = sum(n for code, n in result.failed.items()
                              if code.startswith("no_instruction:") and code != "no_instruction:no_output")
@@ -361,8 +379,10 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         details["chunks_from_cache"] += int(result.from_cache)
         details["judge_unreadable"] += result.judge_unreadable
         details["judge_tokens"] += result.judge_tokens
-        for n, count in result.attempts.items():
-            details["instruction_attempts"][str(n)] = details["instruction_attempts"].get(str(n), 0) + count
+        details["variety_adapted"] += sum(bool(r.origin.variety_adapted) for r in result.records)
+        for key, counts in (("instruction_attempts", result.attempts), ("answer_attempts", result.answer_attempts)):
+            for n, count in counts.items():
+                details[key][str(n)] = details[key].get(str(n), 0) + count
         details["pipeline_signature"] = result.signature
         done += len(chunk)
         if progress:
@@ -412,32 +432,35 @@ def plan_gaps(target: int, store: Store, countries: list[str] | None = None,
 
 def generate_records(countries: list[str], per_country: int, *, settings: Settings | None = None,
                      store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
-                     seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None) -> StageReport:
+                     seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None,
+                     fits_variety: VarietyFit | None = None) -> StageReport:
     """Generate `per_country` records for each country (spread over its varieties, default variety first).
 
     Writes to the store's generated table (and to `out` as JSONL when given). The same request always
-    plans the same items, so re-running it adds nothing new.
+    plans the same items, so re-running it adds nothing new. `fits_variety`: see `generate_items`.
     """
     settings = settings or get_settings()
     store = store or open_store(settings.data_dir, settings)
     items = plan_request(countries, per_country, seeds_dir)
     return generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
-                          progress=progress)
+                          progress=progress, fits_variety=fits_variety)
 
 
 def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Settings | None = None,
               store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
-              seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None) -> StageReport:
+              seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None,
+              fits_variety: VarietyFit | None = None) -> StageReport:
     """Generate only what is missing for each country × variety to reach `target` records.
 
     The deficit counts curated + filtered (in review) + generated records, minus those the filters rejected.
-    New items start at each cell's next free slot, so they never repeat earlier prompts.
+    New items start at each cell's next free slot, so they never repeat earlier prompts. `fits_variety`: see
+    `generate_items`.
     """
     settings = settings or get_settings()
     store = store or open_store(settings.data_dir, settings)
     items, deficit = plan_gaps(target, store, countries, seeds_dir)
     report = generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
-                            progress=progress, stage="generate:fill-gaps")
+                            progress=progress, stage="generate:fill-gaps", fits_variety=fits_variety)
     report.details["target"] = target
     report.details["deficit_before"] = deficit
     return report
@@ -449,12 +472,13 @@ def merge_reports(reports: list[StageReport], stage: str = "generate") -> StageR
     per_cell: Counter = Counter()
     for r in reports:
         for key in ("new", "unchanged", "output_tokens", "llm_seconds", "chunks", "chunks_from_cache", "judge_unreadable",
-                    "judge_tokens"):
+                    "judge_tokens", "variety_adapted"):
             merged.details[key] = merged.details.get(key, 0) + r.details.get(key, 0)
-        attempts = merged.details.setdefault("instruction_attempts", {})
-        for n, count in r.details.get("instruction_attempts", {}).items():
-            attempts[n] = attempts.get(n, 0) + count
-        for key in ("backend", "model", "base_url", "pipeline_signature", "judge"):
+        for key in ("instruction_attempts", "answer_attempts"):
+            attempts = merged.details.setdefault(key, {})
+            for n, count in r.details.get(key, {}).items():
+                attempts[n] = attempts.get(n, 0) + count
+        for key in ("backend", "model", "base_url", "pipeline_signature", "judge", "variety_retry"):
             if key in r.details:
                 merged.details[key] = r.details[key]
         per_cell.update(r.details.get("per_cell", {}))

@@ -106,10 +106,11 @@ def load_template(name: str, directory: Path = TEMPLATES_DIR) -> PromptTemplate:
         raise PromptError(format_validation_error(exc, str(path))) from exc
 
 
-@lru_cache(maxsize=2)
-def load_address_forms(directory: Path = TEMPLATES_DIR) -> dict[str, str]:
-    """How speakers of each variety address the assistant (`templates/address.yaml`); every variety must be there."""
-    path = directory / "address.yaml"
+@lru_cache(maxsize=4)
+def load_address_forms(directory: Path = TEMPLATES_DIR, name: str = "address") -> dict[str, str]:
+    """How speakers of each variety address the assistant (`templates/address.yaml`), or the stronger rule a
+    retry adds when a text's forms of address did not fit (`name="address_retry"`); every variety must be there."""
+    path = directory / f"{name}.yaml"
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise PromptError(f"{path}: expected a mapping of variety id -> text")

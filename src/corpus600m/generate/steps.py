@@ -13,10 +13,13 @@ from distilabel.pipeline import Pipeline
 from distilabel.steps import LoadDataFromDicts, Step, StepInput
 from distilabel.steps.tasks import ChatGeneration, Task
 from distilabel.typing import StepColumns, StepOutput
+from pydantic import BaseModel, PrivateAttr
 
 from corpus600m.generate.instructions import instruction_problem
 from corpus600m.generate.judge import load_rubric, parse_verdict, rule_verdict
+from corpus600m.generate.pipeline import VarietyFit
 from corpus600m.generate.prompts import load_template
+from corpus600m.generate.voseo import adapt_if_unfit
 
 _LABEL = re.compile(
     r"^\s*[*_#]*\s*(?:instrucci[oó]n|petici[oó]n|pregunta|solicitud|consulta|mensaje|usuario)\s*[*_]*\s*:\s*[*_]*\s*",
@@ -48,6 +51,32 @@ def answer_messages(answer_system: str, instruction: str) -> list[dict[str, str]
     """The chat messages that ask the model to answer `instruction` (its variety's system prompt first)."""
     return [{"role": "system", "content": answer_system},
             {"role": "user", "content": load_template("answer").render_user(instruction=instruction)}]
+
+
+def with_rule(messages: list[dict[str, str]], rule: str) -> list[dict[str, str]]:
+    """`messages` with `rule` (e.g. the variety's forms of address, `templates/address_retry.yaml`) added to the
+    system prompt: what a retry sends when a text's forms of address did not fit."""
+    return [{**m, "content": f"{m['content']}\n{rule}"} if m["role"] == "system" else m for m in messages]
+
+
+class VarietyRetry(BaseModel):
+    """Mixin: a step that asks again, up to `variety_attempts` in all, for texts whose forms of address do not fit
+    the item's variety, with the variety's stronger rule in the system prompt (`retry_rule`).
+
+    The fit is decided by a function the caller hands over (`set_variety_fit`), so this stage does not import the
+    filter stage; without one nothing is retried. A pydantic private attribute: not in the cache signature (its
+    attempt count is) and pickled by reference into distilabel's step processes."""
+
+    variety_attempts: int = 1
+    _variety_fit: VarietyFit | None = PrivateAttr(None)
+
+    def set_variety_fit(self, fit: VarietyFit | None) -> None:
+        self._variety_fit = fit
+        if fit is None:
+            self.variety_attempts = 1
+
+    def fits(self, text: str, row: dict[str, Any]) -> bool:
+        return self._variety_fit is None or not row.get("variety") or self._variety_fit(text, row["variety"])
 
 
 class ChunkBoundStep:
@@ -84,19 +113,23 @@ def _varied(kwargs: dict[str, Any], attempt: int) -> dict[str, Any]:
     return kwargs
 
 
-class WriteInstruction(ChunkBoundStep, ChatGeneration):
-    """`ChatGeneration` that retries, within the same run, the items whose text is not a user request.
+class WriteInstruction(ChunkBoundStep, ChatGeneration, VarietyRetry):
+    """`ChatGeneration` that retries, within the same run, the items whose text is not a user request, or whose
+    forms of address do not fit the item's variety.
 
-    Each attempt asks the model again for the items still without a request (another seed, a little more
-    temperature), up to `max_attempts`; an item that never gives one leaves with `raw_instruction` None and the
-    last problem in `instruction_problem` (the answer step then skips it). Every attempt's tokens are counted.
+    Each attempt asks the model again for the items still pending (another seed, a little more temperature): those
+    without a request up to `max_attempts`, those whose request does not fit the variety up to `variety_attempts`
+    (with the variety's rule added, `retry_messages`). An item that never gives a request leaves with
+    `raw_instruction` None and the last problem in `instruction_problem` (the answer step then skips it); one whose
+    requests never fit keeps the last request that did not, for the filters to decide on. Every attempt's tokens
+    are counted.
     """
 
     max_attempts: int = 3
 
     @property
     def inputs(self) -> StepColumns:
-        return ["messages", "example"]
+        return ["messages", "retry_messages", "example", "variety"]
 
     @property
     def outputs(self) -> StepColumns:
@@ -106,13 +139,15 @@ class WriteInstruction(ChunkBoundStep, ChatGeneration):
         rows = [dict(row) for row in inputs]
         for row in rows:
             row.update(generation=None, instruction_problem="no_output", instruction_attempts=0, instruction_tokens=0)
+        unfit: dict[int, str] = {}  # item -> its last request that does not fit the variety
         pending = list(range(len(rows)))
         base = self.llm.get_generation_kwargs()
-        for attempt in range(self.max_attempts):
+        for attempt in range(max(self.max_attempts, self.variety_attempts)):
             if not pending:
                 break
-            outputs = self.llm.generate_outputs(inputs=[self.format_input(rows[i]) for i in pending], num_generations=1,
-                                                **_varied(base, attempt))
+            prompts = [self.format_input({"messages": rows[i]["retry_messages"] if i in unfit else rows[i]["messages"]})
+                       for i in pending]
+            outputs = self.llm.generate_outputs(inputs=prompts, num_generations=1, **_varied(base, attempt))
             still = []
             for i, output in zip(pending, outputs, strict=True):
                 row = rows[i]
@@ -120,12 +155,18 @@ class WriteInstruction(ChunkBoundStep, ChatGeneration):
                 row["instruction_attempts"] = attempt + 1
                 row["instruction_tokens"] += _output_tokens(output)
                 problem = instruction_problem(text, row.get("example") or "")
-                if problem:
-                    row["instruction_problem"] = problem
-                    still.append(i)
-                else:
+                if problem is None and not self.fits(text, row):
+                    unfit[i], problem = text, "variety_mismatch"
+                if problem is None:
                     row.update(generation=text, instruction_problem=None)
+                    unfit.pop(i, None)
+                    continue
+                row["instruction_problem"] = problem
+                if attempt + 1 < (self.variety_attempts if i in unfit else self.max_attempts):
+                    still.append(i)
             pending = still
+        for i, text in unfit.items():
+            rows[i].update(generation=text, instruction_problem=None)
         for row in rows:
             row["model_name"] = self.llm.model_name
         yield rows
@@ -185,7 +226,8 @@ class JudgeRecord(ChunkBoundStep, Task):
 
 
 class PrepareAnswer(ChunkBoundStep, Step):
-    """Cleans the generated instruction and builds the answer prompt from it.
+    """Cleans the generated instruction and builds the answer prompts from it (the first, and the one a retry sends
+    when the answer's forms of address do not fit the variety).
 
     A row with no usable instruction is kept, with `answer_messages` None: the answer and judge steps skip it,
     and the caller counts it as failed with its reason and the tokens it cost.
@@ -193,35 +235,69 @@ class PrepareAnswer(ChunkBoundStep, Step):
 
     @property
     def inputs(self) -> StepColumns:
-        return ["raw_instruction", "answer_system"]
+        return ["raw_instruction", "answer_system", "retry_rule"]
 
     @property
     def outputs(self) -> StepColumns:
-        return ["instruction", "answer_messages"]
+        return ["instruction", "answer_messages", "answer_retry_messages"]
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
         rows = []
         for row in inputs:
             instruction = clean_instruction(row.get("raw_instruction"))
             row["instruction"] = instruction or None
-            row["answer_messages"] = answer_messages(row["answer_system"], instruction) if instruction else None
+            messages = answer_messages(row["answer_system"], instruction) if instruction else None
+            row["answer_messages"] = messages
+            row["answer_retry_messages"] = with_rule(messages, row["retry_rule"]) if messages else None
             rows.append(row)
         yield rows
 
 
-class WriteAnswer(ChunkBoundStep, ChatGeneration):
-    """`ChatGeneration` that leaves rows with no instruction unanswered (no request for them)."""
+class WriteAnswer(ChunkBoundStep, ChatGeneration, VarietyRetry):
+    """`ChatGeneration` that leaves rows with no instruction unanswered (no request for them), and asks again,
+    up to `variety_attempts` in all, for answers whose forms of address do not fit the item's variety (with the
+    variety's rule added, `retry_messages`; another seed, a little more temperature). An answer that never fits is
+    kept as last written, for the filters to decide on; with `adapt_voseo`, its tuteo is first rewritten as voseo
+    by rule (`voseo.adapt_to_voseo`), kept only when that makes it fit, and marked (`variety_adapted`). Every
+    attempt's tokens are counted (`answer_tokens`)."""
+
+    adapt_voseo: bool = False
+
+    @property
+    def inputs(self) -> StepColumns:
+        return ["messages", "retry_messages", "variety"]
+
+    @property
+    def outputs(self) -> StepColumns:
+        return ["generation", "answer_attempts", "answer_tokens", "variety_adapted", "model_name"]
 
     def process(self, inputs: StepInput) -> StepOutput:  # type: ignore[override]
         rows = [dict(row) for row in inputs]
-        todo = [row for row in rows if row.get("messages")]
         for row in rows:
-            if not row.get("messages"):
-                row.update(generation=None, model_name=self.llm.model_name)
-        if todo:
-            answered = next(super().process(todo))
-            by_key = {row["item_key"]: row for row in answered}
-            rows = [by_key.get(row["item_key"], row) for row in rows]
+            row.update(generation=None, answer_attempts=0, answer_tokens=0, variety_adapted=False,
+                       model_name=self.llm.model_name)
+        pending = [i for i, row in enumerate(rows) if row.get("messages")]
+        base = self.llm.get_generation_kwargs()
+        for attempt in range(self.variety_attempts):
+            if not pending:
+                break
+            key = "messages" if attempt == 0 else "retry_messages"
+            outputs = self.llm.generate_outputs(inputs=[self.format_input({"messages": rows[i][key]}) for i in pending],
+                                                num_generations=1, **_varied(base, attempt))
+            still = []
+            for i, output in zip(pending, outputs, strict=True):
+                row = rows[i]
+                text = (output.get("generations") or [None])[0]
+                row["answer_attempts"] = attempt + 1
+                row["answer_tokens"] += _output_tokens(output)
+                if text and text.strip():
+                    row["generation"] = text
+                    if not self.fits(text, row):
+                        still.append(i)
+            pending = still
+        for i in pending if self.adapt_voseo and self._variety_fit is not None else []:
+            text, adapted = adapt_if_unfit(rows[i]["generation"], rows[i]["variety"], self._variety_fit)
+            rows[i].update(generation=text, variety_adapted=adapted)
         yield rows
 
 
