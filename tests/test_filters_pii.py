@@ -524,3 +524,22 @@ def test_more_address_forms_2(why, text, value):
     spans = detect_pii(text)
     assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(value) for s in spans), \
         [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+def test_lower_case_names_after_a_title_and_a_letter_that_says_le_cuento_que():
+    text = "se llama sra. marisol quintero, yo soy el nico del 12"
+    found = [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"]
+    assert "marisol quintero" in found and "nico" in found, found
+    letter = "Hola, señora Ximena Fuentealba, ¿cómo está? Le cuento que se filtra agua a mi baño."
+    assert any(letter[s.start:s.end] == "Ximena Fuentealba" for s in detect_pii(letter))  # "cuento" is no story here
+
+
+def test_a_whole_name_found_in_one_field_replaces_its_part_found_alone_in_another():
+    from corpus600m.filters import filter_records
+    from corpus600m.records import Record
+
+    record = Record(instruction="dile bien al dueño, don hernando beltrán, q me devuelva el depósito. mi cel 3001234567",
+                    output="Buenas tardes, don Hernando Beltrán. Le escribo por el depósito.", source="synthetic",
+                    country="CO")
+    kept = filter_records([record]).kept[0]
+    assert "beltrán" not in kept.instruction.lower() and "Beltrán" not in kept.output, (kept.instruction, kept.output)

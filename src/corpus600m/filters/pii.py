@@ -286,7 +286,13 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
                         end == len(haystack) or not haystack[end].isalnum())
                     if whole and kind == "PERSON":  # a given name found alone runs on ("Yusmary" del Valle Pérez)
                         end = extend_name(text, start, end)
-                    if whole and all(end <= s.start or start >= s.end for s in field_spans):
+                    overlapping = [s for s in field_spans if not (end <= s.start or start >= s.end)]
+                    if whole and kind == "PERSON" and overlapping and all(
+                            s.entity_type == "PERSON" and start <= s.start and s.end <= end for s in overlapping):
+                        # a whole name over a part of it found alone ("don [hernando] beltrán")
+                        field_spans = [s for s in field_spans if s not in overlapping]
+                        overlapping = []
+                    if whole and not overlapping:
                         field_spans.append(PiiSpan(kind, start, end, MIN_SCORE + 0.1))
                     start = haystack.find(needle, end)
         out[name] = sorted(field_spans, key=lambda s: s.start)

@@ -204,7 +204,7 @@ _ENCYCLOPEDIC = re.compile(
     r"\bcu[ée]ntame\s+(?:sobre|de)\b|\bh[áa]blame\s+(?:sobre|de)\b|\bbiograf|"
     r"\bvida\s+y\s+obra|\bfigura|\bcanci[óo]n|\bcant(?:aba|[óo])\b|\b[áa]lbum|\bdisco\b|\bpel[íi]cula|"
     r"\bgol(?:es)?\b|\bjugador|\bselecci[óo]n\b|\bcampe[óo]n|\bmundial\b|\bpersonaje|\bcap[íi]tulo|\bserie\b|"
-    r"\btelenovela|\bepisodio|\bcuento\b|\bleyenda\b|\bprotagonista|\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|"
+    r"\btelenovela|\bepisodio|\bcuentos?\s+(?:de|del|infantil|popular|corto)\b|\bleyenda\b|\bprotagonista|\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|"
     r"\brebeli[óo]n|\bcaudillo|\bvirrey|\bsant[oa]\b|\bbeat[oa]\b|\bm[áa]rtir|\bestatua|\bmonumento|\bmuseo\b|"
     r"\bfundador|\bl[íi]der\s+(?:sindical|ind[íi]gena|campesin)|\bactivista|\bsindicalista|\bprimera\s+dama|"
     r"\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|\btarea\s+sobre|"
@@ -212,7 +212,7 @@ _ENCYCLOPEDIC = re.compile(
 # the same without bare years (a letter says "desde 2019" too): what a whole record about a work or history says
 # (works, fiction and history only: an office, "alcalde de", is also who a private person writes to)
 _WORK_OR_HISTORY = re.compile(
-    r"(?i:\bnovela|\bcuento\b|\bpersonajes?\b|\bcap[íi]tulo|\bserie\b|\btelenovela|\bepisodio|\bprotagonista|"
+    r"(?i:\bnovela|\bcuentos?\s+(?:de|del|infantil|popular|corto)\b|\bpersonajes?\b|\bcap[íi]tulo|\bserie\b|\btelenovela|\bepisodio|\bprotagonista|"
     r"\bobra\s+(?:de|literaria|teatral)|\blibro\b|\bpoema|\bpel[íi]cula|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|"
     r"\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|\brebeli[óo]n|\bindependencia\b|\bconquista|\bsiglo\b|"
     r"\bbiograf[íi]a|\bescritor|\bpoeta|\bnovelista|\bpintor|\bcompositor|\bhistoria\b|\bhist[óo]ric|"

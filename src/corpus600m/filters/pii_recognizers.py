@@ -478,14 +478,14 @@ class PersonRecognizer(SpanishPatternRecognizer):
         return results
 
     # a name typed in lower case after "soy", "me llamo", "mi nombre es" ("hola soy lupita hernández")
-    LOWER_CUE = re.compile(rf"(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es)\s+((?:[{LOWER}]+)(?:\s+[{LOWER}]+){{0,3}})")
+    LOWER_CUE = re.compile(rf"(?i:\bsoy(?:\s+(?:la|el)(?=\s))?|\bme\s+llamo|\bmi\s+nombre\s+es)\s+((?:[{LOWER}]+)(?:\s+[{LOWER}]+){{0,3}})")
     LOWER_STOP = frozenset("de del la el los las y o a en con por para que muy un una su mi tu es de lo le se "
                            "estudiante profesor profesora maestro maestra doctor doctora ingeniero ingeniera "
                            "nuevo nueva el la madre padre hijo hija vecino vecina".split())
 
     # ... and after a kinship word or a title, as chats write them ("tía marielys", "la seño marleny")
-    KIN_CUE = re.compile(rf"(?i:\b(?:t[íi][oa]|seño|doña|don|ña|profe|prima|primo|cuñad[oa]|comadre|compadre|madrina|"
-                         rf"padrino|abuelit[oa]|sobrin[oa])\s+([{LOWER}]{{3,}})\b(?:\s+([{LOWER}]{{3,}})\b)?)")
+    KIN_CUE = re.compile(rf"(?i:\b(?:t[íi][oa]|seño|doña|don|ña|profe|prima|primo|cuñad[oa]|comadre|compadre|madrina|sra\.|"
+                         rf"sr\.|srta\.|señora|señor|padrino|abuelit[oa]|sobrin[oa])\s+([{LOWER}]{{3,}})\b(?:\s+([{LOWER}]{{3,}})\b)?)")
 
     def _lowercase_names(self, text: str) -> list[RecognizerResult]:
         from corpus600m.filters.pii_people import is_given_name
@@ -494,15 +494,16 @@ class PersonRecognizer(SpanishPatternRecognizer):
         results = []
         for match in self.KIN_CUE.finditer(text):
             first, second = match.group(1), match.group(2)
-            if first in self.LOWER_STOP or not (_unknown_word(first) or (
-                    is_given_name(first) and first not in spanish_lexicon())):
+            if first in self.LOWER_STOP or not (_unknown_word(first) or is_given_name(first)):
                 continue
-            end = match.end(2) if second and _unknown_word(second) else match.end(1)
+            end = match.end(2) if second and second not in self.LOWER_STOP and (
+                _unknown_word(second) or second not in spanish_lexicon() or is_given_name(second)) else match.end(1)
             results.append(RecognizerResult("PERSON", match.start(1), end, 0.75,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         for match in self.LOWER_CUE.finditer(text):
             words = list(re.finditer(r"\S+", match.group(1)))
-            if not words or not (is_given_name(words[0].group()) or _unknown_word(words[0].group())):
+            if not words or words[0].group() in self.LOWER_STOP or not (
+                    is_given_name(words[0].group()) or _unknown_word(words[0].group())):
                 continue
             kept = [words[0]]
             for w in words[1:]:
