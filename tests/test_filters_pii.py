@@ -527,9 +527,10 @@ def test_more_address_forms_2(why, text, value):
 
 
 def test_lower_case_names_after_a_title_and_a_letter_that_says_le_cuento_que():
-    text = "se llama sra. marisol quintero, yo soy el nico del 12"
+    text = "se llama sra. marisol quintero, yo soy el nico del 12, y mi tía yanet szpilman"
     found = [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"]
-    assert "marisol quintero" in found and "nico" in found, found
+    # the surname only when no Spanish dictionary has it ("quintero" is also a word, "szpilman" is not)
+    assert "marisol" in found and "nico" in found and "yanet szpilman" in found, found
     letter = "Hola, señora Ximena Fuentealba, ¿cómo está? Le cuento que se filtra agua a mi baño."
     assert any(letter[s.start:s.end] == "Ximena Fuentealba" for s in detect_pii(letter))  # "cuento" is no story here
 
