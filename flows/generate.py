@@ -8,8 +8,6 @@ Scheduled mode: `generate(data_dir, target=N)` tops every country × variety up 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
@@ -22,7 +20,7 @@ from corpus600m.generate.pipeline import (
 )
 from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
-from corpus600m.settings import get_settings
+from corpus600m.settings import get_settings, settings_for
 from corpus600m.store import open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
@@ -41,7 +39,7 @@ def plan(data_dir: str, countries: list[str] | None, per_country: int | None, ta
 def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: int | None) -> StageReport:
     """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk. The filter stage's
     variety check goes in, so texts whose forms of address do not fit their variety are asked for again."""
-    settings = get_settings().model_copy(update={"data_dir": Path(data_dir)})
+    settings = settings_for(data_dir)
     return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens,
                           fits_variety=fits_variety)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer
 from rich.progress import (
     BarColumn,
@@ -14,22 +13,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table as RichTable
-from typer.core import TyperGroup
 
-from corpus600m.cli.app import app, console, err_console, fail
+from corpus600m.cli.app import app, console, err_console, fail, group_with_default
 
-
-class _FilterGroup(TyperGroup):
-    """`filter IN --out OUT` runs the default command `file`; `filter table SOURCE` filters a store table."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["file", *args]
-        return super().parse_args(ctx, args)
-
-
+# `filter IN --out OUT` runs the default command `file`; `filter table SOURCE` filters a store table
 filter_app = typer.Typer(
-    cls=_FilterGroup,
+    cls=group_with_default("file"),
     no_args_is_help=True,
     help=(
         "Filter records: language (Spanish vs close languages), PII (redact or reject, per entity type), exact and "

@@ -19,7 +19,10 @@ from typing import Any, Protocol
 from corpus600m.filters.judge_gate import judge_issue
 from corpus600m.filters.language import MIN_LETTERS, UNDETERMINED, guess_language
 from corpus600m.filters.language_cues import CueCounts, count_cues_batch
-from corpus600m.filters.language_text import clean_for_detection_batch, letter_count_batch
+from corpus600m.filters.language_text import (
+    clean_for_detection_batch,
+    letter_count_batch,
+)
 from corpus600m.filters.pii import apply_pii_policy, detect_pii, propagate_findings
 from corpus600m.filters.pii_people import prefetch_ner
 from corpus600m.filters.pii_triggers import triggered_groups_batch

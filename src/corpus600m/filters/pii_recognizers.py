@@ -444,7 +444,9 @@ class PersonRecognizer(SpanishPatternRecognizer):
     def _looks_like_a_name(self, words: list[str], span: str) -> bool:
         """After a weak cue ("Soy Ingeniero de Sistemas", "Estimado Director:", "Saludos, Equipo de Ventas"):
         a known first name or surname, or two or more words that read like names (no "de", no noun suffix)."""
-        from corpus600m.filters.pii_people import is_given_name  # (pii_people imports this module)
+        from corpus600m.filters.pii_people import (
+            is_given_name,  # (pii_people imports this module)
+        )
 
         if words[0] in self._first or is_given_name(words[0]) or any(w in self._surnames for w in words[1:]):
             return True

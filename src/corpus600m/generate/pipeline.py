@@ -54,6 +54,7 @@ from corpus600m.generate.prompts import (
     load_template,
     variety_context,
 )
+from corpus600m.record_files import write_jsonl
 from corpus600m.records import JudgeVerdict, Origin, Record, Source, StageReport
 from corpus600m.settings import Settings, get_settings
 from corpus600m.store import Store, Table, open_store
@@ -344,7 +345,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     report = StageReport(stage=stage, n_in=len(items))
     if not items:
         if out is not None:
-            _write_jsonl([], out)
+            write_jsonl([], out)
         return report.finish()
     target = resolve_target(settings)
     check_target(target)
@@ -388,7 +389,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         if progress:
             progress(done, len(items))
     if out is not None:
-        _write_jsonl(written, out)
+        write_jsonl(written, out)
     per_cell = Counter(f"{r.country}/{r.variety}" for r in written)
     details["per_cell"] = dict(sorted(per_cell.items()))
     report.n_kept = len(written)
@@ -396,17 +397,6 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
     report.rejected_by_reason = dict(failed)
     report.details = details
     return report.finish()
-
-
-def _write_jsonl(records: list[Record], path: Path) -> None:
-    """One record per line in the record schema; written to a temp file then renamed (never half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
 
 
 def plan_request(countries: list[str], per_country: int, seeds_dir: Path = SEEDS_DIR) -> list[GenerationItem]:
