@@ -544,3 +544,13 @@ def test_a_whole_name_found_in_one_field_replaces_its_part_found_alone_in_anothe
                     country="CO")
     kept = filter_records([record]).kept[0]
     assert "beltrán" not in kept.instruction.lower() and "Beltrán" not in kept.output, (kept.instruction, kept.output)
+
+
+@pytest.mark.parametrize("text,plate", [("Vendo Yaris 2015, placa BHK-452, al día.", "BHK-452"),
+                                        ("El otro carro tenía tablilla IHG-512.", "IHG-512"),
+                                        ("Pickup 2016, placas P 584-312, precio a tratar.", "P 584-312"),
+                                        ("Patente AB 123 CD, modelo 2019.", "AB 123 CD")])
+def test_licence_plates_after_the_word_are_redacted(text, plate):
+    start = text.index(plate)
+    assert any(s.entity_type == "LICENSE_PLATE" and s.start <= start and s.end >= start + len(plate)
+               for s in detect_pii(text)), [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]

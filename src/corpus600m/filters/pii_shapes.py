@@ -216,6 +216,14 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         # passports: 1-3 letters and 6-9 digits after the word
         S("PASSPORT", [_p("passport:ctx", r"\b[A-Z]{1,3}\d{6,9}\b", 0.45)], ["pasaporte", "passport", "pasap."],
           flags=CASE_SENSITIVE, name="PassportShapeRecognizer"),
+        # vehicle plates after the word: "placa BHK-452", "tablilla IHG-512", "placas P 584-312", "patente AB 123 CD"
+        S("LICENSE_PLATE", [_p("plate:ctx", r"\b(?:[A-Z]{2}\s?\d{3}\s?[A-Z]{2}|[A-Z]{1,3}[\s\-]?\d{3,4}(?:[\s\-]?\d{3})?)\b",
+                               0.45)],
+          ["placa", "placas", "patente", "tablilla", "matrícula", "matricula", "chapa"], trigger="upper",
+          flags=CASE_SENSITIVE, name="PlateShapeRecognizer"),
+        # ... and Guatemala's one letter and six digits ("P 584-312"), which the capitals trigger does not see
+        S("LICENSE_PLATE", [_p("plate:ctx", r"\b[A-Z][\s\-]?\d{3}[\s\-]?\d{3}\b", 0.45)],
+          ["placa", "placas", "matrícula", "matricula"], flags=CASE_SENSITIVE, name="PlateDigitsShapeRecognizer"),
         # Spain's NSS as written on the card: 28/12345678/90
         S("ES_NSS", [_p("nss shape", NB + r"\d{2}/\d{8}/\d{2}" + NA, 0.7)], ["seguridad social", "nss", "afiliación"],
           name="NssShapeRecognizer"),
