@@ -554,3 +554,10 @@ def test_licence_plates_after_the_word_are_redacted(text, plate):
     start = text.index(plate)
     assert any(s.entity_type == "LICENSE_PLATE" and s.start <= start and s.end >= start + len(plate)
                for s in detect_pii(text)), [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_an_institutions_address_in_text_about_it_is_kept_and_someones_is_not():
+    public = "Puedes reclamar ante la agencia de protección de datos, por escrito en su sede de C/ Jorge Juan, 6, 28001 Madrid."
+    assert [s for s in detect_pii(public) if s.entity_type == "STREET_ADDRESS"] == []
+    private = "Vivo en C/ Jorge Juan, 6, 28001 Madrid, frente al museo."
+    assert any(s.entity_type == "STREET_ADDRESS" for s in detect_pii(private))

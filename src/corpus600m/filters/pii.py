@@ -179,6 +179,29 @@ _ID_AFTER_NAME = re.compile(r"[ \t]*[,;|\t–-][ \t]*(\d{1,3}(?:\.\d{3}){2,3}|\d
                             r"quetzales|córdobas|cordobas|balboas|bolívares|bolivares))")
 
 
+# an institution's address in text about the institution: "la AEPD ... por escrito en C/ Jorge Juan, 6, 28001
+# Madrid", "el Café Tortoni (Av. de Mayo 825)"; dropped only when nothing else in the text is personal data and no one
+# says they live or receive things there
+_INSTITUTION = re.compile(
+    r"(?i:\b(?:sede|oficinas?\s+(?:central|principal)(?:es)?|museo|ministerio|embajada|consulado|ayuntamiento|"
+    r"municipalidad|alcald[íi]a|agencia|registro\s+civil|defensor[íi]a|fiscal[íi]a|juzgado|tribunal|universidad|"
+    r"hospital|biblioteca|teatro|caf[ée]|restaurante|hotel|catedral|bas[íi]lica|palacio|banco\s+central|"
+    r"superintendencia|instituto|secretar[íi]a|procuradur[íi]a|congreso|senado|aeropuerto|terminal|estadio|"
+    r"mercado|centro\s+cultural|casa[\s-]museo|oficina\s+de\s+turismo)\b)")
+_SOMEONE_THERE = re.compile(r"(?i:\b(?:viv[oe]|viven|vivimos|resid[eo]|domicili|mi\s+casa|su\s+casa|direcci[óo]n\s*:|"
+                            r"entreg|env[íi][oa]|m[áa]nd|recog|inquilin|propietari|arrendat)\w*)")
+
+
+def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
+    if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
+        return spans
+    if _SOMEONE_THERE.search(text) or not _INSTITUTION.search(text):
+        return spans
+    return [s for s in spans if s.entity_type != "STREET_ADDRESS"
+            or not _INSTITUTION.search(text, max(0, s.start - 200), s.start)]
+
+
 def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """NATIONAL_ID spans for bare id-shaped numbers right after a private person's name (see `_ID_AFTER_NAME`)."""
     found = []
@@ -246,6 +269,8 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
         spans = decide_people(text, spans)
         spans = spans + ids_beside_names(text, spans)
+    if any(s.entity_type == "STREET_ADDRESS" for s in spans):
+        spans = public_addresses(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score])
 
 
