@@ -189,7 +189,7 @@ _INSTITUTION = re.compile(
     r"superintendencia|instituto|secretar[íi]a|procuradur[íi]a|congreso|senado|aeropuerto|terminal|estadio|"
     r"mercado|centro\s+cultural|casa[\s-]museo|oficina\s+de\s+turismo)\b)")
 _SOMEONE_THERE = re.compile(r"(?i:\b(?:viv[oe]|viven|vivimos|resid[eo]|domicili|mi\s+casa|su\s+casa|direcci[óo]n\s*:|"
-                            r"entreg|env[íi][oa]|m[áa]nd|recog|inquilin|propietari|arrendat)\w*)")
+                            r"entreg|env[íi][oa]|m[áa]nd|recog|inquilin|propietari|arrendat|queda)\w*)")
 
 
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
