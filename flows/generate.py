@@ -20,6 +20,7 @@ from corpus600m.generate.pipeline import (
 )
 from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
+from corpus600m.services import llm_server
 from corpus600m.settings import get_settings, settings_for
 from corpus600m.store import open_store
 from flows.run_report import RUN_REPORT_HOOKS
@@ -40,8 +41,9 @@ def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: i
     """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk. The filter stage's
     variety check goes in, so texts whose forms of address do not fit their variety are asked for again."""
     settings = settings_for(data_dir)
-    return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens,
-                          fits_variety=fits_variety)
+    # the flow starts (or reuses) the embedded server and checks the endpoint; the stage only uses it
+    return generate_items(items, llm=llm_server.llm_target(settings), settings=settings, store=open_store(data_dir),
+                          max_new_tokens=max_new_tokens, fits_variety=fits_variety)
 
 
 @task(name="check-varieties", cache_policy=NO_CACHE)

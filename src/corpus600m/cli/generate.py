@@ -139,10 +139,17 @@ def generate(
         if table["deficit"].sum() == 0:
             console.print(f"nothing to generate: every country × variety has {target} records or more")
             return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from corpus600m.filters.variety import fits_variety
     from corpus600m.generate import fill_gaps, generate_records
+    from corpus600m.services import llm_server
 
     with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -152,12 +159,13 @@ def generate(
             bar.update(task, completed=done, total=total)
 
         try:
+            llm = llm_server.llm_target(settings)  # the embedded server starts here when it is the backend
             if fill_gaps_mode:
-                report = fill_gaps(target, countries=codes, settings=settings, store=store, out=out,
+                report = fill_gaps(target, llm=llm, countries=codes, settings=settings, store=store, out=out,
                                    max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
                                    fits_variety=fits_variety)
             else:
-                report = generate_records(codes, per_country, settings=settings, store=store, out=out,
+                report = generate_records(codes, per_country, llm=llm, settings=settings, store=store, out=out,
                                           max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
                                           fits_variety=fits_variety)
         except (LLMError, GenerationError, PromptError) as exc:
