@@ -114,7 +114,6 @@ def generate(
     from corpus600m.catalog import UnknownCodeError, parse_countries
     from corpus600m.generate import GenerationError, LLMError, PromptError
     from corpus600m.generate.plan import deficits
-    from corpus600m.generate.prompts import SEEDS_DIR
     from corpus600m.store import open_store
 
     settings = _settings(llm_backend=backend, llm_base_url=base_url, llm_model=model, llm_temperature=temperature)
@@ -129,10 +128,8 @@ def generate(
             fail("--per-country and --fill-gaps exclude each other: --fill-gaps computes the numbers from --target")
     elif codes is None or per_country is None:
         fail("give --countries and --per-country (e.g. --countries MX,AR --per-country 5), or --fill-gaps --target N")
-    store = open_store(settings.data_dir, settings)
-    seeds_dir = seeds or SEEDS_DIR
     if fill_gaps_mode:
-        table = deficits(store, target, codes)
+        table = deficits(open_store(settings.data_dir, settings), target, codes)
         _print_deficits(table, target)
         if plan_only:
             return
@@ -147,9 +144,7 @@ def generate(
         TimeElapsedColumn,
     )
 
-    from corpus600m.filters.variety import fits_variety
-    from corpus600m.generate import fill_gaps, generate_records
-    from corpus600m.services import llm_server
+    from flows.generate import generate_now
 
     with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -159,15 +154,9 @@ def generate(
             bar.update(task, completed=done, total=total)
 
         try:
-            llm = llm_server.llm_target(settings)  # the embedded server starts here when it is the backend
-            if fill_gaps_mode:
-                report = fill_gaps(target, llm=llm, countries=codes, settings=settings, store=store, out=out,
-                                   max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
-                                   fits_variety=fits_variety)
-            else:
-                report = generate_records(codes, per_country, llm=llm, settings=settings, store=store, out=out,
-                                          max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
-                                          fits_variety=fits_variety)
+            report = generate_now(settings, countries=codes, per_country=per_country,
+                                  target=target if fill_gaps_mode else None, out=out, max_new_tokens=max_new_tokens,
+                                  seeds_dir=seeds, progress=progress)
         except (LLMError, GenerationError, PromptError) as exc:
             fail(str(exc))
     _print_report(report, out)
