@@ -215,8 +215,8 @@ def main() -> None:
                             llm_model=model, llm_chunk_items=max(args.items, 1), judge_enabled=False,
                             generate_instruction_attempts=1)
         started = time.perf_counter()
-        report = generate_items(items, settings=settings, store=Store(settings.data_dir),
-                                max_new_tokens=args.max_new_tokens)
+        report = generate_items(items, llm=llm_server.llm_target(settings), settings=settings,
+                                store=Store(settings.data_dir), max_new_tokens=args.max_new_tokens)
         return started, time.perf_counter(), report.n_kept
 
     rows = []
@@ -327,7 +327,8 @@ def quality(args: argparse.Namespace) -> None:
                             llm_api_key=key, llm_chunk_items=8, judge_enabled=judge)
         store = Store(settings.data_dir)
         started = time.perf_counter()
-        report = generate_items(run_items, settings=settings, store=store, max_new_tokens=args.max_new_tokens,
+        report = generate_items(run_items, llm=llm_server.llm_target(settings), settings=settings, store=store,
+                                max_new_tokens=args.max_new_tokens,
                                 fits_variety=fits_variety,
                                 progress=lambda done, total: console.print(f"[dim]{name}: {done}/{total} items"))
         return settings, store, report, time.perf_counter() - started

@@ -61,7 +61,7 @@ def main() -> None:
             settings = Settings(data_dir=home / f"run-{use_rules}", llm_backend="openai", llm_base_url=base_url,
                                 llm_model=model, llm_api_key=os.environ.get(args.api_key_env) if not started_here else None,
                                 llm_chunk_items=len(records))
-            judged, info = judge_records(records, settings, use_rules=use_rules)
+            judged, info = judge_records(records, settings, llm=llm_server.llm_target(settings), use_rules=use_rules)
             agree = missed = false_good = unreadable = 0
             by_origin: dict[str, list[int]] = {}
             for rec, row in zip(judged, rows, strict=True):

@@ -8,19 +8,24 @@ Scheduled mode: `generate(data_dir, target=N)` tops every country × variety up 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
 from corpus600m.filters.variety import fits_variety
 from corpus600m.generate.pipeline import (
+    fill_gaps,
     generate_items,
+    generate_records,
     merge_reports,
     plan_gaps,
     plan_request,
 )
 from corpus600m.generate.plan import GenerationItem
 from corpus600m.records import StageReport
-from corpus600m.settings import get_settings, settings_for
+from corpus600m.services import llm_server
+from corpus600m.settings import Settings, get_settings, settings_for
 from corpus600m.store import open_store
 from flows.run_report import RUN_REPORT_HOOKS
 
@@ -40,8 +45,25 @@ def generate_chunk(data_dir: str, items: list[GenerationItem], max_new_tokens: i
     """Generate and store one chunk; an LLM failure raises, and Prefect retries the chunk. The filter stage's
     variety check goes in, so texts whose forms of address do not fit their variety are asked for again."""
     settings = settings_for(data_dir)
-    return generate_items(items, settings=settings, store=open_store(data_dir), max_new_tokens=max_new_tokens,
-                          fits_variety=fits_variety)
+    # the flow starts (or reuses) the embedded server and checks the endpoint; the stage only uses it
+    return generate_items(items, llm=llm_server.llm_target(settings), settings=settings, store=open_store(data_dir),
+                          max_new_tokens=max_new_tokens, fits_variety=fits_variety)
+
+
+def generate_now(settings: Settings, *, countries: list[str] | None = None, per_country: int | None = None,
+                 target: int | None = None, out: Path | None = None, max_new_tokens: int | None = None,
+                 seeds_dir: Path | None = None, progress=None) -> StageReport:
+    """The generation the CLI runs in this process (no Prefect): `per_country` records for `countries`, or (with
+    `target`) every cell's deficit. Composed as the flow composes it: the endpoint resolved and checked here (the
+    embedded server started if it is the backend), the filter stage's variety check handed to the stage."""
+    llm = llm_server.llm_target(settings)
+    store = open_store(settings.data_dir, settings)
+    extra = {"seeds_dir": seeds_dir} if seeds_dir else {}
+    if target is not None:
+        return fill_gaps(target, llm=llm, countries=countries, settings=settings, store=store, out=out,
+                         max_new_tokens=max_new_tokens, progress=progress, fits_variety=fits_variety, **extra)
+    return generate_records(countries or [], per_country or 0, llm=llm, settings=settings, store=store, out=out,
+                            max_new_tokens=max_new_tokens, progress=progress, fits_variety=fits_variety, **extra)
 
 
 @task(name="check-varieties", cache_policy=NO_CACHE)

@@ -46,7 +46,7 @@ def _spanish(text: str) -> bool:
 @pytest.mark.slow
 def test_two_countries_end_to_end_then_rerun_adds_nothing(llm_env, data_dir, tmp_path):
     out = tmp_path / "mx_ar.jsonl"
-    report = generate_records(["MX", "AR"], 1, max_new_tokens=TOKENS, out=out)
+    report = generate_records(["MX", "AR"], 1, llm=_llm(), max_new_tokens=TOKENS, out=out)
     assert report.n_in == 2 and report.n_kept == 2, report
     assert report.details["new"] == 2 and report.details["output_tokens"] > 0
     assert report.details["judge"] is True and sum(report.details["instruction_attempts"].values()) == 2
@@ -84,7 +84,7 @@ def test_two_countries_end_to_end_then_rerun_adds_nothing(llm_env, data_dir, tmp
     assert any((cache / "distilabel").rglob("*.parquet")) or any((cache / "distilabel").rglob("*.json"))
 
     started = time.monotonic()
-    again = generate_records(["MX", "AR"], 1, max_new_tokens=TOKENS)
+    again = generate_records(["MX", "AR"], 1, llm=_llm(), max_new_tokens=TOKENS)
     assert again.details["chunks_from_cache"] == again.details["chunks"] == 1
     assert again.details["new"] == 0 and again.details["unchanged"] == 2
     assert Store(data_dir).count(Table.GENERATED) == 2
@@ -96,12 +96,12 @@ def test_fill_gaps_generates_only_the_deficit(llm_env, data_dir):
     store = Store(data_dir)
     store.upsert(Table.CURATED, [Record(instruction="¿Qué onda con el camión?", output="Pasa cada diez minutos.",
                                         country="MX", variety="mexicana", source=Source.ANNOTATION)])
-    report = fill_gaps(1, countries=["MX", "UY"], max_new_tokens=96)
+    report = fill_gaps(1, llm=_llm(), countries=["MX", "UY"], max_new_tokens=96)
     assert report.details["deficit_before"] == {"UY/rioplatense": 1}
     assert report.n_in == 1 and report.n_kept == 1
     generated = store.read(Table.GENERATED)
     assert generated["country"].to_list() == ["UY"] and generated["variety"].to_list() == ["rioplatense"]
-    nothing = fill_gaps(1, countries=["MX", "UY"], max_new_tokens=96)
+    nothing = fill_gaps(1, llm=_llm(), countries=["MX", "UY"], max_new_tokens=96)
     assert nothing.n_in == 0 and store.count(Table.GENERATED) == 1
 
 
@@ -115,7 +115,7 @@ def test_texts_whose_forms_of_address_do_not_fit_are_asked_again_and_the_attempt
     monkeypatch.setenv("CORPUS600M_JUDGE_ENABLED", "false")
     monkeypatch.setenv("CORPUS600M_GENERATE_VARIETY_ATTEMPTS", "2")
     get_settings.cache_clear()
-    report = generate_records(["UY"], 1, max_new_tokens=48, fits_variety=_never_fits)
+    report = generate_records(["UY"], 1, llm=_llm(), max_new_tokens=48, fits_variety=_never_fits)
     assert report.n_kept == 1 and report.details["variety_retry"] is True, report
     assert report.details["answer_attempts"] == {"2": 1}
     record = Record.model_validate(Store(data_dir).read(Table.GENERATED).row(0, named=True))
@@ -133,7 +133,7 @@ def test_unreachable_endpoint_is_a_clear_error_and_writes_nothing(data_dir, monk
     monkeypatch.setenv("CORPUS600M_LLM_MODEL", "any")
     get_settings.cache_clear()
     with pytest.raises(LLMError, match=rf"cannot reach the LLM endpoint at {url}.*CORPUS600M_LLM_BASE_URL"):
-        generate_records(["MX"], 1, out=data_dir / "x.jsonl")
+        generate_records(["MX"], 1, llm=_llm(), out=data_dir / "x.jsonl")
     assert not Store(data_dir).exists(Table.GENERATED)
     assert not (data_dir / "x.jsonl").exists()
 
@@ -142,8 +142,15 @@ def test_wrong_model_name_lists_what_the_server_serves(llm_env, data_dir, monkey
     monkeypatch.setenv("CORPUS600M_LLM_MODEL", "no-such-model")
     get_settings.cache_clear()
     with pytest.raises(LLMError, match=rf"does not serve model 'no-such-model'; it serves: {llm_env.model}"):
-        generate_records(["MX"], 1)
+        generate_records(["MX"], 1, llm=_llm())
     assert not Store(data_dir).exists(Table.GENERATED)
+
+
+def _llm():
+    """The endpoint the settings name, resolved and checked as the flows and the CLI do (the stage does not)."""
+    from corpus600m.services import llm_server
+
+    return llm_server.llm_target(get_settings())
 
 
 def _cli(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:

@@ -41,15 +41,10 @@ def _violations() -> list[str]:
     return found
 
 
-# The one import left against the rule (issue 14 stays open for it): the generate stage resolves its LLM target
-# itself and, for the embedded backend, starts the local server (generate/backends.resolve_target). Moving that
-# hand-off to the flows means passing the target into generate_items / judge_records and their callers.
-KNOWN = {"generate/backends.py imports corpus600m.services (a stage imports no other stage or service)"}
-
-
 def test_stages_import_no_other_stage_nor_services_and_src_imports_no_flows():
-    assert set(_violations()) - KNOWN == set()
-    assert KNOWN <= set(_violations()), "a known violation is gone: remove it from KNOWN"
+    # (the last exception, generate starting its own LLM server, is gone: flows and the CLI resolve the endpoint
+    # with services.llm_server.llm_target and hand it to generate_items / judge_records)
+    assert _violations() == []
 
 
 def test_the_rule_catches_a_stage_importing_another(tmp_path, monkeypatch):

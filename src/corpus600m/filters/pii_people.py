@@ -16,12 +16,12 @@ data: "Buenos Aires se fundó en 1536 por Pedro de Mendoza").
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 import warnings
 
 from presidio_analyzer import RecognizerResult
 
+from corpus600m.filters.loading import load_once
 from corpus600m.filters.pii_recognizers import (
     FIRST_NAMES,
     LOWER,
@@ -35,26 +35,19 @@ from corpus600m.filters.pii_recognizers import (
 )
 from corpus600m.filters.spanish_model import NerModelMissing, ner_model_dir
 
-_nlp = None
-_nlp_lock = threading.Lock()
 
-
+@load_once
 def load_ner():
     """The spaCy pipeline (tok2vec + ner only), loaded once per process."""
-    global _nlp
-    if _nlp is None:
-        with _nlp_lock:
-            if _nlp is None:
-                import spacy
+    import spacy
 
-                path = ner_model_dir()
-                if not (path / "config.cfg").exists():
-                    raise NerModelMissing(f"the Spanish NER model of the PII filter is not installed at {path}: run "
-                                          "`corpus600m filter install-model` (scripts/setup.sh does)")
-                with warnings.catch_warnings():
-                    warnings.filterwarnings("ignore", message=r".*\[W095\]")  # trained with spaCy 3.1: see docstring
-                    _nlp = spacy.load(path, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "senter"])
-    return _nlp
+    path = ner_model_dir()
+    if not (path / "config.cfg").exists():
+        raise NerModelMissing(f"the Spanish NER model of the PII filter is not installed at {path}: run "
+                              "`corpus600m filter install-model` (scripts/setup.sh does)")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")  # trained with spaCy 3.1: see docstring
+        return spacy.load(path, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "senter"])
 
 
 # two or more capitalized words in a row: the only places a full name can be

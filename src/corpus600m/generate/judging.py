@@ -15,9 +15,14 @@ from typing import Any
 
 import polars as pl
 
-from corpus600m.generate.backends import check_target, make_llm, resolve_target
+from corpus600m.generate.backends import LLMTarget, make_llm
 from corpus600m.generate.judge import RULES_MODEL, load_rubric, response_format
-from corpus600m.generate.pipeline import _NOT_IN_SIGNATURE, configure_caches, generation_kwargs, root_logging_restored
+from corpus600m.generate.pipeline import (
+    _NOT_IN_SIGNATURE,
+    configure_caches,
+    generation_kwargs,
+    root_logging_restored,
+)
 from corpus600m.records import JudgeVerdict, Record, StageReport, frame_to_records
 from corpus600m.settings import Settings
 from corpus600m.store import Store
@@ -25,7 +30,8 @@ from corpus600m.store import Store
 JUDGE_PIPELINE = "corpus600m-judge"
 
 
-def judge_records(records: list[Record], settings: Settings, *, use_rules: bool = True) -> tuple[list[Record], dict[str, Any]]:
+def judge_records(records: list[Record], settings: Settings, *, llm: LLMTarget,
+                  use_rules: bool = True) -> tuple[list[Record], dict[str, Any]]:
     """`records` with `judge` filled (None where the verdict could not be read), and run details.
 
     `use_rules=False` asks the model about every record (to measure the model alone)."""
@@ -33,8 +39,7 @@ def judge_records(records: list[Record], settings: Settings, *, use_rules: bool 
 
     if not records:
         return [], {"judged": 0}
-    target = resolve_target(settings)
-    check_target(target)
+    target = llm  # resolved and checked by the caller (`services.llm_server.llm_target`)
     rubric = load_rubric()
     kwargs = {**generation_kwargs(target, settings, settings.judge_max_new_tokens), "temperature": 0.0}
     if response_format(target.backend):
@@ -75,7 +80,8 @@ def judge_records(records: list[Record], settings: Settings, *, use_rules: bool 
                  "rubric": rubric.label}
 
 
-def judge_table(store: Store, table: str, settings: Settings, *, force: bool = False, limit: int | None = None,
+def judge_table(store: Store, table: str, settings: Settings, *, llm: LLMTarget, force: bool = False,
+                limit: int | None = None,
                 progress: Callable[[int, int], None] | None = None) -> StageReport:
     """Judge the records of store table `table` that have no verdict under the current rubric; write them back."""
     report = StageReport(stage=f"judge:{table}")
@@ -92,7 +98,7 @@ def judge_table(store: Store, table: str, settings: Settings, *, force: bool = F
     details: dict[str, Any] = {"judged": 0, "unreadable": 0, "output_tokens": 0, "table": table}
     for start in range(0, len(records), settings.llm_chunk_items):
         chunk = records[start:start + settings.llm_chunk_items]
-        judged, info = judge_records(chunk, settings)
+        judged, info = judge_records(chunk, settings, llm=llm)
         store.upsert(table, judged)
         for key in ("judged", "unreadable", "output_tokens"):
             details[key] += info.get(key, 0)

@@ -33,13 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus600m import catalog
-from corpus600m.generate.backends import (
-    LLMError,
-    LLMTarget,
-    check_target,
-    make_llm,
-    resolve_target,
-)
+from corpus600m.generate.backends import LLMError, LLMTarget, make_llm
 from corpus600m.generate.plan import (
     GenerationItem,
     deficits,
@@ -334,10 +328,11 @@ def _chunks(items: list[GenerationItem], size: int) -> list[list[GenerationItem]
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def generate_items(items: list[GenerationItem], *, settings: Settings, store: Store, out: Path | None = None,
+def generate_items(items: list[GenerationItem], *, llm: LLMTarget, settings: Settings, store: Store, out: Path | None = None,
                    max_new_tokens: int | None = None, progress: ProgressFn | None = None,
                    stage: str = "generate", fits_variety: VarietyFit | None = None) -> StageReport:
-    """Generate `items` chunk by chunk, upserting each completed chunk into the generated table.
+    """Generate `items` chunk by chunk with the endpoint `llm` (resolved and checked by the caller:
+    `services.llm_server.llm_target(settings)`), upserting each completed chunk into the generated table.
 
     `fits_variety(text, variety)` (the filter stage's `filters.variety.fits_variety`, handed over by the caller):
     instructions and answers whose forms of address do not fit are asked for again, up to
@@ -347,8 +342,7 @@ def generate_items(items: list[GenerationItem], *, settings: Settings, store: St
         if out is not None:
             write_jsonl([], out)
         return report.finish()
-    target = resolve_target(settings)
-    check_target(target)
+    target = llm
     written: list[Record] = []
     failed: Counter = Counter()
     details: dict[str, Any] = {"backend": target.backend, "model": target.model, "base_url": target.base_url,
@@ -420,7 +414,7 @@ def plan_gaps(target: int, store: Store, countries: list[str] | None = None,
     return items, {f"{c}/{v}": n for (c, v), (_, n) in cells.items()}
 
 
-def generate_records(countries: list[str], per_country: int, *, settings: Settings | None = None,
+def generate_records(countries: list[str], per_country: int, *, llm: LLMTarget, settings: Settings | None = None,
                      store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
                      seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None,
                      fits_variety: VarietyFit | None = None) -> StageReport:
@@ -432,11 +426,11 @@ def generate_records(countries: list[str], per_country: int, *, settings: Settin
     settings = settings or get_settings()
     store = store or open_store(settings.data_dir, settings)
     items = plan_request(countries, per_country, seeds_dir)
-    return generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
+    return generate_items(items, llm=llm, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                           progress=progress, fits_variety=fits_variety)
 
 
-def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Settings | None = None,
+def fill_gaps(target: int, *, llm: LLMTarget, countries: list[str] | None = None, settings: Settings | None = None,
               store: Store | None = None, out: Path | None = None, max_new_tokens: int | None = None,
               seeds_dir: Path = SEEDS_DIR, progress: ProgressFn | None = None,
               fits_variety: VarietyFit | None = None) -> StageReport:
@@ -449,7 +443,7 @@ def fill_gaps(target: int, *, countries: list[str] | None = None, settings: Sett
     settings = settings or get_settings()
     store = store or open_store(settings.data_dir, settings)
     items, deficit = plan_gaps(target, store, countries, seeds_dir)
-    report = generate_items(items, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
+    report = generate_items(items, llm=llm, settings=settings, store=store, out=out, max_new_tokens=max_new_tokens,
                             progress=progress, stage="generate:fill-gaps", fits_variety=fits_variety)
     report.details["target"] = target
     report.details["deficit_before"] = deficit

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
+from corpus600m.llm import BACKENDS, LLMError, LLMTarget
 from corpus600m.services.process import BackgroundProcess, ServiceError, port_in_use
 from corpus600m.settings import Settings
 
@@ -254,6 +256,64 @@ def served_models(url: str, api_key: str | None = None, timeout: float = 5.0) ->
     response = httpx.get(f"{url.rstrip('/')}/models", headers=headers, timeout=timeout)
     response.raise_for_status()
     return [str(item.get("id")) for item in response.json().get("data", [])]
+
+
+def llm_target(settings: Settings) -> LLMTarget:
+    """The endpoint and model the settings name, ready to use: for the embedded backend the local server is started
+    (or reused); any endpoint is checked (`check_target`). What flows and the CLI hand to the generate stage."""
+    target = resolve_target(settings)
+    check_target(target)
+    return target
+
+
+def resolve_target(settings: Settings) -> LLMTarget:
+    """The endpoint and model to use; for the embedded backend, start (or reuse) the local server."""
+    backend = settings.llm_backend
+    if backend == "embedded":
+        try:
+            url, model = ensure_running(settings)
+        except ServiceError as exc:
+            raise LLMError(str(exc)) from exc
+        return LLMTarget(backend, url, model)
+    if backend == "openai":
+        if not settings.llm_base_url or not settings.llm_model:
+            raise LLMError("the 'openai' backend needs CORPUS600M_LLM_BASE_URL (e.g. http://host:8000/v1) and "
+                           "CORPUS600M_LLM_MODEL (a model name the endpoint serves); CORPUS600M_LLM_API_KEY if it needs one")
+        return LLMTarget(backend, settings.llm_base_url.rstrip("/"), settings.llm_model,
+                         settings.llm_api_key or SecretStr("not-needed"))
+    if backend == "hf-inference":
+        if not settings.llm_model and not settings.llm_base_url:
+            raise LLMError("the 'hf-inference' backend needs CORPUS600M_LLM_MODEL (a Hub model id for the serverless "
+                           "API) or CORPUS600M_LLM_BASE_URL (a dedicated Inference Endpoint URL), and HF_TOKEN")
+        return LLMTarget(backend, settings.llm_base_url, settings.llm_model or "tgi", settings.hf_token)
+    raise LLMError(f"unknown LLM backend {backend!r} (CORPUS600M_LLM_BACKEND); choose one of: {', '.join(BACKENDS)}")
+
+
+def check_target(target: LLMTarget, timeout: float = 10.0) -> None:
+    """Fail early and clearly if the endpoint is unreachable or does not serve the model."""
+    if target.backend == "hf-inference" or not target.base_url:
+        return  # the serverless API has no model list to check; the first call reports errors
+    key = target.api_key.get_secret_value() if target.api_key else None
+    try:
+        names = served_models(target.base_url, key, timeout=timeout)
+    except httpx.ConnectError as exc:
+        hint = ("start it with `corpus600m llm up`" if target.backend == "embedded"
+                else "check CORPUS600M_LLM_BASE_URL and that the server is running")
+        raise LLMError(f"cannot reach the LLM endpoint at {target.base_url} ({exc}); {hint}") from exc
+    except httpx.TimeoutException as exc:
+        raise LLMError(f"the LLM endpoint at {target.base_url} did not answer within {timeout:.0f} s; "
+                       "check that it is up and not overloaded") from exc
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code in (401, 403):
+            raise LLMError(f"the LLM endpoint at {target.base_url} refused the API key (HTTP {exc.response.status_code}); "
+                           "set CORPUS600M_LLM_API_KEY") from exc
+        return  # some servers have no /models route: the model name is then checked by the first request
+    except ValueError as exc:
+        raise LLMError(f"{target.base_url}/models did not return JSON: is this an OpenAI-compatible base URL "
+                       "(usually ending in /v1)?") from exc
+    if names and target.model not in names:
+        raise LLMError(f"the LLM endpoint at {target.base_url} does not serve model {target.model!r}; it serves: "
+                       f"{', '.join(names)}. Set CORPUS600M_LLM_MODEL to one of these.")
 
 
 def is_healthy(settings: Settings) -> bool:
