@@ -11,7 +11,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from corpus600m.records import Annotation, Origin, PiiFinding, Record, records_to_frame
