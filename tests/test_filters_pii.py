@@ -415,6 +415,19 @@ MORE_ADDRESS_FORMS = [
     ("planta baja", "Alquilo en Av. Pellegrini 2210 PB 4, Rosario, con patio.", "Av. Pellegrini 2210 PB 4, Rosario"),
     ("a Galician street with 'do'", "Escríbeme a Rúa do Vilar 8, 1º, 15705 Santiago de Compostela.",
      "Rúa do Vilar 8, 1º, 15705 Santiago de Compostela"),
+    ("a lot and block first", "Vivo en lote 7, manzana D, colonia La Esperanza, zona 6, ciudad de Guatemala.",
+     "lote 7, manzana D, colonia La Esperanza, zona 6"),
+    ("a condominium first", "Soy Marta Colón, Cond. Jardines del Río, Apt. 402, Carolina, PR 00983.",
+     "Cond. Jardines del Río, Apt. 402, Carolina, PR 00983"),
+    ("a settlement and a landmark 'a la par de'", "vive en aldea Pachalí, a la par de la escuela rural, Sololá. Tel 5544-3322",
+     "aldea Pachalí, a la par de la escuela rural, Sololá"),
+    ("a barrio then directions", "Dirección: Barrio El Carmen, 200 m sur de la plaza de deportes, Liberia.",
+     "Barrio El Carmen, 200 m sur de la plaza de deportes, Liberia"),
+    ("a road 'a' a town with km", "Queda en finca El Olvido, carretera a Masaya km 14, Nindirí.",
+     "carretera a Masaya km 14, Nindirí"),
+    ("Guatemala's numbered street with a direction", "Inmueble: 5a. calle poniente número 12, Antigua Guatemala.",
+     "5a. calle poniente número 12, Antigua Guatemala"),
+    ("a US address over two lines", "Remitente:\n1420 Mission St\nSan Francisco, CA 94103", "1420 Mission St\nSan Francisco, CA 94103"),
 ]
 
 
@@ -496,34 +509,6 @@ def test_names_in_a_record_about_a_work_are_kept_and_a_letter_to_an_office_is_no
     letter = Record(instruction="Escribe una carta al alcalde de Chulumani pidiendo arreglar el camino.",
                     output="La firma Eulogio Huanca Tarqui, dirigente de la comunidad.", source="synthetic", country="BO")
     assert "Huanca" not in filter_records([letter]).kept[0].output
-
-
-MORE_ADDRESS_FORMS_2 = [
-    ("a lot and block first", "Vivo en lote 7, manzana D, colonia La Esperanza, zona 6, ciudad de Guatemala.",
-     "lote 7, manzana D, colonia La Esperanza, zona 6"),
-    ("a condominium first", "Soy Marta Colón, Cond. Jardines del Río, Apt. 402, Carolina, PR 00983.",
-     "Cond. Jardines del Río, Apt. 402, Carolina, PR 00983"),
-    ("a settlement and a landmark 'a la par de'", "vive en aldea Pachalí, a la par de la escuela rural, Sololá. Tel 5544-3322",
-     "aldea Pachalí, a la par de la escuela rural, Sololá"),
-    ("a barrio then directions", "Dirección: Barrio El Carmen, 200 m sur de la plaza de deportes, Liberia.",
-     "Barrio El Carmen, 200 m sur de la plaza de deportes, Liberia"),
-    ("a road 'a' a town with km", "Queda en finca El Olvido, carretera a Masaya km 14, Nindirí.",
-     "carretera a Masaya km 14, Nindirí"),
-    ("Guatemala's numbered street with a direction", "Inmueble: 5a. calle poniente número 12, Antigua Guatemala.",
-     "5a. calle poniente número 12, Antigua Guatemala"),
-    ("a US address over two lines", "Remitente:\n1420 Mission St\nSan Francisco, CA 94103", "1420 Mission St\nSan Francisco, CA 94103"),
-]
-
-
-@pytest.mark.parametrize("why,text,value", MORE_ADDRESS_FORMS_2, ids=[a[0] for a in MORE_ADDRESS_FORMS_2])
-def test_more_address_forms_2(why, text, value):
-    from corpus600m.filters.pii_triggers import triggered_groups_batch
-
-    start = text.index(value)
-    assert "address" in triggered_groups_batch([text])[0]
-    spans = detect_pii(text)
-    assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(value) for s in spans), \
-        [(s.entity_type, text[s.start:s.end]) for s in spans]
 
 
 def test_lower_case_names_after_a_title_and_a_letter_that_says_le_cuento_que():
