@@ -464,12 +464,23 @@ MORE_PERSONAL_FORMS = [
      "DATE_OF_BIRTH"),
     ("a date of birth as deeds write it", "la menor Julia Ortiz, C.I. 4455667, nacida el catorce (14) de marzo de dos mil diez (2010), vive",
      ["catorce (14) de marzo de dos mil diez (2010)"], "DATE_OF_BIRTH"),
+    ("an id written in thousands right after its word", "Estudiante: Tomás Rey, NUIP 1.027.456.893, grado 3.",
+     ["1.027.456.893"], "NATIONAL_ID"),
+    ("an account number with dashes and a slash after its word",
+     "Me debitaron dos veces de mi caja de ahorro N° 12-3456789/01 la cuota.", ["12-3456789/01"], "BANK_ACCOUNT"),
+    ("a masked number's last digits", "Número de Seguro Social: XXX-XX-9135. Tarjeta: **** **** **** 4821.",
+     ["XXX-XX-9135", "**** **** **** 4821"], "MASKED_NUMBER"),
+    ("an Argentine CBU alias", "Transferime al alias TORO.MESA.RIO y mandame el comprobante.", ["TORO.MESA.RIO"],
+     "AR_CBU"),
+    ("a date in a row with an id", "| Pasajero | Documento | Fecha de nac. |\n| Ana Paz | Pasaporte AAB123456 | 17/04/1985 |",
+     ["17/04/1985"], "DATE_OF_BIRTH"),
 ]
 
 
 @pytest.mark.parametrize("why,text,values,entity", MORE_PERSONAL_FORMS, ids=[f[0] for f in MORE_PERSONAL_FORMS])
 def test_more_personal_forms(why, text, values, entity):
     spans = detect_pii(text)
+    assert detect_pii(text, groups=triggered_groups_batch([text])[0]) == spans  # the batch prefilter lets it through
     for value in values:
         start = text.index(value)
         assert any(s.entity_type == entity and s.start <= start and s.end >= start + len(value) for s in spans), \
@@ -485,6 +496,11 @@ NOT_PERSONAL = [
     "En el capítulo, Don Ramón no paga la renta y Doña Florinda se queja; el Señor Barriga cobra.",
     "Recorrido:\n1. Plaza de la Catedral y el Callejón del Chorro.\n2. Calle Obispo hasta la Plaza de Armas.",
     "En Managua, «2 c. arriba» significa dos cuadras hacia el este.",
+    "El Obelisco, en la Av. 9 de Julio y Corrientes, y el Café Tortoni (Av. de Mayo 825) para un café.",
+    "La avenida 27 de Febrero y la Winston Churchill son las principales arterias de Santo Domingo.",
+    "En el Altar de la Patria descansan Juan Pablo Duarte, Francisco del Rosario Sánchez y Matías Ramón Mella.",
+    "Calle del Cristo, Calle Fortaleza (con sus sombrillas de colores) y la Calle San Sebastián para salir de noche.",
+    "La cuenta de resultados muestra 12.345.678,90 euros y el pasaporte caduca el 17/04/2031.",
 ]
 
 

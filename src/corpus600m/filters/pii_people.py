@@ -201,7 +201,8 @@ _ENCYCLOPEDIC = re.compile(
     r"\brebeli[óo]n|\bcaudillo|\bvirrey|\bsant[oa]\b|\bbeat[oa]\b|\bm[áa]rtir|\bestatua|\bmonumento|\bmuseo\b|"
     r"\bfundador|\bl[íi]der\s+(?:sindical|ind[íi]gena|campesin)|\bactivista|\bsindicalista|\bprimera\s+dama|"
     r"\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|\btarea\s+sobre|"
-    r"\bexposici[óo]n\b|\bdatos\s+importantes|\bpersonajes?\b)")
+    r"\bexposici[óo]n\b|\bdatos\s+importantes|\bpersonajes?\b|\bdescansan\b|\bsus\s+restos\b|\bpante[óo]n\b|"
+    r"\bmausoleo\b|\baltar\s+de\s+la\s+patria\b)")
 # the same without bare years (a letter says "desde 2019" too): what a whole record about a work or history says
 # (works, fiction and history only: an office, "alcalde de", is also who a private person writes to)
 _WORK_OR_HISTORY = re.compile(
@@ -317,6 +318,8 @@ _PLACE_FIRST = re.compile(
     r"Escuela|Colegio|Liceo|Instituto|Universidad|Hospital|Clínica|Museo|Teatro|Cine|Estadio|Coliseo|Mercado|"
     r"Aeropuerto|Puerto|Puente|Palacio|Castillo|Fortaleza|Monumento|Panteón|Mausoleo|Hotel|Fundación|Edificio|"
     r"Torre|Línea|Estación|Altar|Puerta|Casa|Cerro|Volcán|Río|Lago|Laguna|Isla|Bahía|Playa|Sierra)\s")
+# ... or the second of two streets ("la avenida 27 de Febrero y la Winston Churchill", "calles Bolívar y Sucre")
+_PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?)$")
 _SAINT = re.compile(r"(?:San|Santa|Santo|Santísima|Santísimo|Nuestra\s+Señora|Virgen)\b")
 _MONTHS = frozenset("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
                     "diciembre".split())
@@ -388,7 +391,8 @@ def decide_people(text: str, spans: list) -> list:
             continue  # inside an address ("Cuesta de Florinda Pino 81"): the address covers it
         line_before = text[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
         if _SAINT.match(text, span.start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, span.start) or (
-                text[span.start:span.end].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)):
+                text[span.start:span.end].split()[0].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)) or (
+                _PLACE_PAIR.search(line_before)):
             continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts

@@ -412,7 +412,7 @@ NOT_NAMES_COMMON = frozenset(
     "Apreciada Cordialmente Besos Nombre Nombres Buenas Buenos Buen Gracias Bienvenido Bienvenida Bienvenidos Felicidades "
     "Escríbeme Escríbenos Llámame Llámanos Hola Adiós Chao Chau Oye Mira Vale Sí No Dr Dra Sr Sra Srta Ing Lic Inquilino "
     "Inquilina Domicilio Dirección Teléfono Correo Asistió Recordamos Puedes Ciudad Calle Avenida Señores Equipo "
-    "Departamento Querid Feliz Muchas".split())
+    "Departamento Querid Feliz Muchas Seguro Social Número Fecha Lugar Formulario".split())
 
 
 class PersonRecognizer(SpanishPatternRecognizer):
@@ -630,7 +630,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                          rf"|(?:(?i:del?|de\s+la|de\s+los)\s+(?:[\w.]+\s+){{0,5}}?)?{step}(?:\s+(?i:del?|de\s+la)\s+\w+(?:[ \t]+\w+){{0,3}})?"
                          rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?")
         house_segment = rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark})"
-        building_segment = rf"(?:\s*,\s*(?:{house_alternatives}))"  # a public square "frente al Alcázar" is no house
+        # a public square "frente al Alcázar" is no house, and a second street is one only with its number ("Calle
+        # del Cristo, Calle Fortaleza" is a list of streets; "Pasaje 3, calle 5 #23" an address)
+        building_segment = (rf"(?:\s*,\s*(?:{house_alternatives.replace(f'(?:{number})?{extra}', f'(?:{number}){extra}', 1)}))")
         settlement = (rf"(?:{locality}|(?i:domicilio\s+conocido)(?=\s*,))(?:{place_name})?(?:{number})?{extra}"
                       rf"(?:{house_segment}|{place_segment}){{1,5}}")
         # rural and postal forms: "Caserío El Jícaro, Km 12 carretera a Olancho", "HC-01 Box 1234, Utuado PR 00641"

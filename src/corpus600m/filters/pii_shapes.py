@@ -165,6 +165,15 @@ _NO_UNIT = (r"(?!\s*(?:%|€|\$|de\s+(?:pesos|euros|d[óo]lares|personas|habitan
             r"seguidores|años|bytes|kb|mb|gb|utc))")
 
 
+# an id's word right before its number, and what may sit between ("C.I. N°", "NUIP:", "cédula de identidad número")
+_ID_LABEL = (r"(?i:\b(?:dni|d\.n\.i\.?|c\.?\s?i\.?|c\.?\s?c\.?|nuip|n\.?i\.?t\.?|ruc|rut|dpi|cui|dui|c[ée]dula"
+             r"(?:\s+de\s+(?:identidad|ciudadan[íi]a))?|documento(?:\s+de\s+identidad)?|identidad|carn[ée]t?)"
+             r"\s*(?:n[°º.]|nro\.?|n[úu]mero|no\.)?\s*:?\s*)")
+_ACCOUNT_LABEL = (r"(?i:\b(?:cuenta|cta\.?|caja\s+de\s+ahorros?)(?:\s+(?:de\s+ahorros?|corriente|cte\.?|vista|"
+                  r"bancaria|sueldo|n[°º.]|nro\.?|n[úu]mero|no\.|en\s+(?:pesos|d[óo]lares|guaran[íi]es|soles|"
+                  r"bol[íi]vares|colones))){0,3}\s*:?\s*)")
+
+
 # how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
 CARD_GROUPS = r"(?:\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,4})?|\d{4}[ \-]\d{6}[ \-]\d{4,5})"
 
@@ -235,6 +244,22 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         # ("1.500.000", "12 000 000") and with a unit or currency; an unseparated run is an id, account or phone
         S("NATIONAL_ID", [_p("bare digit run", r"(?<![$€£])(?<![$€£]\s)" + NB + r"\d{8,13}" + NA + _NO_UNIT, 0.5)],
           ID_WORDS, plausible=lambda v: len(set(v)) > 2, name="DigitRunRecognizer", max_score=0.6, weak=True),
+        # an id written in thousands right after its word ("NUIP 1.027.456.893", "C.I. N° 2.345.678", "CC: 31.987.442"):
+        # the dots that make "1.500.000" a quantity here group an id's digits
+        S("NATIONAL_ID", [_p("id in thousands", rf"{_ID_LABEL}(?P<pii>[1-9]\d{{0,2}}(?:\.\d{{3}}){{2,3}}){NA}", 0.6)],
+          [], name="DottedIdRecognizer", max_score=0.6),
+        # an account number written with dashes or slashes right after its word ("cuenta de ahorro N° 12-3456789/01",
+        # "Cta. Cte. 0012-0456-78"): 8 or more digits
+        S("BANK_ACCOUNT", [_p("account after word", rf"{_ACCOUNT_LABEL}(?P<pii>\d{{1,6}}(?:[\-/.\s]\d{{1,12}}){{1,4}}){NA}",
+                              0.6)],
+          [], plausible=lambda v: len(_digits(v)) >= 8, name="AccountAfterWordRecognizer", max_score=0.6),
+        # Argentina's CBU/CVU alias: three words joined by dots after "alias" ("alias TORO.MESA.RIO", "Alias: casa.sol.24")
+        S("AR_CBU", [_p("cbu alias", r"(?i:\balias\s*(?:cbu|cvu)?\s*(?:es\s+|:\s*)?)(?P<pii>[A-Za-zÑñ0-9\-]+(?:\.[A-Za-zÑñ0-9\-]+){1,3})"
+                                   r"(?![\w.])", 0.7)],
+          [], trigger="at", flags=CASE_SENSITIVE, name="CbuAliasRecognizer"),
+        # a masked number still shows its last digits ("XXX-XX-9135", "**** **** **** 4821", "xxxx-1234")
+        S("MASKED_NUMBER", [_p("masked", r"(?<![\w*•])(?:[X*•]{2,4}[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
+          [], trigger="upper", flags=CASE_SENSITIVE, name="MaskedNumberRecognizer"),
         # 7-13 digits (one run or dotted/dashed groups, not thousands) right after an id word
         S("NATIONAL_ID", [_p("id number:ctx", NB + r"\d(?:[.\-\s]?\d){6,12}(?:-[\dkK])?" + NA, 0.45)],
           ID_WORDS, plausible=lambda v: _not_thousands(v) and _not_years(v), name="IdNumberRecognizer", max_score=0.6,

@@ -45,10 +45,10 @@ def _dfa_friendly(pattern: str) -> str:
 TRIGGER_PATTERNS: dict[str, str] = {
     "digits": r"\d[\d\s().\-/]{4,}\d",
     "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}::?[0-9a-fA-F]{1,4}:",
-    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\})",
+    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\}|alias)",  # ... and an account's alias
     "url": r"(?i:http|www\.|facebook\.|instagram\.|twitter\.|linkedin\.|tiktok\.|github\.|youtube\.|wa\.me/|t\.me/|"
            r"x\.com/|fb\.com/|threads\.)",
-    "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}",
+    "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}|[*•]{2,}[\s\-.]?\d{3}",  # ... or a masked number's last digits
     # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
     # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
     "name": _dfa_friendly(rf"(?i:{NAME_CUE})[\s\"'«]*[{UPPER}]|(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es|\bt[íi][oa]|\bseño|\bdoña|\bdon|\bña|\bprofe|\bprim[oa]|\bcuñad[oa]|\bcomadre|\bcompadre|\bmadrina|\bpadrino|\babuelit[oa]|\bsobrin[oa])\s+[{LOWER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
@@ -118,7 +118,7 @@ def triggered_groups(text: str) -> set[str]:
             groups.add("ip")
     elif ":" in text and _IP_TRIGGER.search(text):
         groups.add("ip")
-    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower:
+    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower or "alias" in lower:
         groups.add("at")
     if "http" in lower or "www." in lower or any(site in lower for site in _SOCIAL):
         groups.add("url")
