@@ -428,7 +428,25 @@ MORE_ADDRESS_FORMS = [
     ("Guatemala's numbered street with a direction", "Inmueble: 5a. calle poniente número 12, Antigua Guatemala.",
      "5a. calle poniente número 12, Antigua Guatemala"),
     ("a US address over two lines", "Remitente:\n1420 Mission St\nSan Francisco, CA 94103", "1420 Mission St\nSan Francisco, CA 94103"),
+    ("a village and a landmark of five words", "Vive en caserío Pachaj, a la par de la escuela oficial rural mixta, Sololá.",
+     "caserío Pachaj, a la par de la escuela oficial rural mixta, Sololá"),
+    ("a settlement word with 'de' and places before the landmark",
+     "Entregar en corregimiento de Llano Grande, Ocú, Herrera, por la capilla, casa de bloque.",
+     "corregimiento de Llano Grande, Ocú, Herrera, por la capilla"),
+    ("a landmark closed by a parenthesis", "El novenario será en el poblado de Rebola, cerca de la misión católica (Bioko Norte).",
+     "poblado de Rebola, cerca de la misión católica (Bioko Norte)"),
+    ("a unit joined to its condominium by 'del'", "Soy el titular del Apt. 804 del Cond. Parque Escorial, Carolina, PR 00987.",
+     "Apt. 804 del Cond. Parque Escorial, Carolina, PR 00987"),
+    ("a street without a type after 'es en'", "El depto es en Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción. Avisame.",
+     "Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción"),
 ]
+
+
+def test_an_address_stops_before_the_phone_on_the_next_line():
+    text = "DESTINATARIO\nLidia Mora\nBarrio El Carmen, 200 m norte de la plaza de deportes\nLiberia, Guanacaste\nTel. 8845 1290"
+    spans = [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+    assert ("STREET_ADDRESS", "Barrio El Carmen, 200 m norte de la plaza de deportes\nLiberia, Guanacaste") in spans, spans
+    assert ("PHONE_NUMBER", "8845 1290") in spans, spans
 
 
 @pytest.mark.parametrize("why,text,value", MORE_ADDRESS_FORMS, ids=[a[0] for a in MORE_ADDRESS_FORMS])

@@ -156,11 +156,19 @@ def _merge_same_type(spans: list[PiiSpan]) -> list[PiiSpan]:
     return merged
 
 
-def _resolve_overlaps(spans: list[PiiSpan]) -> list[PiiSpan]:
+def _resolve_overlaps(spans: list[PiiSpan], text: str) -> list[PiiSpan]:
+    """The spans that do not overlap, surer and longer first; an address that runs into a surer value after its
+    start ("Barrio San José, 300 m sur\nTel. 8888" over the phone) keeps its part before that value."""
     spans = _merge_same_type(spans)
     kept: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
-        if all(span.end <= other.start or span.start >= other.end for other in kept):
+        clashes = [other for other in kept if not (span.end <= other.start or span.start >= other.end)]
+        if clashes and span.entity_type == "STREET_ADDRESS":
+            cut = min(other.start for other in clashes)
+            end = span.start + len(text[span.start:cut].rstrip(" \t\n,;:|(–-"))
+            if end - span.start >= 8 and all(end <= other.start or span.start >= other.end for other in kept):
+                span, clashes = PiiSpan(span.entity_type, span.start, end, span.score), []
+        if not clashes:
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
 
@@ -306,7 +314,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     if any(s.entity_type == "STREET_ADDRESS" for s in spans):
         spans = public_addresses(text, spans)
     spans = spans + dates_beside_ids(text, spans)
-    return _resolve_overlaps([s for s in spans if s.score >= min_score])
+    return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
 
 
 def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> dict[str, list[PiiSpan]]:

@@ -549,6 +549,14 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
                  "radica en", "residencia"]
 
 
+# ... and words that only say so once the address group is triggered for another reason (too common to trigger it)
+ADDRESS_CONTEXT = ["es en", "está en", "esta en", "queda", "depto", "departamento", "casa", "piso", "apartamento",
+                   "vivienda", "alquil", "arriend"]
+# what opens no place segment after an address: a contact or id label ("..., Santa Cruz\nTel. 8888 1234")
+_NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fono|WhatsApp|Whatsapp|Correo|Email|E-mail|"
+                r"DNI|CI|C\.I|CC|RUT|RUC|NIT|CUIT|CUIL|DPI|DUI|Cédula|Cedula|Pasaporte|NIE|NIF)\b")
+
+
 # the words a settlement, a district or a rural locality opens with (see `locality` below)
 SETTLEMENT_START = (r"barrio|bº|bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
                     r"departamento|estado|ciudad|ens\.|ensanche|reparto|villa|poblaci[óo]n|pobl\.|residencial|"
@@ -587,15 +595,17 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an
         # Argentine CPA (C1425ABC), or a capitalized town/province name, optionally followed by a code
         # (a word that ends a sentence, "Masaya. Me debe", ends the place: 4+ lower-case letters before the dot)
-        place_name = (rf"[{UPPER}][\w.'’]*(?:(?<![{LOWER}]{{3}}\.)\s+(?:de(?:l| la| los| las)?|la|las|los|el|y)?\s*"
-                      rf"[{UPPER}][\w.'’]*){{0,4}}"
-                      r"(?:\s+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:\s+capital\b)?")
+        # (on one line: "Guanacaste\nTel. 8888 1234" is a place and a phone)
+        place_name = (rf"(?!{_NOT_A_PLACE})[{UPPER}][\w.'’]*(?:(?<![{LOWER}]{{3}}\.)[ \t]+(?:de(?:l| la| los| las)?|la|las|los|el|y)?[ \t]*"
+                      rf"(?!{_NOT_A_PLACE})[{UPPER}][\w.'’]*){{0,4}}"
+                      r"(?:[ \t]+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:[ \t]+capital\b)?")
         # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
         locality = (r"(?i:barrio|bº|bo\.|poblado(?:\s+de)?|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
                     r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
-                    r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona)\s+")
+                    r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona)\s+"
+                    rf"(?:(?i:de|del|de\s+la)\s+(?=[{UPPER}]))?")
         segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}(?:\s+{place_name})?|(?i:km\.?)\s*\d{{1,4}}"
                    rf"|\d{{4,6}}(?:-\d{{4}})?(?:\s+{place_name})?|[A-Z]\d{{4}}[A-Z]{{3}}|(?:{locality})?{place_name})")
         place_segment = rf"(?:(?:\s*,\s*|[ \t]*\n\s*|[ \t]+[–—-][ \t]+){segment}(?![\w])|[ \t]*\({segment}\))"
@@ -619,8 +629,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
                     r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?|a\s+la\s+par\s+de(?:l)?|enfrente\s+de(?:l)?|"
                     r"contiguo\s+a(?:l)?|diagonal\s+a(?:l)?|despu[ée]s\s+de(?:l)?|antes\s+de(?:l)?|por\s+(?:la|el)|"
-                    r"(?:a\s+la\s+)?altura\s+de(?:l)?|a\s+\d{1,4}\s*(?:m|mts\.?|metros|cuadras?|varas|km)\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,2}?"
-                    r"(?=[,.;:\n»)]|$)")
+                    r"(?:a\s+la\s+)?altura\s+de(?:l)?|a\s+\d{1,4}\s*(?:m|mts\.?|metros|cuadras?|varas|km)\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,4}?"
+                    r"(?=[,.;:\n»)]|[ \t]+\(|$)")
         house_alternatives = (rf"{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
                          rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?|cond\.|condominio|ph|p\.h\.)\s+[{UPPER}][\w'’]*"
                          rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
@@ -653,16 +663,18 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                       rf"|{step}\s+(?i:del?|de\s+la)\s+{place_name})(?:{house_segment}|{place_segment}){{0,4}}")
         # the unit first, then the building, the street or the settlement: "apartamento 4C, PH Torres del Mar,
         # calle 50", "casa 23 del polígono B, Urbanización Altavista, Ilopango", "Depto 4B, edificio Los Pinos"
+        # ... joined to its building by "de": "casa 23 del polígono B", "Apt. 1203 del Cond. Torres del Parque"
+        unit_building = (rf"\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|torre|manzana|pasaje|cond\.|condominio|"
+                         rf"conjunto|residencial|ph)\s+[\w\-]{{1,12}}(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*")
+        unit_segment = (rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
+                        rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
+                        rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}|{house_alternatives}))")
         unit_first = (rf"(?:(?i:apartamento|apto\.?|apt\.|ap\.|departamento|depto\.?|dpto\.?|casa|villa|local|oficina|lote|lt\.|"
                       rf"parcela|solar|mz\.?|manzana)\s*(?:#|n\.?\s?[º°o]\.?)?\s*"
                       rf"(?:\d{{1,4}}[A-Za-z]?(?:-[A-Za-z0-9]{{1,3}})?|[A-Z])\b"
                       rf"|(?i:edif\.?|edificio|cond\.|condominio|torre|residencias)\s+[{UPPER}][\w'’]*"
                       rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*)"
-                      rf"(?:\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|"
-                      rf"torre|manzana|pasaje|cond\.|condominio|conjunto|residencial|ph)\s+[\w\-]{{1,12}}(?:\s+[{UPPER}][\w'’]*)*)?"
-                      rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
-                      rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
-                      rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}|{house_alternatives}))+{place}")
+                      rf"(?:{unit_building}(?:{unit_segment}+|{place_segment})|{unit_segment}+){place}")
         # Yucatán's crossings: "Calle 60 x 53 y 55 #498, Centro, Mérida"
         crossing = (rf"{STREET_TYPE}\s+\d{{1,3}}[A-Za-z]?\s+(?:x|por)\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?"
                     rf"(?:{number})?{extra}{place}")
@@ -680,7 +692,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("settlement:ctx", settlement, 0.4),
             # ... and anywhere when a street, a unit or a landmark locates the house in it: "Bo. Guamilito, 5 calle,
             # 7 ave. NO, San Pedro Sula"
-            _p("settlement with house", rf"(?:{locality})(?:{place_name})?(?:{number})?{extra}(?:{place_segment})?"
+            _p("settlement with house", rf"(?:{locality})(?:{place_name})?(?:{number})?{extra}(?:{place_segment}){{0,3}}"
                                         rf"{house_segment}(?:{house_segment}|{place_segment}){{0,4}}", 0.6),
             _p("rural", rural, 0.65),
             _p("directions", directions, 0.6),
@@ -689,7 +701,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("unit first", unit_first, 0.6),
             _p("crossing", crossing, 0.7),
             _p("us street", us_street, 0.65),
-        ], ADDRESS_WORDS, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
+        ], ADDRESS_WORDS + ADDRESS_CONTEXT, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
         # what each pattern cannot match without (a cheap search first: the address patterns are the filter's
         # most expensive ones, and most texts that trigger the address group hold no address)
         street_type = re.compile(STREET_TYPE)

@@ -19,7 +19,7 @@ from corpus600m.filters.pii_recognizers import (
 # words that open a settlement, a rural address or a district (the addresses that start without a street type)
 SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
                     r"colonia|col\.|barrio|fraccionamiento|fracc\.|reparto|ensanche|ens\.|localidad|finca|hacienda|"
-                    r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n")
+                    r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n|corregimiento|distrito")
 
 
 # the address forms that open with neither a street type nor an address word: directions ("3 c. abajo", "100 m
