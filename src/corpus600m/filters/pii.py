@@ -363,8 +363,38 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
                     if whole and not overlapping:
                         field_spans.append(PiiSpan(kind, start, end, MIN_SCORE + 0.1))
                     start = haystack.find(needle, end)
+            field_spans += _surnames_after_titles(text, confirmed, field_spans)
         out[name] = sorted(field_spans, key=lambda s: s.start)
     return out
+
+
+# a surname alone names its person after a title or "familia" ("la familia Buale", "la señora Quispe", "Sr. Cux")
+_TITLE_OR_FAMILY = re.compile(r"(?i:\b(?:familia|flia\.|señor|señora|señorita|sr\.|sra\.|srta\.|don|doña|dr\.|dra\.|"
+                              r"lic\.|licda\.|ing\.|prof\.|profe|profesor|profesora|hermanos|esposos|los)\s+)$")
+
+
+def _surnames_after_titles(text: str, confirmed: set[str], spans: list[PiiSpan]) -> list[PiiSpan]:
+    """PERSON spans for a surname of a name shown personal (`confirmed`) where it stands alone after a title or
+    "familia" (a surname alone elsewhere is too often a place or someone else: see `name_parts`)."""
+    from corpus600m.filters.pii_people import is_given_name
+
+    surnames = set()
+    for value in confirmed:
+        words = [w for w in _NAME_WORDS.findall(value.partition(",")[0] if "," in value else value)
+                 if w.lower() not in _NAME_PARTICLES]
+        if "," not in value:
+            while len(words) > 1 and is_given_name(words[0]):
+                words = words[1:]
+        surnames |= {w.casefold() for w in words if len(w) >= 3 and w[0].isupper()}
+    found = []
+    if not surnames:
+        return found
+    for match in _NAME_WORDS.finditer(text):
+        if match.group().casefold() in surnames and match.group()[0].isupper() \
+                and _TITLE_OR_FAMILY.search(text, max(0, match.start() - 20), match.start()) \
+                and all(match.end() <= s.start or match.start() >= s.end for s in spans):
+            found.append(PiiSpan("PERSON", match.start(), match.end(), MIN_SCORE + 0.1))
+    return found
 
 
 _NAME_WORDS = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
