@@ -437,6 +437,9 @@ MORE_ADDRESS_FORMS = [
      "poblado de Rebola, cerca de la misión católica (Bioko Norte)"),
     ("a unit joined to its condominium by 'del'", "Soy el titular del Apt. 804 del Cond. Parque Escorial, Carolina, PR 00987.",
      "Apt. 804 del Cond. Parque Escorial, Carolina, PR 00987"),
+    ("a landmark alone after an address word, closed by its town",
+     "Don Salvador Mba, con domicilio detrás del colegio Santa Teresita, Malabo, solicita la recogida.",
+     "detrás del colegio Santa Teresita, Malabo"),
     ("a street without a type after 'es en'", "El depto es en Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción. Avisame.",
      "Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción"),
 ]
@@ -519,6 +522,7 @@ NOT_PERSONAL = [
     "En el Altar de la Patria descansan Juan Pablo Duarte, Francisco del Rosario Sánchez y Matías Ramón Mella.",
     "Calle del Cristo, Calle Fortaleza (con sus sombrillas de colores) y la Calle San Sebastián para salir de noche.",
     "La cuenta de resultados muestra 12.345.678,90 euros y el pasaporte caduca el 17/04/2031.",
+    "El museo queda frente al parque central, Antigua Guatemala, y abre a las 9.",
 ]
 
 

@@ -550,7 +550,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 
 # ... and words that only say so once the address group is triggered for another reason (too common to trigger it)
-ADDRESS_CONTEXT = ["es en", "está en", "esta en", "queda", "depto", "departamento", "casa", "piso", "apartamento",
+ADDRESS_CONTEXT = ["es en", "está en", "esta en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
                    "vivienda", "alquil", "arriend"]
 # what opens no place segment after an address: a contact or id label ("..., Santa Cruz\nTel. 8888 1234")
 _NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fono|WhatsApp|Whatsapp|Correo|Email|E-mail|"
@@ -631,6 +631,12 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                     r"contiguo\s+a(?:l)?|diagonal\s+a(?:l)?|despu[ée]s\s+de(?:l)?|antes\s+de(?:l)?|por\s+(?:la|el)|"
                     r"(?:a\s+la\s+)?altura\s+de(?:l)?|a\s+\d{1,4}\s*(?:m|mts\.?|metros|cuadras?|varas|km)\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?\w+(?:[ \t]+[\w]+){0,4}?"
                     r"(?=[,.;:\n»)]|[ \t]+\(|$)")
+        # ... and alone after an address word, closed by its town: "con domicilio detrás del colegio Santa Teresita,
+        # Malabo", "vive a dos cuadras de la plaza principal de Ayamaya, Omasuyos" (the landmarks that say where a house is)
+        located = (r"(?<!\w)(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
+                   r"a\s+(?:una|dos|tres|media|\d{1,2})\s+cuadras?\s+de(?:l)?|a\s+la\s+par\s+de(?:l)?|enfrente\s+de(?:l)?|"
+                   r"contiguo\s+a(?:l)?|a\s+\d{1,4}\s*(?:m|mts\.?|metros|varas|km)\s+de(?:l)?)\s+(?:(?:la|el|los|las)\s+)?"
+                   r"\w+(?:[ \t]+\w+){0,5}?(?=[,.;:\n»)]|[ \t]+\(|$)")
         house_alternatives = (rf"{STREET_TYPE}\s+{name_greedy}(?:{number})?{extra}"
                          rf"|(?i:qta\.|quinta|edif\.?|edificio|torre|residencias?|cond\.|condominio|ph|p\.h\.)\s+[{UPPER}][\w'’]*"
                          rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
@@ -696,6 +702,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                                         rf"{house_segment}(?:{house_segment}|{place_segment}){{0,4}}", 0.6),
             _p("rural", rural, 0.65),
             _p("directions", directions, 0.6),
+            _p("landmark:ctx", rf"{located}{place_segment}{{1,3}}", 0.4),
             _p("street with building", with_building, 0.6),
             _p("ordinal street", ordinal_street, 0.65),
             _p("unit first", unit_first, 0.6),
@@ -724,6 +731,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                                      r"lote|lt|parcela|solar|mz|manzana|edif|edificio|cond|condominio|torre|residencias)\b)"
                                      r"[^,\n]{0,60},"),  # a segment after a comma follows the unit
             "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
+            "landmark:ctx": re.compile(r"(?i:\b(?:cerca|frente|junto|detr[áa]s|al\s+lado|cuadras?\s+de|a\s+la\s+par|enfrente|"
+                                       r"contiguo|\d\s*(?:m|mts\.?|metros|varas|km)\s+de)\b)"),
             "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
         }
 
