@@ -336,7 +336,7 @@ def value_left(value: str, kind: str, text: str) -> bool:
 # the PII sets: Faker values in two disjoint sets of templates (dev, test), and a test set written by hand by a
 # helper session that never saw the recognizers (handwritten: 18+ countries, as people type their data)
 PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev": "pii_handwritten_dev.jsonl",
-            "handwritten-dev2": "pii_handwritten_dev2.jsonl",
+            "handwritten-dev2": "pii_handwritten_dev2.jsonl", "handwritten-dev3": "pii_handwritten_dev3.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl"}
 
