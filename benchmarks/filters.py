@@ -338,7 +338,7 @@ def value_left(value: str, kind: str, text: str) -> bool:
 PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev": "pii_handwritten_dev.jsonl",
             "handwritten-dev2": "pii_handwritten_dev2.jsonl", "handwritten-dev3": "pii_handwritten_dev3.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
-            "handwritten2": "pii_handwritten_test2.jsonl"}
+            "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

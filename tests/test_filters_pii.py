@@ -523,6 +523,7 @@ NOT_PERSONAL = [
     "Calle del Cristo, Calle Fortaleza (con sus sombrillas de colores) y la Calle San Sebastián para salir de noche.",
     "La cuenta de resultados muestra 12.345.678,90 euros y el pasaporte caduca el 17/04/2031.",
     "El museo queda frente al parque central, Antigua Guatemala, y abre a las 9.",
+    "En la esquina con Florida / Av. 9 de Julio doblá a la derecha; otra opción es ir por Corrientes hasta Av. Callao.",
 ]
 
 
@@ -578,6 +579,28 @@ def test_a_surname_of_a_personal_name_is_redacted_alone_after_a_title_or_familia
                            "El señor Ekua será recordado en Ekuku.", source="synthetic", country="GQ")
     kept = filter_records([record]).kept[0]
     assert "Ekua" not in kept.output and "Ekuku" in kept.output, kept.output  # the place that looks alike stays
+
+
+def test_a_directory_of_public_services_keeps_its_phones_addresses_and_names():
+    text = ("Teléfonos útiles en Lima:\n- Cruz Roja (ambulancias): 01 265 8783\n"
+            "- Hospital Loayza: Av. Alfonso Ugarte 848, Cercado de Lima. Teléfono: 01 614 4646\n"
+            "- Línea de la Mujer: 01 419 7260\nMi cuñada Rosa Tello Vega, cel 987 654 321, te puede acompañar.")
+    found = [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+    assert found == [("PERSON", "Rosa Tello Vega"), ("PHONE_NUMBER", "987 654 321")], found
+
+
+def test_a_record_about_someone_born_two_centuries_ago_keeps_names_dates_and_addresses():
+    from corpus600m.filters import filter_records
+    from corpus600m.records import Record
+
+    record = Record(instruction="Hazme una ficha escolar sobre José Gervasio Artigas.",
+                    output="Nombre completo: José Gervasio Artigas Arnal\nFecha de nacimiento: 19 de junio de 1764, "
+                           "en Montevideo.\nMurió el 23 de septiembre de 1850 en Paraguay. Su casa natal estaba en "
+                           "la calle Colón 1200, Montevideo.", source="synthetic", country="UY")
+    assert filter_records([record]).kept[0].output == record.output
+    private = Record(instruction="Ficha del alumno: Tomás Rivero Sosa, nacido el 3 de marzo de 2014, vive en "
+                                 "calle Colón 1200, Montevideo.", output="Listo.", source="synthetic", country="UY")
+    assert "Rivero" not in filter_records([private]).kept[0].instruction
 
 
 @pytest.mark.parametrize("text,plate", [("Vendo Yaris 2015, placa BHK-452, al día.", "BHK-452"),

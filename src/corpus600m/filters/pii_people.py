@@ -319,7 +319,11 @@ _PLACE_FIRST = re.compile(
     r"Aeropuerto|Puerto|Puente|Palacio|Castillo|Fortaleza|Monumento|Panteón|Mausoleo|Hotel|Fundación|Edificio|"
     r"Torre|Línea|Estación|Altar|Puerta|Casa|Cerro|Volcán|Río|Lago|Laguna|Isla|Bahía|Playa|Sierra)\s")
 # ... or the second of two streets ("la avenida 27 de Febrero y la Winston Churchill", "calles Bolívar y Sucre")
-_PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?)$")
+_PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?|"
+                         r"\besquina\s+(?:con\s+)?(?:(?:la|el)\s+)?)$")
+# ... or the street before another ("Corrientes / Av. 9 de Julio", "ir por Rivadavia hasta Av. Callao")
+_PLACE_AFTER = re.compile(r"\s*(?:/|\s+hasta\s+(?:llegar\s+a\s+)?|\s+y\s+)(?:la\s+|el\s+)?(?:Av\.|Avda\.|Avenida|avenida|Calle|"
+                          r"calle|Plaza|plaza|Pasaje|Jr\.|Jirón|Carrera|Cra\.|Bulevar|Paseo)(?!\w)")
 _SAINT = re.compile(r"(?:San|Santa|Santo|Santísima|Santísimo|Nuestra\s+Señora|Virgen)\b")
 _MONTHS = frozenset("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
                     "diciembre".split())
@@ -392,7 +396,7 @@ def decide_people(text: str, spans: list) -> list:
         line_before = text[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
         if _SAINT.match(text, span.start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, span.start) or (
                 text[span.start:span.end].split()[0].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)) or (
-                _PLACE_PAIR.search(line_before)):
+                _PLACE_PAIR.search(line_before)) or _PLACE_AFTER.match(text, span.end):
             continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts
