@@ -26,7 +26,7 @@ def prefect_api(start_local: bool = True) -> Iterator[str]:
     if settings.prefect_api_url:
         url = settings.prefect_api_url
     elif start_local:
-        home = settings.state_dir / "prefect"
+        home = settings.service_home("prefect")
         try:
             with console.status("starting the local Prefect server…"):
                 url = prefect_server.start(home, port=settings.prefect_port)
@@ -179,7 +179,7 @@ def services_down() -> None:
     settings = get_settings()
     for name, stop in (("LLM server", lambda: llm_server.stop(settings)),
                        ("Argilla server", lambda: argilla_server.down(settings)),
-                       ("Prefect server", lambda: prefect_server.stop(settings.state_dir / "prefect"))):
+                       ("Prefect server", lambda: prefect_server.stop(settings.service_home("prefect")))):
         console.print(f"{name}: {'stopped' if stop() else 'was not running'}")
 
 
