@@ -90,16 +90,17 @@ def filter_file(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Filter a JSONL or Parquet file into kept (OUT) and rejected (REJ) records."""
-    from corpus600m.filters.io import InputError, filter_file, input_format, read_rows
+    from corpus600m.filters.io import filter_file, read_rows
+    from corpus600m.record_files import RecordFileError, file_format
 
     if source not in ("synthetic", "donation", "annotation"):
         fail(f"--source {source!r}: use synthetic, donation or annotation")
     rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
     try:
-        input_format(input_path), input_format(out), input_format(rejects)
+        file_format(input_path), file_format(out), file_format(rejects)
         if next(read_rows(input_path, default_source=source), None) is None:
             fail(f"{input_path}: no records (only blank lines); nothing to filter")
-    except InputError as exc:
+    except RecordFileError as exc:
         fail(str(exc))
     if out.resolve() in (input_path.resolve(), rejects.resolve()):
         fail("--out must differ from IN and from --rejects")
@@ -114,7 +115,7 @@ def filter_file(
             report, n_kept, n_rejected = filter_file(input_path, out, rejects, settings=settings, default_source=source,
                                                      on_progress=lambda n: progress.advance(task, n),
                                                      on_malformed=said_malformed)
-        except InputError as exc:
+        except RecordFileError as exc:
             fail(str(exc))
     console.print(_summary(report, f"filter {input_path.name}"))
     console.print(f"kept: {out} ({n_kept:,})   rejected: {rejects} ({n_rejected:,})")
