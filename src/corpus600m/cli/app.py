@@ -48,7 +48,13 @@ def shown_as_error(*errors: type[Exception], prefix: str = "") -> Iterator[None]
 def progress_bar(description: str | None, *, total: int | None = None, to: Console = err_console) -> Iterator[ProgressBar]:
     """A transient progress bar (description, bar, done/total, time) on `to`, closed when the block ends; with no
     description, only the bars of its parts (`ProgressBar.update_part`)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=to, transient=True) as progress:

@@ -29,7 +29,12 @@ def export(
 ) -> None:
     """Export the corpus for fine-tuning: every row keeps its record id; nothing is dropped without a reason."""
     from corpus600m.publish import PublishError
-    from corpus600m.publish.export import ExportFormat, SystemPrompt, check_out_path, export_records
+    from corpus600m.publish.export import (
+        ExportFormat,
+        SystemPrompt,
+        check_out_path,
+        export_records,
+    )
     from corpus600m.publish.inputs import records_to_export
     from corpus600m.settings import get_settings
 

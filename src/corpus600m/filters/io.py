@@ -16,7 +16,13 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from corpus600m.record_files import BadLine, JsonLine, RecordFileError, file_format, iter_json
+from corpus600m.record_files import (
+    BadLine,
+    JsonLine,
+    RecordFileError,
+    file_format,
+    iter_json,
+)
 from corpus600m.records import (
     Record,
     RejectedRecord,
