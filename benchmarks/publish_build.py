@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from corpus600m import catalog
+from corpus600m.filters.pii import detect_pii
 from corpus600m.publish import build_repository, check_gates
 from corpus600m.publish.rows import hub_frame
 from corpus600m.records import Origin, Record, records_to_frame
@@ -48,11 +49,12 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp) / "data")
         for run in range(args.repeat):
             start = time.perf_counter()
-            report = check_gates(frame, settings)
+            report = check_gates(frame, settings, detect_pii=detect_pii)
             gates_s.append(time.perf_counter() - start)
             assert report.passed, report.message()
             start = time.perf_counter()
-            build_repository(frame, Path(tmp) / f"repo{run}", "somosnlp/bench", settings, run_name="bench")
+            build_repository(frame, Path(tmp) / f"repo{run}", "somosnlp/bench", settings, run_name="bench",
+                             detect_pii=detect_pii)
             build_s.append(time.perf_counter() - start)
             start = time.perf_counter()
             hub_frame(frame, settings).write_parquet(Path(tmp) / f"baseline{run}.parquet", compression="zstd")

@@ -1,10 +1,11 @@
-"""Record files: the one reader of JSONL and Parquet files of `Record`s (`--from FILE`, gold files, loads), and
-the JSONL writer.
+"""Record files: the one reader of JSONL and Parquet files of `Record`s (`--from FILE`, gold files, loads, the
+filters' input), and the JSONL writer.
 
 A bad line (not UTF-8, not JSON, not an object, not a valid record, a repeated record id) is never dropped
 silently: it becomes a `BadLine` named `file: line N: what`, with its raw text. The caller decides what a bad
-line means: refuse the whole file (`RecordFile.require_all`: publish, export, the pipeline's load) or use
-the good lines and report the others (annotate push, which then exits 1).
+line means: refuse the whole file (`RecordFile.require_all`: publish, export, the pipeline's load), use
+the good lines and report the others (annotate push, which then exits 1), or reject it as malformed (the
+filters, which read `iter_json`'s values and check them as records with their own defaults and extra fields).
 """
 
 from __future__ import annotations
@@ -43,12 +44,12 @@ class BadLine:
 
 
 @dataclass(frozen=True)
-class ObjectLine:
-    """A line (JSONL) or row (Parquet) holding a JSON object."""
+class JsonLine:
+    """A line (JSONL) or row (Parquet) holding a JSON value (a record's object, once `iter_objects` checked it)."""
 
     line: int
     raw: str
-    data: dict[str, Any]
+    data: Any
 
 
 def file_format(path: Path) -> str:
@@ -61,8 +62,10 @@ def file_format(path: Path) -> str:
     raise RecordFileError(f"{path}: unknown format {suffix!r}; give a .jsonl (one JSON record per line) or .parquet file")
 
 
-def iter_objects(path: Path) -> Iterator[ObjectLine | BadLine]:
-    """Each non-blank line of a JSONL file (or row of a Parquet file) as a JSON object, or a `BadLine` saying why not."""
+def iter_json(path: Path) -> Iterator[JsonLine | BadLine]:
+    """Each non-blank line of a JSONL file (or row of a Parquet file) as a JSON value, or a `BadLine` saying why not
+    (not UTF-8, not JSON). Lines end as in Python's text files (LF, CR LF or CR), so a file saved on Windows reads
+    the same."""
     path = Path(path)
     fmt = file_format(path)
     if not path.is_file():
@@ -71,29 +74,36 @@ def iter_objects(path: Path) -> Iterator[ObjectLine | BadLine]:
     if fmt == "parquet":
         yield from _parquet_rows(path)
         return
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                shown = raw.decode("utf-8", "replace").rstrip("\n")
-                yield BadLine(path, number, shown, f"not UTF-8 (byte {exc.start}); re-save the file as UTF-8")
-                continue
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        for number, text in enumerate(fh, start=1):
             text = text.rstrip("\n")
             if not text.strip():
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:  # the bytes that are not UTF-8 came in as surrogates
+                byte = len(text[:exc.start].encode("utf-8", "surrogateescape"))
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield BadLine(path, number, shown, f"not UTF-8 (byte {byte}); re-save the file as UTF-8")
                 continue
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
                 yield BadLine(path, number, text, f"not valid JSON ({exc.msg} at column {exc.colno})")
                 continue
-            if not isinstance(data, dict):
-                yield BadLine(path, number, text, f"expected a JSON object (a record), got {type(data).__name__}")
-                continue
-            yield ObjectLine(number, text, data)
+            yield JsonLine(number, text, data)
 
 
-def _parquet_rows(path: Path) -> Iterator[ObjectLine]:
+def iter_objects(path: Path) -> Iterator[JsonLine | BadLine]:
+    """`iter_json`'s lines, with a line that holds no JSON object (a list, a string...) made a `BadLine` too."""
+    for line in iter_json(path):
+        if isinstance(line, JsonLine) and not isinstance(line.data, dict):
+            line = BadLine(Path(path), line.line, line.raw,
+                           f"expected a JSON object (a record), got {type(line.data).__name__}")
+        yield line
+
+
+def _parquet_rows(path: Path) -> Iterator[JsonLine]:
     import pyarrow.parquet as pq
 
     try:
@@ -104,10 +114,10 @@ def _parquet_rows(path: Path) -> Iterator[ObjectLine]:
     for batch in parquet.iter_batches(batch_size=10_000):
         for data in batch.to_pylist():
             number += 1
-            yield ObjectLine(number, json.dumps(data, ensure_ascii=False, default=str), data)
+            yield JsonLine(number, json.dumps(data, ensure_ascii=False, default=str), data)
 
 
-def parse_record(path: Path, line: ObjectLine) -> Record | BadLine:
+def parse_record(path: Path, line: JsonLine) -> Record | BadLine:
     """The line's object as a validated `Record`, or a `BadLine` naming each offending field."""
     try:
         return Record.model_validate(line.data)

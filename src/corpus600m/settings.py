@@ -199,10 +199,9 @@ class Settings(BaseSettings):
     def _known_langs(cls, value: list[str]) -> list[str]:
         return [catalog.language(code).code for code in value]
 
-    @property
-    def state_dir(self) -> Path:
-        """Where local services keep their state (Argilla DB, Prefect home, model files, caches)."""
-        return self.data_dir / "services"
+    def service_home(self, service: str) -> Path:
+        """Where the local service `service` (argilla, llm, prefect) keeps its state: `<data dir>/services/<service>`."""
+        return self.data_dir / "services" / service
 
     @property
     def cache_dir(self) -> Path:

@@ -32,7 +32,7 @@ from corpus600m.annotate.client import AnnotateError
 from corpus600m.annotate.consensus import SUBMITTED, AnnotatorResponse
 from corpus600m.annotate.design import CALIDAD, CALIDAD_VALUES, ES_CORRECTA, PAIS, QUESTION_BY_NAME, VARIEDAD
 from corpus600m.annotate.workspaces import WorkspaceLayout
-from corpus600m.record_files import BadLine, ObjectLine, RecordFileError, iter_objects, parse_record
+from corpus600m.record_files import BadLine, JsonLine, RecordFileError, iter_objects, parse_record
 from corpus600m.records import Record
 
 GOLD_FILE = "gold.parquet"
@@ -86,7 +86,7 @@ def read_gold_jsonl(path: Path) -> GoldFile:
         if problems:
             out.errors.extend(f"{path}: line {line.line}: {p}" for p in problems)
             continue
-        record = parse_record(path, ObjectLine(line.line, line.raw, data))
+        record = parse_record(path, JsonLine(line.line, line.raw, data))
         if isinstance(record, BadLine):
             out.errors.append(str(record))
         else:

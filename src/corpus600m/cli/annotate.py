@@ -6,16 +6,16 @@ import os
 from pathlib import Path
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, err_console, fail
+from corpus600m.cli.app import (
+    app,
+    console,
+    err_console,
+    fail,
+    progress_bar,
+    shown_as_error,
+)
 
 annotate_app = typer.Typer(
     help=(
@@ -70,24 +70,32 @@ def users(
     from corpus600m.annotate.client import AnnotateError
     from corpus600m.annotate.users import read_annotators_csv
     from corpus600m.settings import get_settings
-    from flows.annotate import credentials_path, onboard_annotators
+    from flows.annotate import onboard_annotators
 
     settings = get_settings()
-    try:
+    with shown_as_error(AnnotateError):
         parsed = read_annotators_csv(csv_file, _layout(settings))
-    except AnnotateError as exc:
-        fail(str(exc))
-    for error in parsed.errors:
-        err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
+    _print_skipped(parsed.errors)
     if dry_run or not parsed.rows:
         console.print(f"{len(parsed.rows)} valid line(s), {len(parsed.errors)} with errors" + (" (dry run)" if dry_run else ""))
         if not parsed.rows:
             raise typer.Exit(1)
         return
-    try:
+    with shown_as_error(AnnotateError):
         results, welcomed = onboard_annotators(parsed.rows, _client(), settings, welcome_dir=welcome, dataset=dataset)
-    except AnnotateError as exc:
-        fail(str(exc))
+    _print_annotators(results, settings, welcome, welcomed)
+    if parsed.errors:
+        raise typer.Exit(1)
+
+
+def _print_skipped(errors: list[str]) -> None:
+    for error in errors:
+        err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
+
+
+def _print_annotators(results, settings, welcome: Path | None, welcomed: list[Path]) -> None:
+    from flows.annotate import credentials_path
+
     table = RichTable(title="annotators")
     for column in ("username", "role", "user", "workspaces", "added to"):
         table.add_column(column)
@@ -99,8 +107,6 @@ def users(
                   "privately)")
     if welcome:
         console.print(f"wrote {len(welcomed)} welcome message(s) to {welcome} (mode 0600; send each one privately)")
-    if parsed.errors:
-        raise typer.Exit(1)
 
 
 @annotate_app.command("push")
@@ -130,33 +136,18 @@ def push_cmd(
     settings = get_settings()
     if min_submitted:
         settings = settings.model_copy(update={"annotation_min_submitted": min_submitted})
-    try:
+    with shown_as_error(AnnotateError, RecordFileError):
         batch = prepare_push(settings, country=country, from_file=from_file, layout=_layout(settings), gold_file=gold,
                              gold_rate=gold_rate)
-    except (AnnotateError, RecordFileError) as exc:
-        fail(str(exc))
-    for error in batch.skipped:
-        err_console.print(f"[yellow]skipped:[/] {error}", highlight=False, soft_wrap=True)
+    _print_skipped(batch.skipped)
     if not batch.records:
         fail(f"no records to push ({'in ' + str(from_file) if from_file else 'in the filtered table'}"
              f"{', country ' + country if country else ''}); run the filters first or give --from FILE.jsonl")
     client = _client()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(workspace: str, done: int, total: int) -> None:
-            if workspace not in tasks:
-                tasks[workspace] = bar.add_task(workspace, total=total or 1)
-            bar.update(tasks[workspace], completed=done if total else 1)
-
-        try:
-            result = push_batch(batch, dataset, client, settings, progress)
-        except AnnotateError as exc:
-            fail(str(exc))
+    with shown_as_error(AnnotateError), progress_bar(None, to=console) as bar:
+        result = push_batch(batch, dataset, client, settings, bar.update_part)
     _print_push(result, batch)
     if batch.skipped:
-        err_console.print(f"{len(batch.skipped)} line(s) were skipped (listed above); fix them and push again")
         raise typer.Exit(1)
 
 
@@ -169,6 +160,8 @@ def _print_push(result, batch) -> None:
     console.print(table)
     if batch.gold_table is not None:
         console.print(f"{batch.gold_table.height} gold cop(ies) mixed in (listed in the ledger's gold.parquet)")
+    if batch.skipped:
+        err_console.print(f"{len(batch.skipped)} line(s) were skipped (listed above); fix them and push again")
 
 
 @annotate_app.command("pull")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import click
@@ -31,6 +33,51 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print a clear error (what, where, what to do) to stderr and exit with `code`; no traceback."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+@contextmanager
+def shown_as_error(*errors: type[Exception], prefix: str = "") -> Iterator[None]:
+    """Turn the stage or flow errors a user can fix (`errors`) into `fail`'s one clear message, after `prefix`."""
+    try:
+        yield
+    except errors as exc:
+        fail(f"{prefix}{exc}")
+
+
+@contextmanager
+def progress_bar(description: str | None, *, total: int | None = None, to: Console = err_console) -> Iterator[ProgressBar]:
+    """A transient progress bar (description, bar, done/total, time) on `to`, closed when the block ends; with no
+    description, only the bars of its parts (`ProgressBar.update_part`)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=to, transient=True) as progress:
+        yield ProgressBar(progress, None if description is None else progress.add_task(description, total=total))
+
+
+class ProgressBar:
+    """What a stage's progress callback calls: `advance(n)` after n more items, `update(done, total)` with both, or
+    `update_part(name, done, total)` for one of several parts (one bar each, e.g. per workspace)."""
+
+    def __init__(self, progress, task) -> None:
+        self.progress, self.task, self.parts = progress, task, {}
+
+    def advance(self, n: int) -> None:
+        self.progress.advance(self.task, n)
+
+    def update(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def update_part(self, name: str, done: int, total: int) -> None:
+        if name not in self.parts:
+            self.parts[name] = self.progress.add_task(name, total=total or 1)
+        self.progress.update(self.parts[name], completed=done if total else 1)
 
 
 def group_with_default(default: str) -> type[TyperGroup]:

@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, err_console, fail, group_with_default
+from corpus600m.cli.app import (
+    app,
+    console,
+    err_console,
+    group_with_default,
+    shown_as_error,
+)
 
 donate_app = typer.Typer(
     cls=group_with_default("add"),  # `donate PATH ...` runs `add`; `donate inbox` is the inbox command
@@ -64,12 +70,13 @@ def donate_add(
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                         console=err_console, disable=quiet)
-    try:
-        with progress:
-            report = ingest_one_donation(path, manifest, report_path=report_path, run_filters=not skip_filters,
-                                         progress=progress)
-    except DonationRefused as exc:
-        fail(f"donation refused, nothing was written:\n{exc}")
+    with shown_as_error(DonationRefused, prefix="donation refused, nothing was written:\n"), progress:
+        report = ingest_one_donation(path, manifest, report_path=report_path, run_filters=not skip_filters,
+                                     progress=progress)
+    _print_donation(report)
+
+
+def _print_donation(report) -> None:
     for warning in report.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     console.print(_summary_table(report))

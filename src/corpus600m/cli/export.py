@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, fail
+from corpus600m.cli.app import app, console, fail, shown_as_error
 
 SHOWN_SKIPPED = 10
 
@@ -28,30 +28,35 @@ def export(
                                              "/ variety id to a template."),
 ) -> None:
     """Export the corpus for fine-tuning: every row keeps its record id; nothing is dropped without a reason."""
-    from corpus600m.publish import PublishError, read_jsonl
-    from corpus600m.publish.export import ExportFormat, SystemPrompt, check_out_path, export_records, skipped_path
-    from corpus600m.publish.inputs import read_table
+    from corpus600m.publish import PublishError
+    from corpus600m.publish.export import (
+        ExportFormat,
+        SystemPrompt,
+        check_out_path,
+        export_records,
+    )
+    from corpus600m.publish.inputs import records_to_export
     from corpus600m.settings import get_settings
 
     settings = get_settings()
     if fmt not in list(ExportFormat):
         fail(f"--format {fmt!r}: choose one of {', '.join(ExportFormat)}")
-    try:
+    with shown_as_error(PublishError):
         check_out_path(out)
         prompt = SystemPrompt.parse(system_prompt) if system_prompt is not None else None
-        if from_file is not None:
-            frame, source = read_jsonl(from_file), str(from_file)
-        else:
-            frame, source = read_table(settings.data_dir, table), f"{table} table of {settings.data_dir}"
+        frame, source = records_to_export(settings.data_dir, table, from_file)
         result = export_records(frame, fmt, out, settings, prompt)
-    except PublishError as exc:
-        fail(str(exc))
+    _print_export(result, f"export {fmt} from {source}", out)
 
-    summary = RichTable(title=f"export {fmt} from {source}")
+
+def _print_export(result, title: str, out: Path) -> None:
+    from corpus600m.publish.export import ExportFormat, skipped_path
+
+    summary = RichTable(title=title)
     summary.add_column("what")
     summary.add_column("count", justify="right")
     summary.add_row("records read", f"{result.n_records:,}")
-    summary.add_row("rows written" + (" (pairs)" if fmt == ExportFormat.DPO else ""), f"{result.n_rows:,}")
+    summary.add_row("rows written" + (" (pairs)" if result.format == ExportFormat.DPO else ""), f"{result.n_rows:,}")
     for name, n in result.details.items():
         summary.add_row(f"  {name.replace('_', ' ')}", f"{n:,}")
     summary.add_row("records skipped", f"{result.skipped.height:,}")

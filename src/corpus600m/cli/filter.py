@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, err_console, fail, group_with_default
+from corpus600m.cli.app import (
+    app,
+    console,
+    err_console,
+    fail,
+    group_with_default,
+    progress_bar,
+    shown_as_error,
+)
 
 # `filter IN --out OUT` runs the default command `file`; `filter table SOURCE` filters a store table
 filter_app = typer.Typer(
@@ -72,11 +73,6 @@ def _settings_with(langs: str | None):
     return settings
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err_console, transient=True)
-
-
 @filter_app.command("file")
 def filter_file(
     input_path: Path = typer.Argument(..., metavar="IN", help="Records to filter: .jsonl (one JSON object per line with "
@@ -90,17 +86,16 @@ def filter_file(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Filter a JSONL or Parquet file into kept (OUT) and rejected (REJ) records."""
-    from corpus600m.filters.io import InputError, filter_file, input_format, read_rows
+    from corpus600m.filters.io import filter_file, read_rows
+    from corpus600m.record_files import RecordFileError, file_format
 
     if source not in ("synthetic", "donation", "annotation"):
         fail(f"--source {source!r}: use synthetic, donation or annotation")
     rejects = rejects or out.with_name(f"{out.stem}.rejects{out.suffix}")
-    try:
-        input_format(input_path), input_format(out), input_format(rejects)
+    with shown_as_error(RecordFileError):
+        file_format(input_path), file_format(out), file_format(rejects)
         if next(read_rows(input_path, default_source=source), None) is None:
             fail(f"{input_path}: no records (only blank lines); nothing to filter")
-    except InputError as exc:
-        fail(str(exc))
     if out.resolve() in (input_path.resolve(), rejects.resolve()):
         fail("--out must differ from IN and from --rejects")
     settings = _settings_with(langs)
@@ -108,14 +103,9 @@ def filter_file(
     def said_malformed(row) -> None:
         err_console.print(f"[yellow]rejected as malformed[/] {input_path}: {row.message}", highlight=False, soft_wrap=True)
 
-    with _progress() as progress:
-        task = progress.add_task(f"filtering {input_path.name}", total=None)
-        try:
-            report, n_kept, n_rejected = filter_file(input_path, out, rejects, settings=settings, default_source=source,
-                                                     on_progress=lambda n: progress.advance(task, n),
-                                                     on_malformed=said_malformed)
-        except InputError as exc:
-            fail(str(exc))
+    with shown_as_error(RecordFileError), progress_bar(f"[bold]filtering {input_path.name}") as bar:
+        report, n_kept, n_rejected = filter_file(input_path, out, rejects, settings=settings, default_source=source,
+                                                 on_progress=bar.advance, on_malformed=said_malformed)
     console.print(_summary(report, f"filter {input_path.name}"))
     console.print(f"kept: {out} ({n_kept:,})   rejected: {rejects} ({n_rejected:,})")
 
@@ -136,9 +126,8 @@ def filter_table_command(
     store = open_store(settings.data_dir, settings)
     if not store.exists(source):
         fail(f"the store at {settings.data_dir} has no {source!r} table yet; generate or donate records first")
-    with _progress() as progress:
-        task = progress.add_task(f"filtering table {source}", total=None)
-        report = filter_table(store, source, settings=settings, on_progress=lambda n: progress.advance(task, n))
+    with progress_bar(f"[bold]filtering table {source}") as bar:
+        report = filter_table(store, source, settings=settings, on_progress=bar.advance)
     console.print(_summary(report, f"filter table {source}"))
     already = report.details.get("already_filtered_or_rejected", 0)
     console.print(f"{already:,} records of {source!r} had been filtered before and were skipped")

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, fail
+from corpus600m.cli.app import app, console, fail, progress_bar, shown_as_error
 
 llm_app = typer.Typer(
     help=(
@@ -111,12 +111,25 @@ def generate(
     `corpus600m generate --fill-gaps --target 100` (the scheduled mode: only what is missing).
     Re-running the same request reuses distilabel's cache and adds no duplicates.
     """
-    from corpus600m.catalog import UnknownCodeError, parse_countries
     from corpus600m.generate import GenerationError, LLMError, PromptError
-    from corpus600m.generate.plan import deficits
-    from corpus600m.store import open_store
+    from flows.generate import generate_now
 
     settings = _settings(llm_backend=backend, llm_base_url=base_url, llm_model=model, llm_temperature=temperature)
+    codes = _requested_countries(countries, per_country, fill_gaps_mode, target)
+    if fill_gaps_mode and not _plan_shows_work(settings, target, codes, plan_only):
+        return
+    with shown_as_error(LLMError, GenerationError, PromptError), progress_bar("generating", to=console) as bar:
+        report = generate_now(settings, countries=codes, per_country=per_country, target=target if fill_gaps_mode else None,
+                              out=out, max_new_tokens=max_new_tokens, seeds_dir=seeds, progress=bar.update)
+    _print_report(report, out)
+
+
+def _requested_countries(countries: str | None, per_country: int | None, fill_gaps_mode: bool,
+                         target: int | None) -> list[str] | None:
+    """The ISO codes of --countries (None: all), once the options make one request: a number per country, or
+    --fill-gaps with a target."""
+    from corpus600m.catalog import UnknownCodeError, parse_countries
+
     try:
         codes = [c.code for c in parse_countries(countries)] if countries else None
     except UnknownCodeError as exc:
@@ -128,38 +141,22 @@ def generate(
             fail("--per-country and --fill-gaps exclude each other: --fill-gaps computes the numbers from --target")
     elif codes is None or per_country is None:
         fail("give --countries and --per-country (e.g. --countries MX,AR --per-country 5), or --fill-gaps --target N")
-    if fill_gaps_mode:
-        table = deficits(open_store(settings.data_dir, settings), target, codes)
-        _print_deficits(table, target)
-        if plan_only:
-            return
-        if table["deficit"].sum() == 0:
-            console.print(f"nothing to generate: every country × variety has {target} records or more")
-            return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    return codes
 
-    from flows.generate import generate_now
 
-    with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("generate", total=None)
+def _plan_shows_work(settings: Any, target: int, codes: list[str] | None, plan_only: bool) -> bool:
+    """Print the fill-gaps deficit table; whether there is something to generate (and generating was asked for)."""
+    from corpus600m.generate.plan import deficits
+    from corpus600m.store import open_store
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        try:
-            report = generate_now(settings, countries=codes, per_country=per_country,
-                                  target=target if fill_gaps_mode else None, out=out, max_new_tokens=max_new_tokens,
-                                  seeds_dir=seeds, progress=progress)
-        except (LLMError, GenerationError, PromptError) as exc:
-            fail(str(exc))
-    _print_report(report, out)
+    table = deficits(open_store(settings.data_dir, settings), target, codes)
+    _print_deficits(table, target)
+    if plan_only:
+        return False
+    if table["deficit"].sum() == 0:
+        console.print(f"nothing to generate: every country × variety has {target} records or more")
+        return False
+    return True
 
 
 def _print_deficits(table: Any, target: int) -> None:

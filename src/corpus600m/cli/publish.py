@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table as RichTable
 
-from corpus600m.cli.app import app, console, err_console, fail
+from corpus600m.cli.app import app, console, fail, progress_bar, shown_as_error
 
 
 @app.command("publish")
@@ -34,43 +34,28 @@ def publish(
     Publishing is refused, listing the offending record ids, when a record lacks a licence or provenance,
     when the final PII re-scan finds something, or when a record's language is not in allowed_langs.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    from corpus600m.publish import (
-        PublishError,
-        PublishRefused,
-        default_run_name,
-        push_repository,
-    )
+    from corpus600m.publish import PublishError, default_run_name, push_repository
     from corpus600m.settings import get_settings
     from flows.publish import build_from_store, records_to_publish
 
-    settings = get_settings()
-    run_name = run_name or default_run_name()
+    settings, run_name = get_settings(), run_name or default_run_name()
     if diff is None and (repo_id is None or out is None):
         fail("publish needs --repo-id and --out (or --diff VERSION to only show the changes since a release)")
-    try:
+    with shown_as_error(PublishError):
         frame, source = records_to_publish(str(settings.data_dir), from_file)
         if diff is not None:
             _print_diff(diff, frame, source, settings)
             return
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True) as progress:
-            task = progress.add_task("gates + PII re-scan", total=frame.height)
+        with progress_bar("gates + PII re-scan", total=frame.height) as bar:
             result = build_from_store(frame, str(settings.data_dir), str(out), repo_id, run_name, version,
-                                      on_progress=lambda n: progress.advance(task, n))
-    except PublishRefused as exc:
-        fail(f"{exc}\nEvery offending id, with why: {out.with_name(out.name + '.gate_report.json')}")
-    except PublishError as exc:
-        fail(str(exc))
+                                      on_progress=bar.advance)
+        _print_build(result, f"{repo_id} — run {run_name} (from {source})", out, push)
+        if push:
+            _print_pushed(result, repo_id, push_repository(result, settings))
 
-    table = RichTable(title=f"{repo_id} — run {run_name} (from {source})")
+
+def _print_build(result, title: str, out: Path, push: bool) -> None:
+    table = RichTable(title=title)
     table.add_column("configuration")
     table.add_column("rows", justify="right")
     for name, n in {**result.config_rows, **result.training_rows}.items():
@@ -82,11 +67,9 @@ def publish(
                   f"texts); wrote {len(result.files)} files to {out}")
     if not push:
         console.print("dry run: nothing was uploaded (add --push to upload)")
-        return
-    try:
-        url = push_repository(result, settings)
-    except PublishError as exc:
-        fail(str(exc))
+
+
+def _print_pushed(result, repo_id: str, url: str) -> None:
     console.print(f"pushed to {repo_id}: {url}")
     if result.release is not None:
         console.print(f"tagged {result.release.tag} on commit {result.release.commit_oid}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -26,7 +26,7 @@ def prefect_api(start_local: bool = True) -> Iterator[str]:
     if settings.prefect_api_url:
         url = settings.prefect_api_url
     elif start_local:
-        home = settings.state_dir / "prefect"
+        home = settings.service_home("prefect")
         try:
             with console.status("starting the local Prefect server…"):
                 url = prefect_server.start(home, port=settings.prefect_port)
@@ -84,31 +84,42 @@ def run(
     generate → filter → push to Argilla → pull the annotations there are → publish a dry run, as one
     Prefect flow. Re-running adds nothing already there; a killed run is completed by running it again.
     """
-    from corpus600m import catalog, reporting
     from corpus600m.settings import get_settings
 
     settings = get_settings()
+    parameters = _pipeline_parameters(settings, countries, per_country, target if fill_gaps else None, fill_gaps,
+                                      dataset, repo_id)
+    where = _local_services(llm=not from_file)
+    with prefect_api() as api:
+        from flows.pipeline import pipeline
+
+        console.print(f"Prefect API: {api}")
+        state = pipeline(**parameters, input_file=from_file, return_state=True)
+        if not state.is_completed():
+            fail(f"the pipeline run failed: {state.message}; the run report is under {settings.data_dir / 'runs'}; "
+                 "fix the cause and run again (finished stages are not redone)")
+    _print_run(state.result(), where)
+
+
+def _pipeline_parameters(settings, countries: str | None, per_country: int | None, target: int | None,
+                         fill_gaps: bool, dataset: str | None, repo_id: str | None) -> dict:
+    """The `pipeline` flow's parameters: the options given, the CORPUS600M_PIPELINE_* settings for the others."""
+    from corpus600m import catalog
+
     try:
         codes = [c.code for c in catalog.parse_countries(countries or settings.pipeline_countries)]
     except catalog.UnknownCodeError as exc:
         fail(str(exc))
     if fill_gaps and not (target or settings.fill_gaps_target):
         fail("--fill-gaps needs --target N (or CORPUS600M_FILL_GAPS_TARGET)")
-    where = _local_services(llm=not from_file)
-    with prefect_api() as api:
-        from flows.pipeline import pipeline
+    return {"countries": codes, "per_country": per_country or settings.pipeline_per_country,
+            "fill_gaps_target": (target or settings.fill_gaps_target) if fill_gaps else None,
+            "dataset": dataset or settings.pipeline_dataset, "repo_id": repo_id or settings.pipeline_repo_id}
 
-        console.print(f"Prefect API: {api}")
-        state = pipeline(
-            countries=codes, per_country=per_country or settings.pipeline_per_country,
-            fill_gaps_target=(target or settings.fill_gaps_target) if fill_gaps else None,
-            dataset=dataset or settings.pipeline_dataset, repo_id=repo_id or settings.pipeline_repo_id,
-            input_file=from_file, return_state=True,
-        )
-        if not state.is_completed():
-            fail(f"the pipeline run failed: {state.message}; the run report is under {settings.data_dir / 'runs'}; "
-                 "fix the cause and run again (finished stages are not redone)")
-        report = state.result()
+
+def _print_run(report, where: dict[str, str]) -> None:
+    from corpus600m import reporting
+
     console.print(reporting.stage_table(report))
     console.print(f"[bold]Annotate[/] at {where['argilla']}"
                   + (f" — sign in as {where['argilla_login']}" if "argilla_login" in where else ""))
@@ -179,7 +190,7 @@ def services_down() -> None:
     settings = get_settings()
     for name, stop in (("LLM server", lambda: llm_server.stop(settings)),
                        ("Argilla server", lambda: argilla_server.down(settings)),
-                       ("Prefect server", lambda: prefect_server.stop(settings.state_dir / "prefect"))):
+                       ("Prefect server", lambda: prefect_server.stop(settings.service_home("prefect")))):
         console.print(f"{name}: {'stopped' if stop() else 'was not running'}")
 
 

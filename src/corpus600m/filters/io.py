@@ -1,7 +1,7 @@
-"""Reading records to filter from JSONL or Parquet, line by line, and writing kept/rejected files.
+"""Records to filter from a JSONL or Parquet file (read by `record_files`, the one reader), and the kept/rejected files.
 
-Bad input never stops the run and is never lost: a line that is not JSON, not an object, or not a valid
-record (missing `instruction`/`output`, a number where text is expected, an unknown country...) becomes a
+Bad input never stops the run and is never lost: a line that is not UTF-8, not JSON, not an object, or not a
+valid record (missing `instruction`/`output`, a number where text is expected, an unknown country...) becomes a
 `MalformedRow` carrying its line number, the raw line and a message naming the field. Fields the record
 model does not know are kept aside (`extras`) and written back next to the record.
 """
@@ -16,6 +16,13 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
+from corpus600m.record_files import (
+    BadLine,
+    JsonLine,
+    RecordFileError,
+    file_format,
+    iter_json,
+)
 from corpus600m.records import (
     Record,
     RejectedRecord,
@@ -25,10 +32,6 @@ from corpus600m.records import (
 
 RECORD_FIELDS = set(Record.model_fields)
 RAW_KEPT_CHARS = 1_000_000  # a malformed line longer than this is kept truncated (and says so)
-
-
-class InputError(ValueError):
-    """The input file as a whole cannot be read (missing, empty, unknown format)."""
 
 
 @dataclass
@@ -45,16 +48,8 @@ class MalformedRow:
     message: str
 
 
-def input_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl (one JSON record per line) or .parquet")
-
-
-def _to_row(line_no: int, raw: str, data: Any, default_source: str) -> InputRow | MalformedRow:
+def _to_row(line: JsonLine, default_source: str) -> InputRow | MalformedRow:
+    line_no, raw, data = line.line, _clip(line.raw), line.data
     where = f"line {line_no}"
     if not isinstance(data, dict):
         return MalformedRow(line_no, raw, f"{where}: expected a JSON object with 'instruction' and 'output', got {type(data).__name__}")
@@ -80,46 +75,17 @@ def _clip(raw: str) -> str:
 
 
 def read_rows(path: Path, *, default_source: str = "donation") -> Iterator[InputRow | MalformedRow]:
-    """Yield each input row as a valid record or a malformed row (JSONL: per line; Parquet: per row)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    fmt = input_format(path)
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty; nothing to filter")
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
+    """Yield each input row as a valid record or a malformed row (JSONL: per line; Parquet: per row).
 
-        try:
-            parquet = pq.ParquetFile(path)
-        except Exception as exc:  # noqa: BLE001  (pyarrow raises several types for a broken file)
-            raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
-        row_no = 0
-        for batch in parquet.iter_batches(batch_size=10_000):
-            for data in batch.to_pylist():
-                row_no += 1
-                yield _to_row(row_no, json.dumps(data, ensure_ascii=False, default=str), data, default_source)
-        return
-    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            text = raw.rstrip("\n")
-            if not text.strip():
-                continue
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                yield MalformedRow(line_no, _clip(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")),
-                                   f"line {line_no}: not valid UTF-8; re-encode the file as UTF-8")
-                continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield MalformedRow(line_no, _clip(text), f"line {line_no}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            row = _to_row(line_no, text, data, default_source)
-            if isinstance(row, MalformedRow):
-                row.raw = _clip(row.raw)
-            yield row
+    Raises `RecordFileError` when the file as a whole cannot be read (missing, empty, unknown format, broken Parquet)."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise RecordFileError(f"{path}: the file is empty; nothing to filter")
+    for line in iter_json(path):
+        if isinstance(line, BadLine):
+            yield MalformedRow(line.line, _clip(line.raw), f"line {line.line}: {line.message}")
+        else:
+            yield _to_row(line, default_source)
 
 
 def kept_row(record: Record, extras: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +108,7 @@ class RowWriter:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.format = input_format(self.path)
+        self.format = file_format(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self._rows: list[dict[str, Any]] = []
@@ -173,12 +139,12 @@ def filter_file(input_path: Path, out: Path, rejects: Path, *, settings, default
     """Filter a JSONL/Parquet file into kept (`out`) and rejected (`rejects`) rows, batch by batch; malformed rows
     are rejected with reason `malformed` (`on_malformed` hears of each). Returns (report, kept, rejected).
 
-    Raises `InputError` when a path's format is not supported or the file cannot be read.
+    Raises `RecordFileError` when a path's format is not supported or the input cannot be read.
     """
     from corpus600m.filters.dedup import KnownTexts
     from corpus600m.filters.pipeline import filter_records, merge_reports
 
-    input_format(input_path), input_format(out), input_format(rejects)
+    file_format(input_path), file_format(out), file_format(rejects)
     kept_writer, rej_writer = RowWriter(out), RowWriter(rejects)
     known = KnownTexts()
     reports: list[StageReport] = []

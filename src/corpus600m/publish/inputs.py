@@ -28,6 +28,13 @@ def read_table(data_dir: Path, table: str) -> pl.LazyFrame:
     return store.scan(table)
 
 
+def records_to_export(data_dir: Path, table: str, from_file: Path | None) -> tuple[pl.DataFrame | pl.LazyFrame, str]:
+    """The records to export (a record file's, all or nothing, else a store table's) and where they came from."""
+    if from_file is not None:
+        return read_jsonl(from_file), str(from_file)
+    return read_table(data_dir, table), f"{table} table of {data_dir}"
+
+
 def read_rejected(data_dir: Path) -> pl.DataFrame | None:
     """The store's `rejected` table (for the card's filtering counts), or None when there is none."""
     store = open_store(data_dir)

@@ -49,11 +49,11 @@ MANAGED = ("README.md", LICENSE_FILE, "assets", DATA_DIR, EXPORTS_DIR)  # what a
 
 
 class PublishRefused(PublishError):
-    """A gate refused: `report` holds every failing gate and its offending record ids."""
+    """A gate refused: `report` holds every failing gate and its offending record ids, also written to `report_path`."""
 
-    def __init__(self, report: GateReport):
-        self.report = report
-        super().__init__(report.message())
+    def __init__(self, report: GateReport, report_path: Path):
+        self.report, self.report_path = report, report_path
+        super().__init__(f"{report.message()}\nEvery offending id, with why: {report_path}")
 
 
 @dataclass
@@ -184,7 +184,7 @@ def build_repository(frame: pl.DataFrame, out_dir: Path, repo_id: str, settings:
                                            "refused": report.offending_ids(),
                                            "why": {f.gate: f.offenders for f in report.failures}},
                                           indent=1, ensure_ascii=False), encoding="utf-8")
-        raise PublishRefused(report)
+        raise PublishRefused(report, report_path)
 
     release, releases = None, []
     if version is not None:

@@ -88,12 +88,12 @@ class ServerPaths:
 
     @property
     def process(self) -> BackgroundProcess:
-        return BackgroundProcess("argilla server", self.home / "server.pid", self.home / "server.log")
+        return BackgroundProcess.in_home("argilla server", self.home)
 
 
 def paths(settings: Settings | None = None) -> ServerPaths:
     settings = settings or get_settings()
-    return ServerPaths(Path(settings.state_dir).resolve() / "argilla")
+    return ServerPaths(settings.service_home("argilla").resolve())
 
 
 def venv_dir(settings: Settings | None = None) -> Path:

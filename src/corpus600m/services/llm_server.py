@@ -237,13 +237,8 @@ def _download_from_hub(settings: Settings) -> ResolvedModel:
 # ---- the server process ---------------------------------------------------------------------------
 
 
-def state_dir(settings: Settings) -> Path:
-    return settings.state_dir / "llm"
-
-
 def process(settings: Settings) -> BackgroundProcess:
-    home = state_dir(settings)
-    return BackgroundProcess("embedded LLM server", home / "server.pid", home / "server.log")
+    return BackgroundProcess.in_home("embedded LLM server", settings.service_home("llm"))
 
 
 def base_url(settings: Settings) -> str:

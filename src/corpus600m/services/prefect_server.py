@@ -28,7 +28,7 @@ def is_healthy(url: str) -> bool:
 
 
 def process(home: Path) -> BackgroundProcess:
-    return BackgroundProcess("prefect server", home / "server.pid", home / "server.log")
+    return BackgroundProcess.in_home("prefect server", home)
 
 
 def start(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 120.0,

@@ -59,6 +59,11 @@ class BackgroundProcess:
     pid_file: Path
     log_file: Path
 
+    @classmethod
+    def in_home(cls, name: str, home: Path) -> BackgroundProcess:
+        """The process of a service whose PID file and log live in its home folder (`server.pid`, `server.log`)."""
+        return cls(name, home / "server.pid", home / "server.log")
+
     def pid(self) -> int | None:
         try:
             pid = int(self.pid_file.read_text().strip())
