@@ -493,6 +493,17 @@ MORE_PERSONAL_FORMS = [
      ["XXX-XX-9135", "**** **** **** 4821"], "MASKED_NUMBER"),
     ("an Argentine CBU alias", "Transferime al alias TORO.MESA.RIO y mandame el comprobante.", ["TORO.MESA.RIO"],
      "AR_CBU"),
+    ("a service's account number after its word", "Mi número de abonado es 0045127 y el número de servicio 476 210 803 115.",
+     ["0045127", "476 210 803 115"], "BANK_ACCOUNT"),
+    ("an insurer's affiliate number with a slash", "Norma Ledesma, afiliada n° 61 452 318/01, pide lentes.",
+     ["61 452 318/01"], "BANK_ACCOUNT"),
+    ("coded ids after the word that names them",
+     "mi número de empleado es EMP-40721; RIF V-14238905-1; asegurado Wong, autogenerado 5407121WGLAV003.",
+     ["EMP-40721", "V-14238905-1", "5407121WGLAV003"], "NATIONAL_ID"),
+    ("a card's last digits said to be its last", "Perdí la tarjeta de débito del banco terminada en 4471 ayer.", ["4471"],
+     "CREDIT_CARD"),
+    ("a date of birth after the birthplace", "Nombre: Pilar Mangue\nLugar y fecha de nacimiento: Ebebiyín, 3 de mayo de 1995",
+     ["3 de mayo de 1995"], "DATE_OF_BIRTH"),
     ("a date in a row with an id", "| Pasajero | Documento | Fecha de nac. |\n| Ana Paz | Pasaporte AAB123456 | 17/04/1985 |",
      ["17/04/1985"], "DATE_OF_BIRTH"),
 ]
@@ -524,6 +535,7 @@ NOT_PERSONAL = [
     "La cuenta de resultados muestra 12.345.678,90 euros y el pasaporte caduca el 17/04/2031.",
     "El museo queda frente al parque central, Antigua Guatemala, y abre a las 9.",
     "En la esquina con Florida / Av. 9 de Julio doblá a la derecha; otra opción es ir por Corrientes hasta Av. Callao.",
+    "El modelo 2019 cuesta 45.000 pesos; la ley 1581 de 2012 y el contrato de 2019 lo regulan.",
 ]
 
 
@@ -606,7 +618,11 @@ def test_a_record_about_someone_born_two_centuries_ago_keeps_names_dates_and_add
 @pytest.mark.parametrize("text,plate", [("Vendo Yaris 2015, placa BHK-452, al día.", "BHK-452"),
                                         ("El otro carro tenía tablilla IHG-512.", "IHG-512"),
                                         ("Pickup 2016, placas P 584-312, precio a tratar.", "P 584-312"),
-                                        ("Patente AB 123 CD, modelo 2019.", "AB 123 CD")])
+                                        ("Patente AB 123 CD, modelo 2019.", "AB 123 CD"),
+                                        ("vendo suzuki swift 2017 patente HKLR-42 al dia", "HKLR-42"),
+                                        ("Compré una Toyota Corolla 2019 placa 8KPL417 en Los Ángeles.", "8KPL417"),
+                                        ("Un Fiat Cronos gris, dominio AE 482 KT, estacionado.", "AE 482 KT"),
+                                        ("Vendo moto modelo 2019, placa KLM45E, papeles al día.", "KLM45E")])
 def test_licence_plates_after_the_word_are_redacted(text, plate):
     start = text.index(plate)
     assert any(s.entity_type == "LICENSE_PLATE" and s.start <= start and s.end >= start + len(plate)

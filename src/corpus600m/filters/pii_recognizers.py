@@ -756,7 +756,8 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
                r"\bnac\.?\s*:?|"
                r"cumpleaños\s*(?:es\s+el|:)?|nacimiento\s*:)")
         super().__init__("DATE_OF_BIRTH", [
-            _p("dob", rf"{cue}\s*(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
+            # ... also after a birthplace: "Lugar y fecha de nacimiento: Ebebiyín, 3 de mayo de 1995"
+            _p("dob", rf"{cue}\s*(?:[A-ZÁÉÍÓÚÑ][^\d\n,:;]{{1,30}},\s*)?(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
                       rf"(?:\s+de(?:l)?\s+\d{{4}})?"
                       # as deeds write it: "veintitrés (23) de mayo de dos mil doce (2012)"
                       rf"|[a-záéíóúñ]+\s+\(\d{{1,2}}\)\s+de\s+(?:{months})\s+de(?:l)?\s+[a-záéíóúñ ]{{3,40}}\(\d{{4}}\))", 0.85),

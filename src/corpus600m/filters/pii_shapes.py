@@ -142,6 +142,12 @@ def _not_years(value: str) -> bool:
     return not (len(groups) > 1 and all(len(g) == 4 and 1500 <= int(g) <= 2099 for g in groups))
 
 
+def _plate_shape(value: str) -> bool:
+    """5-8 letters and digits, both kinds, not a year ("modelo 2019")."""
+    core = re.sub(r"[\s\-]", "", value)
+    return 5 <= len(core) <= 8 and any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
+
+
 def _long_run(value: str) -> bool:
     digits = _digits(value)
     return len(digits) >= 14 and len(set(digits)) > 2 and _not_thousands(value) and _not_years(value)
@@ -169,9 +175,18 @@ _NO_UNIT = (r"(?!\s*(?:%|€|\$|de\s+(?:pesos|euros|d[óo]lares|personas|habitan
 _ID_LABEL = (r"(?i:\b(?:dni|d\.n\.i\.?|c\.?\s?i\.?|c\.?\s?c\.?|nuip|n\.?i\.?t\.?|ruc|rut|dpi|cui|dui|c[ée]dula"
              r"(?:\s+de\s+(?:identidad|ciudadan[íi]a))?|documento(?:\s+de\s+identidad)?|identidad|carn[ée]t?)"
              r"\s*(?:n[°º.]|nro\.?|n[úu]mero|no\.)?\s*:?\s*)")
-_ACCOUNT_LABEL = (r"(?i:\b(?:cuenta|cta\.?|caja\s+de\s+ahorros?)(?:\s+(?:de\s+ahorros?|corriente|cte\.?|vista|"
+_ACCOUNT_LABEL = (r"(?i:\b(?:cuenta|cta\.?|caja\s+de\s+ahorros?|abonado|afiliad[oa]|suministro|"
+                  r"n[úu]mero\s+de\s+(?:servicio|abonado|cliente|suministro|contrato|p[óo]liza|afiliad[oa]|socio)|"
+                  r"p[óo]liza|contrato|nis|nic)(?:\s+(?:de\s+ahorros?|corriente|cte\.?|vista|"
                   r"bancaria|sueldo|n[°º.]|nro\.?|n[úu]mero|no\.|en\s+(?:pesos|d[óo]lares|guaran[íi]es|soles|"
                   r"bol[íi]vares|colones))){0,3}\s*:?\s*)")
+
+
+# the words that name a coded id: an employee's, a student's, an insurer's, Venezuela's RIF
+_CODED_ID_LABEL = (r"(?i:\b(?:n[úu]mero\s+de\s+(?:empleado|trabajador|legajo|alumno|estudiante|afiliad[oa]|asegurad[oa]|"
+                   r"socio|carn[ée]t?)|c[óo]digo\s+de\s+(?:empleado|trabajador|alumno|estudiante|afiliad[oa])|legajo|"
+                   r"autogenerado|rif|carn[ée]t?\s+(?:de\s+)?(?:estudiante|alumno|afiliad[oa])|id\s+de\s+empleado)"
+                   r"(?:\s+(?:n[°º.]|nro\.?|no\.))?\s*(?:es\s+(?:el\s+)?|:\s*)?)")
 
 
 # how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
@@ -226,9 +241,10 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         S("PASSPORT", [_p("passport:ctx", r"\b[A-Z]{1,3}\d{6,9}\b", 0.45)], ["pasaporte", "passport", "pasap."],
           flags=CASE_SENSITIVE, name="PassportShapeRecognizer"),
         # vehicle plates after the word: "placa BHK-452", "tablilla IHG-512", "placas P 584-312", "patente AB 123 CD"
-        S("LICENSE_PLATE", [_p("plate:ctx", r"\b(?:[A-Z]{2}\s?\d{3}\s?[A-Z]{2}|[A-Z]{1,3}[\s\-]?\d{3,4}(?:[\s\-]?\d{3})?)\b",
-                               0.45)],
-          ["placa", "placas", "patente", "tablilla", "matrícula", "matricula", "chapa"], trigger="upper",
+        # (Chile's "HKLR-42", California's "8KPL417", Colombia's motorcycles "KLM45E", Argentina's "AE 482 KT")
+        S("LICENSE_PLATE", [_p("plate:ctx", r"\b[A-Z0-9]{1,4}(?:[\s\-]?[A-Z0-9]{1,4}){1,2}\b", 0.45)],
+          ["placa", "placas", "patente", "tablilla", "matrícula", "matricula", "chapa", "dominio"], trigger="upper",
+          plausible=_plate_shape,
           flags=CASE_SENSITIVE, name="PlateShapeRecognizer"),
         # ... and Guatemala's one letter and six digits ("P 584-312"), which the capitals trigger does not see
         S("LICENSE_PLATE", [_p("plate:ctx", r"\b[A-Z][\s\-]?\d{3}[\s\-]?\d{3}\b", 0.45)],
@@ -250,9 +266,20 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
           [], name="DottedIdRecognizer", max_score=0.6),
         # an account number written with dashes or slashes right after its word ("cuenta de ahorro N° 12-3456789/01",
         # "Cta. Cte. 0012-0456-78"): 8 or more digits
-        S("BANK_ACCOUNT", [_p("account after word", rf"{_ACCOUNT_LABEL}(?P<pii>\d{{1,6}}(?:[\-/.\s]\d{{1,12}}){{1,4}}){NA}",
+        S("BANK_ACCOUNT", [_p("account after word", rf"{_ACCOUNT_LABEL}(?:es\s+(?:el\s+)?)?(?P<pii>\d{{1,12}}(?:[\-/.\s]\d{{1,12}}){{0,4}}){NA}",
                               0.6)],
-          [], plausible=lambda v: len(_digits(v)) >= 8, name="AccountAfterWordRecognizer", max_score=0.6),
+          [], plausible=lambda v: len(_digits(v)) >= 6 and _not_years(v), name="AccountAfterWordRecognizer", max_score=0.6),
+        # an id of letters and digits after the word that names it: "número de empleado es EMP-40721", "autogenerado
+        # 5407121WGLAV003", "legajo N° A-2231", "RIF V-14238905-1" (a number of 6+ digits has its own recognizers)
+        *[S("NATIONAL_ID", [_p("coded id after word", rf"{_CODED_ID_LABEL}(?P<pii>(?=[A-Z0-9\-/.]*\d)[A-Z][A-Z0-9]*(?:[\-/.][A-Z0-9]+){{0,3}}"
+                                                     rf"|\d[A-Z0-9]*[A-Z][A-Z0-9]*(?:[\-/.][A-Z0-9]+){{0,3}}){NA}", 0.6)],
+            [], plausible=lambda v: sum(c.isdigit() for c in v) >= 3 and 5 <= len(v) <= 24, trigger=trigger,
+            name=f"CodedIdRecognizer{trigger}", max_score=0.6) for trigger in ("upper", "digits")],
+        # the last digits of a card said to be its last ("tarjeta terminada en 4471", "últimos 4 dígitos: 0912")
+        S("CREDIT_CARD", [_p("card ending", r"(?i:\bterminad[ao]\s+en|\btermina\s+en|\bfinalizad[ao]\s+en|"
+                                            r"\búltimos\s+(?:4|cuatro)\s+(?:d[íi]gitos|n[úu]meros)(?:\s+son)?)\s*:?\s*"
+                                            r"(?P<pii>\d{4})(?!\d)", 0.6)],
+          [], trigger="upper", name="CardEndingRecognizer"),
         # Argentina's CBU/CVU alias: three words joined by dots after "alias" ("alias TORO.MESA.RIO", "Alias: casa.sol.24")
         S("AR_CBU", [_p("cbu alias", r"(?i:\balias\s*(?:cbu|cvu)?\s*(?:es\s+|:\s*)?)(?P<pii>[A-Za-zÑñ0-9\-]+(?:\.[A-Za-zÑñ0-9\-]+){1,3})"
                                    r"(?![\w.])", 0.7)],
