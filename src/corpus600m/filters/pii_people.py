@@ -210,7 +210,10 @@ _WORK_OR_HISTORY = re.compile(
     r"\bobra\s+(?:de|literaria|teatral)|\blibro\b|\bpoema|\bpel[íi]cula|\bqui[ée]n(?:es)?\s+(?:fue|fueron|son|era|eran)\b|"
     r"\bh[ée]roe|\bhero[íi]na|\bpr[óo]cer|\bcacique|\brebeli[óo]n|\bindependencia\b|\bconquista|\bsiglo\b|"
     r"\bbiograf[íi]a|\bescritor|\bpoeta|\bnovelista|\bpintor|\bcompositor|\bhistoria\b|\bhist[óo]ric|"
-    r"\btarea\s+sobre|\(\s*1[0-9]{3}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bnaci[óo]\s+en\b|\bmuri[óo]\b)")
+    r"\btarea\s+sobre|\(\s*1[0-8][0-9]{2}\s*[-–]\s*(?:1[0-9]|20)[0-9]{2}\s*\)|\bnaci[óo]\s+en\b|\bmuri[óo]\b)")
+# a death notice or condolences: about a private person however many dates it holds ("(1942 – 2024)")
+_OBITUARY = re.compile(r"(?i:\besquela|\bsepelio|\bvelatorio|\bvelad[oa]s?\b|\bfuneraria|\bq\.?\s?e\.?\s?p\.?\s?d\b|"
+                       r"descanse\s+en\s+paz|\bcondolencias|\bp[ée]same|sensible\s+fallecimiento|le\s+sobreviven)")
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
 
 
@@ -219,7 +222,9 @@ def public_record(texts: list[str]) -> bool:
     ("Explícame quiénes son Sancho Panza y Dulcinea", "Escribe un capítulo de El Chavo del 8 con Don Ramón"): the
     names in it are characters and public figures (`pii.propagate_findings` drops them when nothing else in the
     record is personal data)."""
-    return any(_WORK_OR_HISTORY.search(t) for t in texts) and not any(_PERSONAL_SENTENCE.search(t) for t in texts)
+    return any(_WORK_OR_HISTORY.search(t) for t in texts) and not any(
+        _PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) for t in texts)
+_NEVER = re.compile(r"(?!)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 NEAR = 120  # characters within which other personal data makes a name personal
 
@@ -384,6 +389,8 @@ def decide_people(text: str, spans: list) -> list:
     from corpus600m.filters.pii import MIN_SCORE, PiiSpan
 
     spans = _decide_dates_of_birth(text, spans)
+    # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
+    encyclopedic = _ENCYCLOPEDIC if not _OBITUARY.search(text) else _NEVER
     others = [s for s in spans if s.entity_type != "PERSON"]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
     out = []
@@ -414,10 +421,10 @@ def decide_people(text: str, spans: list) -> list:
         first_person = bool(_PERSONAL_SENTENCE.search(sentence))
         cue = bool(_CUE_BEFORE.search(before))
         if cue and not near_data and not first_person and _TITLE_BEFORE.search(before) and (
-                _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150)):
+                encyclopedic.search(text, max(0, span.start - 150), span.end + 150)):
             cue = False  # "el escudero de don Quijote en la novela de Cervantes": a title in text about a work
         elif cue and not others and _TITLE_BEFORE.search(before) and not _PERSONAL_SENTENCE.search(text) and (
-                _ENCYCLOPEDIC.search(text)):
+                encyclopedic.search(text)):
             cue = False  # "Don Ramón se esconde..." in a text about a TV series, with no personal data in it
         if not (near_data or first_person) and any(m.start() < span.start and span.end < m.end()
                                                    for m in _QUOTED.finditer(text)):
@@ -427,9 +434,9 @@ def decide_people(text: str, spans: list) -> list:
             continue
         # encyclopedic text: the name's sentence or the ones around it (within 150 characters), or anywhere in a
         # text with no personal data and no first person at all ("...su padre, Pedro Páramo... La novela de Rulfo")
-        if _PUBLIC.match(name) or _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
+        if _PUBLIC.match(name) or encyclopedic.search(text, max(0, span.start - 150), span.end + 150):
             continue
-        if not others and not _PERSONAL_SENTENCE.search(text) and _ENCYCLOPEDIC.search(text):
+        if not others and not _PERSONAL_SENTENCE.search(text) and encyclopedic.search(text):
             continue
         if span.score < NER_SCORE:
             continue  # a weak guess with nothing personal around it

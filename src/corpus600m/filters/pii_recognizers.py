@@ -398,8 +398,9 @@ NAME_CUE = (
     r"\batentamente,?|\bfirmado:?|\bfirma:|\bsaludos,|\batte?\.?:?|\ba\s+nombre\s+de|\bcontact(?:ar|a|e)\s+a|"
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\ble\s+habla|\ble\s+saluda|\bcontact(?:ar|a|e|en)\s+con|"
     r"\bcomun[íi]c(?:ar|a|e|en)(?:se|te)?\s+con|\bavis(?:ar|a|e|en)(?:le)?\s+a|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
-    r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|\bmi\s+(?:vecin[oa]|herman[oa]|"
-    r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
+    r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|"
+    r"\b(?:mis?|sus?|tus?)\s+(?:vecin[oa]|herman[oa]s?|niet[oa]s?|sobrin[oa]s?|"
+    r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]s?|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
     r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
     r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita|seño|ña|profe))"
 )
@@ -477,6 +478,19 @@ class PersonRecognizer(SpanishPatternRecognizer):
             results.append(RecognizerResult("PERSON", start, end, score,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         results.extend(self._lowercase_names(text))
+        results.extend(self._kin_lists(text))
+        return results
+
+    # the rest of a list of kin after its word: "sus hijos Miledys, Franklin y Argentina" (the first has its cue)
+    KIN_LIST = re.compile(rf"(?i:\b(?:mis|sus|tus)\s+(?:hij|niet|herman|sobrin|prim)[oa]s)[\s,:]+"
+                          rf"[{UPPER}][{LOWER}]+((?:\s*,\s*[{UPPER}][{LOWER}]+)*(?:\s+y\s+[{UPPER}][{LOWER}]+)?)")
+
+    def _kin_lists(self, text: str) -> list[RecognizerResult]:
+        results = []
+        for match in self.KIN_LIST.finditer(text):
+            for name in re.finditer(rf"[{UPPER}][{LOWER}]+", match.group(1)):
+                results.append(RecognizerResult("PERSON", match.start(1) + name.start(), match.start(1) + name.end(), 0.75,
+                                                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name}))
         return results
 
     # a name typed in lower case after "soy", "me llamo", "mi nombre es" ("hola soy lupita hernández")
@@ -550,7 +564,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 
 # ... and words that only say so once the address group is triggered for another reason (too common to trigger it)
-ADDRESS_CONTEXT = ["es en", "está en", "esta en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
+ADDRESS_CONTEXT = ["es en", "está en", "esta en", "inmueble", "terreno", "local en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
                    "vivienda", "alquil", "arriend"]
 # what opens no place segment after an address: a contact or id label ("..., Santa Cruz\nTel. 8888 1234")
 _NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fono|WhatsApp|Whatsapp|Correo|Email|E-mail|"
@@ -561,7 +575,8 @@ _NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fo
 SETTLEMENT_START = (r"barrio|bº|bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|provincia|depto\.|"
                     r"departamento|estado|ciudad|ens\.|ensanche|reparto|villa|poblaci[óo]n|pobl\.|residencial|"
                     r"fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|corregimiento|alcald[íi]a|delegaci[óo]n|"
-                    r"a\.\s?h\.|asentamiento|ranchería|cdla\.|ciudadela|localidad|compañía|finca|hacienda|zona")
+                    r"a\.\s?h\.|asentamiento|ranchería|cdla\.|ciudadela|localidad|compañía|finca|hacienda|zona|"
+                    r"res\.|resid\.|barriada|lotificaci[óo]n|lotif\.|conjunto|conj\.")
 
 
 class StreetAddressRecognizer(SpanishPatternRecognizer):
@@ -575,10 +590,10 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # Cervantes Saavedra") and apostrophes ("O'Higgins")
         name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das|a|al)\s+)?"
                      rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)[ \t]*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
-        number = (r"[ \t]*,?[ \t]*(?i:n\.?\s?[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|km\.?\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
+        number = (r"[ \t]*,?[ \t]*(?i:n\.?\s?[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
                   r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis|Pte\.|Ote\.|Nte\.|Poniente|Oriente)(?!\w))?"
                   r"(?:\s+\d{1,5}(?!\d|[.,]\d))?"
-                  r"|\s*,?\s*s/n")
+                  r"|\s*,?\s*s/n|[ \t]*,?[ \t]*(?i:km\.?)[ \t]*\d{1,4}(?:[.,]\d{1,3})?")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
                  r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
                  r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.|ap\.)\s*[\w°º\-]+"
@@ -604,7 +619,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
                     r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
-                    r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona)\s+"
+                    r"ciudadela|localidad|municipio\s+de|compañía|finca|hacienda|zona|res\.|resid\.|barriada|"
+                    r"lotificaci[óo]n|lotif\.|conjunto|conj\.)\s+"
                     rf"(?:(?i:de|del|de\s+la)\s+(?=[{UPPER}]))?")
         segment = (rf"(?:(?i:c\.?\s?p\.?|código postal)\s*\d{{4,6}}(?:\s+{place_name})?|(?i:km\.?)\s*\d{{1,4}}"
                    rf"|\d{{4,6}}(?:-\d{{4}})?(?:\s+{place_name})?|[A-Z]\d{{4}}[A-Z]{{3}}|(?:{locality})?{place_name})")
@@ -623,7 +639,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # address word: "Colonia Roma, Ciudad de México" alone is a place, not someone's address)
         name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
                        rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
-        step = (r"\d+(?:/\d+)?\s*(?i:c\.|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+        step = (r"(?:\d+(?:/\d+)?|½)\s*(?i:c\.|c\b|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
                 r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
         # where the house stands by a landmark: "cerca del mercado", "frente a la escuela Rubén Darío"
         landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
@@ -663,7 +679,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                           rf"(?:\s*,?\s*(?i:zona)\s+\d{{1,2}})?{extra}{place}")
         # directions, as addresses are given in Nicaragua and Costa Rica: "de la iglesia San José 2 c. al lago, 1/2
         # c. arriba", "100 m norte y 50 oeste del Palí"
-        more_steps = rf"(?:\s*(?:,|y)\s*(?:{step}|\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))"
+        more_steps = rf"(?:(?:\s*(?:,|y)\s*|[ \t]+)(?:{step}|\d+(?:/\d+)?\s*(?i:al\s+)?(?i:norte|sur|este|oeste)))"
         directions = (rf"(?:(?:(?i:de(?:l| la| los)?)\s+(?:[\w.]+,?\s+){{0,6}}?){step}{more_steps}*"
                       rf"|{step}{more_steps}+(?:\s+(?i:del?|de\s+la)\s+{place_name})?"
                       rf"|{step}\s+(?i:del?|de\s+la)\s+{place_name})(?:{house_segment}|{place_segment}){{0,4}}")
@@ -685,11 +701,13 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         crossing = (rf"{STREET_TYPE}\s+\d{{1,3}}[A-Za-z]?\s+(?:x|por)\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?"
                     rf"(?:{number})?{extra}{place}")
         # the United States, in Spanish text: "455 Grand Concourse, Apt 6F, Bronx, NY 10451"
-        us_street = (rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,4}}"
+        us_street = (rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[{UPPER}][\w.'’]*|\d{{1,3}}(?:st|nd|rd|th))(?:\s+[{UPPER}][\w.'’]*){{0,4}}"
                      rf"(?:\s*,?\s*(?:(?i:apt\.?|apto\.?|unit|suite|ste\.?)\s*#?\s*\w+|#\s*\w+))?"
                      rf"(?:(?:\s*,\s*|[ \t]*\n[ \t]*)[{UPPER}][\w.'’]*(?:\s+[{UPPER}][\w.'’]*){{0,3}}){{1,2}},?\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b")
         super().__init__("STREET_ADDRESS", [
             _p("street", rf"{STREET_TYPE}\s+{name_part}(?:{number}){extra}{place}", 0.7),
+            _p("street in lower case", rf"{STREET_TYPE}\s+[{LOWER}]{{3,}}(?:[ \t]+[{LOWER}]{{2,}}){{0,2}}[ \t]*"
+                                       rf"(?:#|(?i:n[º°o]\.?|no\.|núm\.?))[ \t]*\d{{1,5}}[A-Za-z]?{extra}{place}", 0.6),
             # a corner instead of a house number: "c/ Carlos A. López casi Dr. Montero", "Rivera esq. Soca"
             _p("street corner", rf"{STREET_TYPE}\s+{name_greedy}\s+(?i:casi|esq(?:\.|uina)|entre)\s+(?:(?i:con)\s+)?"
                                 rf"{name_greedy}(?:\s+y\s+{name_greedy})?(?:{house_segment}|{place_segment}){{0,4}}", 0.7),
@@ -708,6 +726,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("unit first", unit_first, 0.6),
             _p("crossing", crossing, 0.7),
             _p("us street", us_street, 0.65),
+            _p("us street type", rf"\b\d{{2,6}}\s+(?:[NSEW]\.?\s+)?(?:[{UPPER}][\w'’]*|\d{{1,3}}(?:st|nd|rd|th))(?:\s+[{UPPER}][\w'’]*){{0,3}}"
+                                 rf"\s+(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Pl|Pkwy|Hwy|Street|Avenue|Road|Drive|Lane|Court|Way)\.?\b"
+                                 rf"(?:\s*,?\s*(?:(?i:apt\.?|apto\.?|unit|suite|ste\.?)\s*#?\s*\w+|#\s*\w+))?{place}", 0.6),
         ], ADDRESS_WORDS + ADDRESS_CONTEXT, trigger="address", flags=CASE_SENSITIVE, name="StreetAddressRecognizer")
         # what each pattern cannot match without (a cheap search first: the address patterns are the filter's
         # most expensive ones, and most texts that trigger the address group hold no address)
@@ -724,7 +745,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "street": street_type, "street corner": re.compile(r"(?i:\bcasi\b|\besq|\bentre\b)"),
             "street with building": street_type,
             "rural": re.compile(r"(?i:km|kil[óo]metro|\bhc-?\d|conocido)"),
-            "directions": re.compile(r"\d\s*(?i:c\.|cuadra|m\b|mts|metros|varas|vrs|km)"),
+            "directions": re.compile(r"[\d½]\s*(?i:c\.|c\b|cuadra|m\b|mts|metros|varas|vrs|km)"),
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
             "settlement:ctx": settlement_opening, "settlement with house": settlement_opening,
             "unit first": re.compile(r"(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|"
@@ -734,6 +755,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "landmark:ctx": re.compile(r"(?i:\b(?:cerca|frente|junto|detr[áa]s|al\s+lado|cuadras?\s+de|a\s+la\s+par|enfrente|"
                                        r"contiguo|\d\s*(?:m|mts\.?|metros|varas|km)\s+de)\b)"),
             "us street": re.compile(r"[A-Z]{2}\s+\d{5}\b"),
+            "us street type": re.compile(r"\d\s+(?:[NSEW]\.?\s+)?\S+(?:\s+\S+){0,3}\s+(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Pl|Pkwy|Hwy|Street|Avenue|Road|Drive|Lane|Court|Way)\b"),
+            "street in lower case": re.compile(r"(?:#|(?i:n[º°o]\.?|no\.|núm\.?))[ \t]*\d"),
         }
 
     def _cannot_match(self, text: str) -> set[str]:

@@ -19,18 +19,20 @@ from corpus600m.filters.pii_recognizers import (
 # words that open a settlement, a rural address or a district (the addresses that start without a street type)
 SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
                     r"colonia|col\.|barrio|fraccionamiento|fracc\.|reparto|ensanche|ens\.|localidad|finca|hacienda|"
-                    r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n|corregimiento|distrito")
+                    r"a\.\s?h\.|asentamiento|compañía|villa|población|poblaci[óo]n|corregimiento|distrito|res\.|resid\.|barriada|"
+                    r"lotificaci[óo]n|lotif\.|conj\.")
 
 
 # the address forms that open with neither a street type nor an address word: directions ("3 c. abajo", "100 m
 # norte"), a unit first ("apartamento 4C, ..."), Yucatán's crossings ("60 x 53"), a US state and ZIP code
-OPENINGS_WITHOUT_WORDS = (r"\d\s*(?i:c\.|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+OPENINGS_WITHOUT_WORDS = (r"[\d½]\s*(?i:c\.|c|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
                           r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)"
                           r"|(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|lote|lt|"
                           r"parcela|solar|mz|manzana))\.?\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d|[A-Z]\b)"
                           r"|(?i:\b(?:edif|edificio|cond|condominio|residencias))\.?\s+[A-ZÁÉÍÓÚÑ]"
                           r"|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+(?i:oriente|poniente|norte|sur|ote|pte)"
-                          r"|\d\s+(?:x|por)\s+\d|[A-Z]{2}\s+\d{5}")  # (no \b at an end: `_dfa_friendly` reads \b as a start)
+                          r"|\d\s+(?:x|por)\s+\d|[A-Z]{2}\s+\d{5}"
+                          r"|\d\s+(?:[NSEW]\.?\s+)?[A-Z0-9]\w*(?:\s+\w+){0,3}\s+(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Pl|Pkwy|Hwy|Street|Avenue|Road|Drive|Lane|Court|Way)\W")  # (no \b at an end: `_dfa_friendly` reads \b as a start)
 
 
 # The prefilter: one regex per recognizer group, each a NECESSARY condition for that group's recognizers to
@@ -83,7 +85,7 @@ _NAME_CUES = frozenset(
     "cordialmente besos nombres apellido apellidos atte saluda contacten comunicar comunica comunique comuniquen "
     "comunicarse comuníquese comuniquese comunícate comunicate avisar avisa avise avisen avisarle avísale "
     "avisale seño ña profe madrina padrino abuelito abuelita sobrino sobrina cuñado cuñada comadre compadre "
-    "escribe".split()
+    "escribe hijos hijas nietos nietas nieto nieta hermanos hermanas sobrinos sobrinas".split()
 )
 _ADDRESS_CUES = frozenset(
     "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
