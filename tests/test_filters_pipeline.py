@@ -311,3 +311,12 @@ def test_guarani_full_of_spanish_loanwords_is_rejected_for_language_unless_allow
     allowed = filter_records([guarani, spanish], settings=Settings(allowed_langs=["es", "gn"]))
     assert {r.id: r.lang for r in allowed.kept} == {guarani.id: "gn", spanish.id: "es"}
     assert not allowed.rejected
+
+
+def test_a_form_with_lines_to_sign_is_not_repetition_but_a_run_of_one_letter_is():
+    from corpus600m.filters.quality import QualityConfig, repetition_detail
+
+    form = ("CARTA PODER\n\nYo, ______________________________, identificado con DNI N.° ______________, autorizo a "
+            "mi hermano a recoger el paquete.\n\n=============================\nFirma: ______________________________")
+    assert repetition_detail(form, QualityConfig()) is None
+    assert repetition_detail("Nooooooooooooooooooooooooooooooo, no quiero.", QualityConfig()) is not None

@@ -36,7 +36,8 @@ TEMPLATE_LEFTOVER = re.compile(r"\{\{?\s*(?:instruction|input|output|pais|país|
                                r"\[(?:INSERTAR|INSERT|TU NOMBRE|NOMBRE)[^\]]*\]|<\|im_(?:start|end)\|>", re.IGNORECASE)
 TRANSLATION_TASK = re.compile(r"\btradu[cz]|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
                               r"gallego|euskera|portugu[ée]s|alem[áa]n|italiano|quechua|guaran[íi])\b", re.IGNORECASE)
-CHAR_RUN = re.compile(r"(.)\1{24,}")
+# (not the lines forms leave to fill in or sign, "____", nor rules "-----", "=====", "....."
+CHAR_RUN = re.compile(r"([^_\-=.*~#·─━])\1{24,}")
 WORD = re.compile(r"\w+")
 
 # Necessary conditions of REFUSAL and CHAR_RUN in Rust-regex syntax, run over a whole batch by
