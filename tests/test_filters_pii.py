@@ -452,6 +452,12 @@ MORE_ADDRESS_FORMS = [
      "del Colegio Salesiano 3 c al oeste 1/2 c al sur"),
     ("a kilometre with decimals as the house number", "NIS 1234567, domicilio Avda. Eusebio Ayala km 4,5 c/ Tte. Ettiene, Asunción.",
      "Avda. Eusebio Ayala km 4,5 c/ Tte. Ettiene, Asunción"),
+    ("directions in metres left unsaid", "Ana Mora, cédula 2-0345-0678, vivo en Barrio San José, del Palí 200 oeste, casa 14. Tel 8812 3344.",
+     "Barrio San José, del Palí 200 oeste, casa 14"),
+    ("a street right after the unit, with no comma", "q la deje en mi casa, casa 45 calle 3ra de Villa Lucre, soy Ana",
+     "casa 45 calle 3ra de Villa Lucre"),
+    ("the estate named before the street, in a list", "Ruta del busito: Ana Ruiz – Condado del Rey, calle 2da, casa 14; "
+     "Eva Sol – Brisas del Golf, calle 10 sur, casa 305.", "Brisas del Golf, calle 10 sur, casa 305"),
     ("a street without a type after 'es en'", "El depto es en Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción. Avisame.",
      "Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción"),
 ]
@@ -497,6 +503,7 @@ MORE_PERSONAL_FORMS = [
      "DATE_OF_BIRTH"),
     ("a date of birth as deeds write it", "la menor Julia Ortiz, C.I. 4455667, nacida el catorce (14) de marzo de dos mil diez (2010), vive",
      ["catorce (14) de marzo de dos mil diez (2010)"], "DATE_OF_BIRTH"),
+    ("a surname after a teacher's title", "Si la maestra Ortiz necesita algo, que me llame.", ["Ortiz"], "PERSON"),
     ("the rest of a list of kin", "Le sobreviven su esposa Altagracia Mercedes y sus hijos Miledys, Franklin y Argentina.",
      ["Miledys", "Franklin", "Argentina"], "PERSON"),
     ("an id written in thousands right after its word", "Estudiante: Tomás Rey, NUIP 1.027.456.893, grado 3.",

@@ -249,6 +249,29 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+# what an address that opens with its street or unit may have before it: the estate or building it is in ("–
+# Condado del Rey, calle 2da, casa 14", "en PH Bayside, piso 18, apto 18-B"), after a dash, a colon or "en"
+_UPPER_CHARS = "A-ZÁÉÍÓÚÑÜ"
+_ESTATE_BEFORE = re.compile(
+    rf"(?:^|\n|[–—:;]|\ben|\bde)[ \t]+((?:(?:PH|Res\.|Urb\.|Edif\.|Cond\.)[ \t]+)?[{_UPPER_CHARS}][\w'’]*(?:[ \t]+(?:(?:de|del)[ \t]+)?(?:(?:la|las|los|el)[ \t]+)?"
+    rf"(?:[{_UPPER_CHARS}][\w'’]*|\d{{1,3}}|N\.?\s?[°º]\s*\d{{1,3}})){{0,4}}"
+    rf"(?:,[ \t]*(?i:piso|planta|torre|bloque|edificio|edif\.)[ \t]+[\w\-]{{1,6}})?),[ \t]*$")
+_ADDRESS_OPENING = re.compile(r"(?i:calle|c/|avenida|av\.|avda\.|carrera|cra\.|pasaje|jr\.|jir[óo]n|apto|apartamento|"
+                              r"apt\.|casa|piso|dpto|depto|departamento|bloque|torre|manzana|mz|lote|lt)\b")
+
+
+def addresses_with_their_estate(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Each address that opens with its street or unit runs back over the estate or building named before it."""
+    out = []
+    for span in spans:
+        if span.entity_type == "STREET_ADDRESS" and _ADDRESS_OPENING.match(text, span.start):
+            match = _ESTATE_BEFORE.search(text, max(0, span.start - 90), span.start)
+            if match and all(o is span or o.end <= match.start(1) or o.start >= span.start for o in spans):
+                span = PiiSpan(span.entity_type, match.start(1), span.end, span.score)
+        out.append(span)
+    return out
+
+
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
     if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
@@ -363,7 +386,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     if _SERVICE.search(text):
         spans = public_directory(text, spans)
     if any(s.entity_type == "STREET_ADDRESS" for s in spans):
-        spans = public_addresses(text, spans)
+        spans = addresses_with_their_estate(text, public_addresses(text, spans))
     spans = spans + dates_beside_ids(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
 

@@ -402,7 +402,7 @@ NAME_CUE = (
     r"\b(?:mis?|sus?|tus?)\s+(?:vecin[oa]|herman[oa]s?|niet[oa]s?|sobrin[oa]s?|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]s?|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
     r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
-    r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita|seño|ña|profe))"
+    r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita|seño|ña|profe|maestr[oa]|profesor[a]?|licenciad[oa]))"
 )
 
 
@@ -591,7 +591,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         name_part = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las|do|da|dos|das|a|al)\s+)?"
                      rf"(?:[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?(?!\w)[ \t]*(?:(?:de(?:l| la| los| las)?|y)\s+(?=[{UPPER_OR_DIGIT}]))?){{1,5}}?")
         number = (r"[ \t]*,?[ \t]*(?i:n\.?\s?[º°o]\.?\s*|núm\.?\s*|número\s*|#\s*|no\.\s*|lt\.\s*|lote\s*)?(?:[NSEO]|Oe)?\d{1,5}(?![.,]\d)[A-Za-z]?"
-                  r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|Bis|Pte\.|Ote\.|Nte\.|Poniente|Oriente)(?!\w))?"
+                  r"(?:\s*[-–]\s*\d{1,4}[A-Za-z]?|-[A-Z]{1,3}\b)?(?:\s+(?:Sur|Norte|Este|Oeste|sur|norte|oeste|Bis|bis|Pte\.|Ote\.|Nte\.|Poniente|Oriente)(?!\w))?"
                   r"(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n|[ \t]*,?[ \t]*(?i:km\.?)[ \t]*\d{1,4}(?:[.,]\d{1,3})?")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
@@ -638,9 +638,12 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # "Residencial Las Colinas, bloque 4, casa 12", "domicilio conocido, Ranchería Los Pinos, ..." (after an
         # address word: "Colonia Roma, Ciudad de México" alone is a place, not someone's address)
         name_greedy = (rf"(?:(?:de(?:l| la| los| las)?|la|el|los|las)\s+)?[{UPPER_OR_DIGIT}][\w.'’]*(?:-[\w]+)?"
-                       rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*")
-        step = (r"(?:\d+(?:/\d+)?|½)\s*(?i:c\.|c\b|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
-                r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)")
+                       rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w.'’]*)*(?:[ \t]+(?:sur|norte|oeste)\b)?")
+        step = (r"(?:(?:\d+(?:/\d+)?|½)\s*(?i:c\.|c\b|cuadras?|m\b|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+                r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)"
+                # (not a street's own number: "calle 10 sur", "Av. 100 Norte")
+                r"|(?<!calle )(?<!Calle )(?<!avenida )(?<!Avenida )(?<!carrera )(?<!Carrera )(?<!Av\. )(?<!av\. )"
+                r"(?<!Cl\. )(?<!Cra\. )(?:[1-9]\d{2}|[2-9][05])\s+(?i:al\s+)?(?i:norte|sur|este|oeste)\b)")
         # where the house stands by a landmark: "cerca del mercado", "frente a la escuela Rubén Darío"
         landmark = (r"(?i:cerca\s+de(?:l)?|frente\s+a(?:l)?|junto\s+a(?:l)?|detr[áa]s\s+de(?:l)?|al\s+lado\s+de(?:l)?|"
                     r"a\s+(?:una|dos|tres|media)\s+cuadras?\s+de(?:l)?|a\s+la\s+par\s+de(?:l)?|enfrente\s+de(?:l)?|"
@@ -688,7 +691,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
         # ... joined to its building by "de": "casa 23 del polígono B", "Apt. 1203 del Cond. Torres del Parque"
         unit_building = (rf"\s+(?i:del?|de\s+la)\s+(?i:pol[íi]gono|bloque|edificio|torre|manzana|pasaje|cond\.|condominio|"
                          rf"conjunto|residencial|ph)\s+[\w\-]{{1,12}}(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*")
-        unit_segment = (rf"(?:\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
+        unit_segment = (rf"(?:[ \t]+{STREET_TYPE}\s+{name_greedy}(?:{number})?|\s*,\s*(?:(?i:ph|p\.h\.|edif\.?|edificio|torres?|cond\.|condominio|conjunto|residencial|residencias)\s+"
                         rf"[{UPPER}][\w'’]*(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*"
                         rf"|{STREET_TYPE}\s+{name_greedy}(?:{number})?|(?:{locality}){place_name}|{house_alternatives}))")
         unit_first = (rf"(?:(?i:apartamento|apto\.?|apt\.|ap\.|departamento|depto\.?|dpto\.?|casa|villa|local|oficina|lote|lt\.|"
@@ -745,7 +748,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "street": street_type, "street corner": re.compile(r"(?i:\bcasi\b|\besq|\bentre\b)"),
             "street with building": street_type,
             "rural": re.compile(r"(?i:km|kil[óo]metro|\bhc-?\d|conocido)"),
-            "directions": re.compile(r"[\d½]\s*(?i:c\.|c\b|cuadra|m\b|mts|metros|varas|vrs|km)"),
+            "directions": re.compile(r"[\d½]\s*(?i:c\.|c\b|cuadra|m\b|mts|metros|varas|vrs|km|al\s+(?:norte|sur|este|oeste)|norte|sur|este|oeste)"),
             "ordinal street": re.compile(r"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle|av\.)"),
             "settlement:ctx": settlement_opening, "settlement with house": settlement_opening,
             "unit first": re.compile(r"(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|"

@@ -25,7 +25,7 @@ SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]
 
 # the address forms that open with neither a street type nor an address word: directions ("3 c. abajo", "100 m
 # norte"), a unit first ("apartamento 4C, ..."), Yucatán's crossings ("60 x 53"), a US state and ZIP code
-OPENINGS_WITHOUT_WORDS = (r"[\d½]\s*(?i:c\.|c|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)\s*(?i:al\s+)?"
+OPENINGS_WITHOUT_WORDS = (r"[\d½]\s*(?i:c\.|c|cuadras?|m|mts\.?|metros|varas|vrs\.?|km)?\s*(?i:al\s+)?"
                           r"(?i:norte|sur|este|oeste|lago|arriba|abajo|oriente|poniente)"
                           r"|(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|lote|lt|"
                           r"parcela|solar|mz|manzana))\.?\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d|[A-Z]\b)"
@@ -85,7 +85,7 @@ _NAME_CUES = frozenset(
     "cordialmente besos nombres apellido apellidos atte saluda contacten comunicar comunica comunique comuniquen "
     "comunicarse comuníquese comuniquese comunícate comunicate avisar avisa avise avisen avisarle avísale "
     "avisale seño ña profe madrina padrino abuelito abuelita sobrino sobrina cuñado cuñada comadre compadre "
-    "escribe hijos hijas nietos nietas nieto nieta hermanos hermanas sobrinos sobrinas".split()
+    "escribe maestro maestra licenciado licenciada hijos hijas nietos nietas nieto nieta hermanos hermanas sobrinos sobrinas".split()
 )
 _ADDRESS_CUES = frozenset(
     "c dg tv tr ac ak pza pº ctra acceso bajada subida cañada cuesta glorieta vía via vial sector ampliación "
