@@ -23,7 +23,6 @@ from corpus600m.records import Record, format_validation_error
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-MAX_SHOWN_ERRORS = 20
 
 
 class RecordFileError(ValueError):
@@ -137,11 +136,12 @@ class RecordFile:
     def errors(self) -> list[str]:
         return [str(b) for b in self.bad]
 
-    def require_all(self, consequence: str = "nothing was read") -> list[Record]:
-        """The records, or `RecordFileError` listing every bad line when there is one (a file used all or nothing)."""
+    def require_all(self, consequence: str = "nothing was read", *, show: int = 20) -> list[Record]:
+        """The records, or `RecordFileError` naming the bad lines (the first `show` of them) when there is one: a
+        file used all or nothing."""
         if self.bad:
-            shown = "\n".join(self.errors[:MAX_SHOWN_ERRORS])
-            more = f"\n... and {len(self.bad) - MAX_SHOWN_ERRORS} more" if len(self.bad) > MAX_SHOWN_ERRORS else ""
+            shown = "\n".join(self.errors[:show])
+            more = f"\n... and {len(self.bad) - show} more" if len(self.bad) > show else ""
             raise RecordFileError(f"{self.path}: {len(self.bad)} bad line(s); {consequence}. Fix them and run again:\n"
                                   f"{shown}{more}")
         return self.records

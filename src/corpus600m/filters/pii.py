@@ -187,68 +187,6 @@ _ID_AFTER_NAME = re.compile(r"[ \t]*[,;|\t–-][ \t]*(\d{1,3}(?:\.\d{3}){2,3}|\d
                             r"quetzales|córdobas|cordobas|balboas|bolívares|bolivares))")
 
 
-# an institution's address in text about the institution: "la AEPD ... por escrito en C/ Jorge Juan, 6, 28001
-# Madrid", "el Café Tortoni (Av. de Mayo 825)"; dropped only when nothing else in the text is personal data and no one
-# says they live or receive things there
-_INSTITUTION = re.compile(
-    r"(?i:\b(?:sede|oficinas?\s+(?:central|principal)(?:es)?|museo|ministerio|embajada|consulado|ayuntamiento|"
-    r"municipalidad|alcald[íi]a|agencia|registro\s+civil|defensor[íi]a|fiscal[íi]a|juzgado|tribunal|universidad|"
-    r"hospital|biblioteca|teatro|caf[ée]|restaurante|hotel|catedral|bas[íi]lica|palacio|banco\s+central|"
-    r"superintendencia|instituto|secretar[íi]a|procuradur[íi]a|congreso|senado|aeropuerto|terminal|estadio|"
-    r"mercado|centro\s+cultural|casa[\s-]museo|oficina\s+de\s+turismo)\b)")
-_SOMEONE_THERE = re.compile(r"(?i:\b(?:viv[oe]|viven|vivimos|resid[eo]|domicili|mi\s+casa|su\s+casa|direcci[óo]n\s*:|"
-                            r"entreg|env[íi][oa]|m[áa]nd|recog|inquilin|propietari|arrendat|queda)\w*)")
-
-
-# A line of a directory of public services: "- Cruz Roja (ambulancias): 065", "Hospital del Salvador: Av. Salvador
-# 364. Teléfono central: 22 575 4000", "Línea Mujeres: 55 5658 1111". Its phones and addresses are the service's, and
-# a "name" in its label is the service's (the NER model reads "Locatel" or "Cruz Roja" as people).
-_SERVICE = re.compile(
-    r"(?i:\b(?:hospital|cl[íi]nica|centro\s+(?:m[ée]dico|de\s+salud|cultural)|ministerio|secretar[íi]a|registradur[íi]a|"
-    r"cruz\s+roja|bomberos|polic[íi]a|emergencias?|l[íi]nea|consejo|"
-    r"protecci[óo]n\s+civil|oficinas?\s+(?:central|centrales|principal|de\s+atenci[óo]n)|procuradur[íi]a|negociado|"
-    r"servicio|instituto|caja\s+de|procurador[a]?\b|seguro\s+social|museo|biblioteca|palacio|intendencia|municipalidad|alcald[íi]a|"
-    r"ayuntamiento|embajada|consulado|universidad|sede|atenci[óo]n\s+al\s+(?:cliente|usuario|ciudadano)|aver[íi]as|"
-    r"denuncia|locatel|defensor[íi]a|fiscal[íi]a|juzgado|tribunal|aeropuerto|terminal\s+de|correos|superintendencia|"
-    r"comisi[óo]n\s+nacional|direcci[óo]n\s+(?:general|nacional|regional))\b)")
-_SOMEONES_LINE = re.compile(r"(?i:\b(?:mi|mis|su|sus|tu|tus|soy|me\s+llamo|cliente|paciente|contacto\s+de|titular|"
-                            r"hij[oa]|espos[oa]|herman[oa]|mam[áa]|pap[áa]|t[íi][oa])\b)")
-_DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
-
-
-def _directory_item(text: str, position: int) -> bool:
-    """Whether `position` is on a short line whose head (before its first colon) names a public service and that
-    says nothing of anyone's: "- Hospital de Clínicas: Av. Italia s/n. Teléfono: 2487 1515"."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    line = text[start:len(text) if end == -1 else end]
-    colon = line.find(":")
-    return 0 < colon and len(line) <= 250 and bool(_SERVICE.search(line, 0, colon)) and not _SOMEONES_LINE.search(line)
-
-
-def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """`spans` without the phones, addresses and service names of the lines that list public services."""
-    out = []
-    for span in spans:
-        if span.entity_type in _DIRECTORY_TYPES:
-            # the label: from the start of the line or of the sentence, at most 80 characters before the value
-            line_start = max(text.rfind("\n", 0, span.start) + 1, text.rfind(". ", 0, span.start) + 2,
-                             text.rfind("; ", 0, span.start) + 2, span.start - 80)
-            if span.entity_type == "PERSON":  # a name in the label: the label runs to the colon after it
-                colon = text.find(":", span.end, span.end + 40)
-                newline = text.find("\n", span.end)
-                label_end = colon if colon != -1 and (newline == -1 or colon < newline) else span.start
-            else:
-                label_end = span.start
-            label = text[line_start:label_end]
-            # a label says what the value is: "Línea Mujeres: 55 5658 1111" (not "La línea fija del estudio es ...")
-            labelled = label.rstrip().endswith(":") or span.entity_type == "PERSON" and label_end != span.start
-            if labelled and _SERVICE.search(label) and not _SOMEONES_LINE.search(label) or _directory_item(text, span.start):
-                continue
-        out.append(span)
-    return out
-
-
 # what an address that opens with its street or unit may have before it: the estate or building it is in ("–
 # Condado del Rey, calle 2da, casa 14", "en PH Bayside, piso 18, apto 18-B"), after a dash, a colon or "en"
 _UPPER_CHARS = "A-ZÁÉÍÓÚÑÜ"
@@ -272,16 +210,6 @@ def addresses_with_their_estate(text: str, spans: list[PiiSpan]) -> list[PiiSpan
     return out
 
 
-def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
-    if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
-        return spans
-    if _SOMEONE_THERE.search(text) or not _INSTITUTION.search(text):
-        return spans
-    return [s for s in spans if s.entity_type != "STREET_ADDRESS"
-            or not _INSTITUTION.search(text, max(0, s.start - 200), s.start)]
-
-
 def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """NATIONAL_ID spans for bare id-shaped numbers right after a private person's name (see `_ID_AFTER_NAME`)."""
     found = []
@@ -297,7 +225,7 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 # a full date: "17/04/1985", "17-04-85" is too short to tell; "17 de abril de 1985"
 _FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d|\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|"
                         r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\s+de(?:l)?\s+"
-                        r"(?:19|20)\d\d)(?![\w/])", re.I)
+                        r"(?:19|20)\d\d)(?![\w/])", re.IGNORECASE)
 # what makes a date next to an id something else than a birth date: the document's issue or expiry
 _NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
                         r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
@@ -383,38 +311,18 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
         spans = decide_people(text, spans)
         spans = spans + ids_beside_names(text, spans)
-    if _SERVICE.search(text):
+    from corpus600m.filters.pii_public import (
+        SERVICE,
+        public_addresses,
+        public_directory,
+    )
+
+    if SERVICE.search(text):
         spans = public_directory(text, spans)
     if any(s.entity_type == "STREET_ADDRESS" for s in spans):
         spans = addresses_with_their_estate(text, public_addresses(text, spans))
     spans = spans + dates_beside_ids(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
-
-
-# a birth or a death a century ago or more: "nació el 24 de julio de 1783", "murió en 1830", "(1853-1895)"
-_HISTORICAL_LIFE = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|asesinad[oa]|fusilad[oa]|nacimiento|fallecimiento)\b"
-                              r"[^.\n]{0,60}?\b1[0-8]\d\d\b|\(\s*1[0-8]\d\d\s*[-–]\s*1[0-9]\d\d\s*\))")
-_HISTORICAL_TYPES = frozenset({"PERSON", "DATE_OF_BIRTH", "STREET_ADDRESS"})
-_LAST_HISTORICAL_BIRTH = 1920
-
-
-def historical_record(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> bool:
-    """A record about someone born or dead a century ago (a school sheet on Bolívar, Martí's birthplace): names,
-    dates of birth and addresses in it are history, not personal data, when nothing else is (no phone, e-mail,
-    id...) and no one introduces themselves."""
-    from corpus600m.filters.pii_people import _OBITUARY, _PERSONAL_SENTENCE
-
-    if any(s.entity_type not in _HISTORICAL_TYPES for found in spans.values() for s in found):
-        return False
-    values = [t for t in texts.values() if t]
-    if any(_PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) for t in values):
-        return False
-    births = [texts[name][s.start:s.end] for name, found in spans.items() for s in found
-              if s.entity_type == "DATE_OF_BIRTH"]
-    years = [int(y) for b in births for y in re.findall(r"\b(1\d{3}|20\d\d)\b", b)]
-    if years and max(years) >= _LAST_HISTORICAL_BIRTH:
-        return False
-    return bool(years) or any(_HISTORICAL_LIFE.search(t) for t in values)
 
 
 def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> dict[str, list[PiiSpan]]:
@@ -427,6 +335,8 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
 
         if public_record([t for t in texts.values() if t]):  # names only, in a record about a work or history
             return {name: [] for name in spans}
+    from corpus600m.filters.pii_public import historical_record
+
     if any(spans.values()) and historical_record(texts, spans):
         return {name: [] for name in spans}
     found = {(span.entity_type, text[span.start:span.end]) for name, text in texts.items() if text
@@ -500,7 +410,7 @@ def _surnames_after_titles(text: str, confirmed: set[str], spans: list[PiiSpan])
 
 
 _NAME_WORDS = re.compile(r"[^\W\d_]+(?:[\-'’][^\W\d_]+)*")
-_NAME_PARTICLES = frozenset("de del la las los y da do dos van von".split())
+_NAME_PARTICLES = frozenset(["de", "del", "la", "las", "los", "y", "da", "do", "dos", "van", "von"])
 
 
 def name_parts(name: str) -> list[str]:

@@ -1,0 +1,116 @@
+"""What looks like personal data but is public: the phones, addresses and names of a directory of public services,
+an institution's address in text about it, and records about people born or dead a century ago. `pii.detect_pii`
+and `pii.propagate_findings` drop these findings."""
+
+from __future__ import annotations
+
+import re
+
+from corpus600m.filters.pii import PiiSpan
+
+
+def _any_of(words: list[str], *, stem: bool = False) -> re.Pattern:
+    """A case-insensitive pattern for any of `words` (regex fragments) as whole words, or as word starts (`stem`)."""
+    return re.compile(rf"(?i:\b(?:{'|'.join(words)})" + (r"\w*)" if stem else r"\b)"))
+
+
+# public bodies and places open to all
+_PUBLIC_BODIES = [
+    r"sede", r"oficinas?\s+(?:central|centrales|principal|de\s+atenci[óo]n)", r"museo", r"ministerio", r"embajada",
+    r"consulado", r"ayuntamiento", r"municipalidad", r"alcald[íi]a", r"defensor[íi]a", r"fiscal[íi]a", r"juzgado",
+    r"tribunal", r"universidad", r"hospital", r"biblioteca", r"palacio", r"superintendencia", r"instituto",
+    r"secretar[íi]a", r"procuradur[íi]a", r"aeropuerto", r"centro\s+cultural", r"intendencia",
+]
+# an institution's address in text about the institution: "la AEPD ... por escrito en C/ Jorge Juan, 6, 28001
+# Madrid", "el Café Tortoni (Av. de Mayo 825)"; dropped only when nothing else in the text is personal data and no one
+# says they live or receive things there
+_INSTITUTION = _any_of(_PUBLIC_BODIES + [
+    r"agencia", r"registro\s+civil", r"teatro", r"caf[ée]", r"restaurante", r"hotel", r"catedral", r"bas[íi]lica",
+    r"banco\s+central", r"congreso", r"senado", r"terminal", r"estadio", r"mercado", r"casa[\s-]museo",
+    r"oficina\s+de\s+turismo"])
+_SOMEONE_THERE = _any_of([
+    r"viv[oe]", r"viven", r"vivimos", r"resid[eo]", r"domicili", r"mi\s+casa", r"su\s+casa", r"direcci[óo]n\s*:",
+    r"entreg", r"env[íi][oa]", r"m[áa]nd", r"recog", r"inquilin", r"propietari", r"arrendat", r"queda"], stem=True)
+# A line of a directory of public services: "- Cruz Roja (ambulancias): 065", "Hospital del Salvador: Av. Salvador
+# 364. Teléfono central: 22 575 4000", "Línea Mujeres: 55 5658 1111". Its phones and addresses are the service's, and
+# a "name" in its label is the service's (the NER model reads "Locatel" or "Cruz Roja" as people).
+SERVICE = _any_of(_PUBLIC_BODIES + [
+    r"cl[íi]nica", r"centro\s+(?:m[ée]dico|de\s+salud)", r"registradur[íi]a", r"cruz\s+roja", r"bomberos",
+    r"polic[íi]a", r"emergencias?", r"l[íi]nea", r"consejo", r"protecci[óo]n\s+civil", r"negociado", r"servicio",
+    r"caja\s+de", r"procurador[a]?", r"seguro\s+social", r"atenci[óo]n\s+al\s+(?:cliente|usuario|ciudadano)",
+    r"aver[íi]as", r"denuncia", r"locatel", r"terminal\s+de", r"correos", r"comisi[óo]n\s+nacional",
+    r"direcci[óo]n\s+(?:general|nacional|regional)"])
+# ... and what says a line is about someone's own data
+_SOMEONES_LINE = _any_of([
+    r"mi", r"mis", r"su", r"sus", r"tu", r"tus", r"soy", r"me\s+llamo", r"cliente", r"paciente", r"contacto\s+de",
+    r"titular", r"hij[oa]", r"espos[oa]", r"herman[oa]", r"mam[áa]", r"pap[áa]", r"t[íi][oa]"])
+_DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
+
+
+def _directory_item(text: str, position: int) -> bool:
+    """Whether `position` is on a short line whose head (before its first colon) names a public service and that
+    says nothing of anyone's: "- Hospital de Clínicas: Av. Italia s/n. Teléfono: 2487 1515"."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start:len(text) if end == -1 else end]
+    colon = line.find(":")
+    return 0 < colon and len(line) <= 250 and bool(SERVICE.search(line, 0, colon)) and not _SOMEONES_LINE.search(line)
+
+
+def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without the phones, addresses and service names of the lines that list public services."""
+    out = []
+    for span in spans:
+        if span.entity_type in _DIRECTORY_TYPES:
+            # the label: from the start of the line or of the sentence, at most 80 characters before the value
+            line_start = max(text.rfind("\n", 0, span.start) + 1, text.rfind(". ", 0, span.start) + 2,
+                             text.rfind("; ", 0, span.start) + 2, span.start - 80)
+            if span.entity_type == "PERSON":  # a name in the label: the label runs to the colon after it
+                colon = text.find(":", span.end, span.end + 40)
+                newline = text.find("\n", span.end)
+                label_end = colon if colon != -1 and (newline == -1 or colon < newline) else span.start
+            else:
+                label_end = span.start
+            label = text[line_start:label_end]
+            # a label says what the value is: "Línea Mujeres: 55 5658 1111" (not "La línea fija del estudio es ...")
+            labelled = label.rstrip().endswith(":") or span.entity_type == "PERSON" and label_end != span.start
+            if labelled and SERVICE.search(label) and not _SOMEONES_LINE.search(label) or _directory_item(text, span.start):
+                continue
+        out.append(span)
+    return out
+
+
+def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
+    if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
+        return spans
+    if _SOMEONE_THERE.search(text) or not _INSTITUTION.search(text):
+        return spans
+    return [s for s in spans if s.entity_type != "STREET_ADDRESS"
+            or not _INSTITUTION.search(text, max(0, s.start - 200), s.start)]
+
+
+# a birth or a death a century ago or more: "nació el 24 de julio de 1783", "murió en 1830", "(1853-1895)"
+_HISTORICAL_LIFE = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|asesinad[oa]|fusilad[oa]|nacimiento|fallecimiento)\b"
+                              r"[^.\n]{0,60}?\b1[0-8]\d\d\b|\(\s*1[0-8]\d\d\s*[-–]\s*1[0-9]\d\d\s*\))")
+_HISTORICAL_TYPES = frozenset({"PERSON", "DATE_OF_BIRTH", "STREET_ADDRESS"})
+_LAST_HISTORICAL_BIRTH = 1920
+
+
+def historical_record(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> bool:
+    """A record about someone born or dead a century ago (a school sheet on Bolívar, Martí's birthplace): names,
+    dates of birth and addresses in it are history, not personal data, when nothing else is (no phone, e-mail,
+    id...) and no one introduces themselves."""
+    from corpus600m.filters.pii_people import _OBITUARY, _PERSONAL_SENTENCE
+
+    if any(s.entity_type not in _HISTORICAL_TYPES for found in spans.values() for s in found):
+        return False
+    values = [t for t in texts.values() if t]
+    if any(_PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) for t in values):
+        return False
+    births = [texts[name][s.start:s.end] for name, found in spans.items() for s in found
+              if s.entity_type == "DATE_OF_BIRTH"]
+    years = [int(y) for b in births for y in re.findall(r"\b(1\d{3}|20\d\d)\b", b)]
+    if years and max(years) >= _LAST_HISTORICAL_BIRTH:
+        return False
+    return bool(years) or any(_HISTORICAL_LIFE.search(t) for t in values)
