@@ -101,9 +101,7 @@ def _candidates(infinitive: str) -> tuple[list[str], str]:
             changed.append(stem[:i] + "ie" + stem[i + 1:])
             if ending == "ir":
                 changed.append(stem[:i] + "i" + stem[i + 1:])
-        elif vowel == "o":
-            changed.append(stem[:i] + "ue" + stem[i + 1:])
-        elif vowel == "u" and infinitive == "jugar":
+        elif vowel == "o" or (vowel == "u" and infinitive == "jugar"):
             changed.append(stem[:i] + "ue" + stem[i + 1:])
         elif vowel in "iu" and ending == "ar":
             changed.append(stem[:i] + vowel.translate(_ACCENT) + stem[i + 1:])  # enviar -> envías, continuar
