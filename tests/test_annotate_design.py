@@ -41,6 +41,10 @@ def test_argilla_record_escapes_html_and_suggests_from_metadata():
     assert sdk.fields["instruction"] == "Di &lt;b&gt;hola&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
     assert {s.question_name: s.value for s in sdk.suggestions} == {"pais": "CO", "variedad": "andina"}  # CO default
     assert dict(sdk.metadata) == {"country": "CO", "source": "donation", "model": "Universidad"}
+    adapted = Record(instruction="¿Me explicás?", output="Mirá, podés ir.", country="AR", variety="rioplatense",
+                     source="synthetic", origin={"model": "qwen", "variety_adapted": True})
+    assert design.record_metadata(adapted)["variety_adapted"] == "si"  # rewritten by rule: annotators see it
+    assert "variety_adapted" not in design.record_metadata(rec("AR", "rioplatense"))
     assert design.to_argilla_record(rec(None)).suggestions.to_dict() == {}
 
 

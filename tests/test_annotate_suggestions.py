@@ -1,6 +1,9 @@
-"""The judge's and the variety check's suggestions in Argilla: pushed with agent/score, pre-filled in the web UI."""
+"""The judge's and the variety check's suggestions in Argilla: pushed with agent/score, pre-filled in the web UI;
+and the mark of an answer rewritten as voseo by rule (metadata `variety_adapted`), shown in the record's menu."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -16,7 +19,8 @@ DATASET = "sugerencias"
 def _records() -> list[Record]:
     ar = Record(instruction="Che, ¿me explicás cómo saco turno para renovar el registro de conducir?",
                 output="Entrá a la página de tu municipio, elegí «licencia de conducir» y sacá el turno con tu DNI.",
-                country="AR", variety="rioplatense", source=Source.SYNTHETIC, origin={"model": "qwen"},
+                country="AR", variety="rioplatense", source=Source.SYNTHETIC,
+                origin={"model": "qwen", "variety_adapted": True},  # its tuteo was rewritten as voseo by rule
                 judge=JudgeVerdict(score=4, rationale="Petición clara y respuesta útil.", genuine_request=True,
                                    correct=True, model="qwen", rubric_version="juez-calidad@1"))
     # claims castellana, but speaks with voseo and Argentine words: the check suggests rioplatense
@@ -37,6 +41,40 @@ def pushed(argilla_server, data_dir, monkeypatch):
     client = argilla_client(argilla_server)
     push(records, DATASET, client, settings=get_settings())
     return records
+
+
+def _first_record(client, workspace: str, dataset_name: str = DATASET) -> dict:
+    dataset = client.datasets(dataset_name, workspace=workspace)
+    return client.http_client.get(f"/api/v1/datasets/{dataset.id}/records", params={"limit": 10}).json()["items"][0]
+
+
+def test_a_record_rewritten_by_rule_carries_the_mark_and_the_others_do_not(argilla_server, pushed):
+    client = argilla_client(argilla_server)
+    assert _first_record(client, "somos600m-ar")["metadata"]["variety_adapted"] == "si"
+    assert "variety_adapted" not in _first_record(client, "somos600m-es")["metadata"]
+    dataset = client.datasets(DATASET, workspace="somos600m-ar")
+    prop = {m.name: m for m in dataset.settings.metadata}["variety_adapted"]
+    assert prop.options == ["si"] and prop.visible_for_annotators
+
+
+def test_a_dataset_made_before_the_mark_gets_its_property_on_the_next_push(argilla_server, data_dir, monkeypatch):
+    import argilla as rg
+
+    from corpus600m.annotate import design
+    from corpus600m.annotate.users import ensure_workspaces
+
+    for key, value in argilla_server.env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    client = argilla_client(argilla_server)
+    ensure_workspaces(client, ["somos600m-ar"])
+    old = design.build_settings(1, client)
+    old.metadata.remove("variety_adapted")  # the design before the mark existed
+    rg.Dataset(name="antes-de-la-marca", workspace="somos600m-ar", settings=old, client=client).create()
+    push(_records()[:1], "antes-de-la-marca", client, settings=get_settings())
+    dataset = client.datasets("antes-de-la-marca", workspace="somos600m-ar")
+    assert "variety_adapted" in {m.name for m in dataset.settings.metadata}
+    assert _first_record(client, "somos600m-ar", "antes-de-la-marca")["metadata"]["variety_adapted"] == "si"
 
 
 def _suggestions(client, workspace: str) -> dict[str, dict]:
@@ -79,3 +117,17 @@ def test_annotator_sees_the_suggestions_prefilled(argilla_server, pushed, browse
     assert not page.locator("#variedad_castellana").is_checked()
     assert page.locator("#es_correcta_no").is_checked()
     assert page.locator("#calidad_2").is_checked() and not page.locator("#calidad_4").is_checked()
+
+    # the Argentine record's answer was rewritten as voseo by rule: its menu's metadata says so
+    dataset_id = argilla_client(argilla_server).datasets(DATASET, workspace="somos600m-ar").id
+    page.goto(f"{url}/dataset/{dataset_id}/annotation-mode", wait_until="domcontentloaded")
+    page.get_by_text("me explicás cómo saco turno", exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    page.locator("[aria-label*='Record Dropdown']").first.click()
+    page.get_by_text(re.compile("Ver metadatos|View metadata")).first.click()
+    info = page.locator(".record-metadata-info")
+    info.wait_for(state="visible")
+    page.screenshot(path=artifacts_dir / "annotate_variety_adapted.png", full_page=True)
+    assert info.get_by_text("variety_adapted", exact=True).is_visible()
+    assert info.get_by_text("si", exact=True).is_visible()

@@ -33,6 +33,40 @@ def test_variety_check_from_forms_of_address_and_words(text, claimed, consistent
         assert check.supported == supported, check
 
 
+@pytest.mark.parametrize(("text", "tuteo"), [
+    ("Para renovarlo debes llevar la cédula.", ["debes"]),  # a tú present of the verb table
+    ("Identifícalo en la lista y búscalo en la web.", ["identifícalo", "búscalo"]),  # enclitic imperatives
+    ("Si lo olvidas, envíamelo mañana.", ["olvidas", "envíamelo"]),
+    ("Sigue estos pasos: Busca el formulario. Identifica la oficina.", []),  # bare imperatives = 3rd persons: weak
+    ("Debes ir temprano.\n1. Busca el formulario.\n2. La oficina busca gente.", ["debes", "busca"]),  # next to a strong one
+    ("Vos debés ir temprano: buscá el formulario e identificá la oficina.", []),  # voseo
+    ("La municipalidad busca voluntarios y el concejo identifica los barrios.", []),  # 3rd persons
+    ("Pagá las cuentas y guardá las pruebas para el reclamo.", []),  # presents that are nouns: weak
+])
+def test_tuteo_forms_come_from_the_verb_table_and_ambiguous_ones_are_weak(text, tuteo):
+    from corpus600m.filters.variety import address_forms
+
+    assert address_forms(text).tuteo == tuteo
+    assert check_variety(text, "rioplatense").consistent is (not tuteo)
+
+
+def test_tuteo_table_is_built_from_the_model():
+    from importlib import resources
+
+    from corpus600m.filters import tuteo
+    from corpus600m.filters.spanish_model import ner_model_dir
+
+    stored = tuteo.read_verb_table(resources.files("corpus600m.filters").joinpath(tuteo.TABLE).read_text("utf-8"))
+    by_verb = {row.infinitive: row for row in stored}
+    assert len(stored) > 2000
+    assert (by_verb["pedir"].present, by_verb["volver"].imperative, by_verb["enviar"].present) == ("pides", "vuelve", "envías")
+    assert by_verb["contar"].present_weak and not by_verb["deber"].present_weak  # las cuentas / debes
+    assert tuteo.with_enclitic_accent("identifica") == "identifíca" and tuteo.with_enclitic_accent("sigue") == "sígue"
+    if not (ner_model_dir() / "lemmatizer").exists():
+        pytest.skip("the Spanish model is not installed (corpus600m filter install-model)")
+    assert tuteo.build_verb_table() == stored
+
+
 def test_voseo_target_counts_voseo_or_no_second_person():
     assert uses_voseo_or_no_second_person(check_variety("Decime cómo hago el trámite.", "rioplatense"))
     assert uses_voseo_or_no_second_person(check_variety("El trámite se hace en la oficina.", "rioplatense"))

@@ -91,9 +91,10 @@ class Settings(BaseSettings):
                                   "variety (e.g. voseo, not tuteo, for rioplatense), within the same distilabel run; "
                                   "1 turns the retry off.")
     generate_variety_adapt: bool = Field(
-        False, description="When an answer in a voseo variety still has tuteo after its attempts, rewrite its forms of "
-                           "address by rule (puedes -> podés, dime -> decime; generate/voseo.py) and mark the record "
-                           "(origin.variety_adapted). Off by default: the text is then no longer the model's own.")
+        True, description="When an answer in a voseo variety still has tuteo after its attempts, rewrite its forms of "
+                          "address by rule (puedes -> podés, dime -> decime; generate/voseo.py), keep it only if it "
+                          "then fits, and mark the record (origin.variety_adapted; Argilla shows it as metadata "
+                          "variety_adapted=si). False keeps the model's text and lets the filters reject it.")
     filter_variety_check: bool = Field(True, description="Reject records whose text contradicts their variety (quality:variety_mismatch).")
 
     # ---- Prefect and scheduling -------------------------------------------------------------------

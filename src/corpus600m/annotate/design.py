@@ -28,7 +28,8 @@ RESPUESTA_CORREGIDA = "respuesta_corregida"
 PROBLEMAS = "problemas"
 
 FIELDS = ("instruction", "input", "output")
-METADATA = ("country", "variety", "source", "model")
+METADATA = ("country", "variety", "source", "model", "variety_adapted")
+VARIETY_ADAPTED = "si"  # metadata value of an answer whose tuteo was rewritten as voseo by rule (generate/voseo.py)
 
 ES_CORRECTA_LABELS = {"si": "Sí", "no": "No", "parcial": "Parcialmente (la corrijo abajo)"}
 PROBLEMAS_LABELS = {
@@ -122,15 +123,29 @@ def build_settings(min_submitted: int, client: rg.Argilla) -> rg.Settings:
             rg.TermsMetadataProperty(name="variety", title="Variedad", options=list(catalog.VARIETIES), client=client),
             rg.TermsMetadataProperty(name="source", title="Origen", options=[str(s) for s in Source], client=client),
             rg.TermsMetadataProperty(name="model", title="Modelo o donante", client=client),
+            *variety_adapted_property(client),
         ],
         distribution=rg.TaskDistribution(min_submitted=min_submitted),
     )
 
 
+def variety_adapted_property(client: rg.Argilla) -> list[rg.TermsMetadataProperty]:
+    """`variety_adapted`: shown on records whose answer was rewritten as voseo by rule, so annotators check it."""
+    import argilla as rg
+
+    return [rg.TermsMetadataProperty(name="variety_adapted", title="Voseo puesto por regla (no por el modelo)",
+                                     options=[VARIETY_ADAPTED], client=client)]
+
+
 def record_metadata(record: Record) -> dict[str, str]:
-    """The metadata shown in Argilla (None values left out: Argilla filters on what is present)."""
+    """The metadata shown in Argilla (None values left out: Argilla filters on what is present).
+
+    `variety_adapted` is there only on records whose answer was rewritten by rule: the others' metadata, and so
+    their push signature, stay as they were."""
     model = record.origin.model or record.origin.donor
-    values = {"country": record.country, "variety": record.variety, "source": str(record.source), "model": model}
+    adapted = VARIETY_ADAPTED if record.origin.variety_adapted else None
+    values = {"country": record.country, "variety": record.variety, "source": str(record.source), "model": model,
+              "variety_adapted": adapted}
     return {k: v for k, v in values.items() if v}
 
 

@@ -132,7 +132,22 @@ def ensure_dataset(client: rg.Argilla, workspace: str, name: str, min_submitted:
     if missing:
         raise AnnotateError(f"dataset {name!r} in workspace {workspace!r} exists with another design (no question(s) "
                             f"{', '.join(missing)}); choose another --dataset name")
+    add_missing_metadata(dataset, client)
     return dataset
+
+
+def add_missing_metadata(dataset: rg.Dataset, client: rg.Argilla) -> list[str]:
+    """Add to an existing dataset the design's metadata properties it lacks (e.g. `variety_adapted`, added after
+    the first sprints); returns their names. Without them the server refuses records carrying that metadata
+    (`allow_extra_metadata=False`). Adding a property leaves records, responses and the distribution as they are."""
+    have = {m.name for m in dataset.settings.metadata}
+    added = []
+    for prop in design.build_settings(1, client).metadata:
+        if prop.name not in have:
+            prop.dataset = dataset
+            prop.create()
+            added.append(prop.name)
+    return added
 
 
 def _existing_ids(client: rg.Argilla, dataset_id: str) -> set[str]:

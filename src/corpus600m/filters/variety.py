@@ -10,6 +10,8 @@ Two kinds of evidence, both read from the text:
 
 The verb forms are generated from a list of common verbs by the regular rules (present -ás/-és/-ís and
 imperative -á/-é/-í for vos; -áis/-éis, -ad/-ed/-id for vosotros), with the frequent irregular forms listed.
+Tú forms: the curated `_TUTEO` plus the present, imperative and enclitic imperative of ~2,200 verbs conjugated
+by `tuteo.py` (bare imperatives, which equal the 3rd person, and presents that are also nouns are weak).
 Forms the persons share (`vas`, `estás`, futures, conditionals) are not evidence and are left out.
 """
 
@@ -25,6 +27,7 @@ from importlib import resources
 import yaml
 
 from corpus600m import catalog
+from corpus600m.filters.tuteo import tuteo_forms
 from corpus600m.records import Record, VarietyCheck
 
 VOSOTROS_AREAS = frozenset({"castellana", "andaluza"})
@@ -72,6 +75,11 @@ _VOSOTROS = {"vosotros", "vosotras", "os", "vuestro", "vuestra", "vuestros", "vu
 TOKEN = re.compile(r"[a-záéíóúüñ']+")
 # also used with vos in many areas, or imperatives that equal a 3rd person: tuteo only next to a stronger form
 _WEAK_TUTEO = {"ti", "contigo", "ven", "mira", "escucha", "piensa", "imagina", "recuerda", "haz"}
+# the weak forms of tuteo.py (bare imperatives = 3rd persons, presents that are also nouns: casa, cuenta, para) are
+# listed as markers only where an imperative stands, opening a clause ("Busca...", "1. Identifica..."): elsewhere
+# they are most often the other word, and as weak forms they never decide anything alone
+_NOT_IMPERATIVES = {"para", "nada", "cerca"}  # imperatives of parar, nadar, cercar: far more often the other word
+_CLAUSE_OPENING = re.compile(r"(?:^|\n|[.:;!?]\s)[\s\-*•#>_\"«(¡¿]*(?:\d+[.)]\s*)?[\s*_¡¿\"«(]*([a-záéíóúüñ]+)")
 
 
 def _voseo_forms() -> set[str]:
@@ -86,8 +94,11 @@ def _voseo_forms() -> set[str]:
 @lru_cache(maxsize=1)
 def _grammar() -> dict[str, frozenset[str]]:
     voseo = _voseo_forms()
-    return {"voseo": frozenset(voseo), "voseo_cl": frozenset(_CHILEAN), "tuteo": frozenset(_TUTEO - voseo),
-            "vosotros": frozenset(_VOSOTROS)}
+    verbs = tuteo_forms()
+    tuteo = (_TUTEO | verbs.strong | verbs.weak) - voseo - _VOSOTROS - _CHILEAN - _NOT_IMPERATIVES
+    return {"voseo": frozenset(voseo), "voseo_cl": frozenset(_CHILEAN), "tuteo": frozenset(tuteo),
+            "weak_tuteo": frozenset(_WEAK_TUTEO | (verbs.weak - _TUTEO)),
+            "verb_weak": frozenset(verbs.weak - _TUTEO), "vosotros": frozenset(_VOSOTROS)}
 
 
 # common words listed under an area that also run through general Spanish: no evidence of anything
@@ -133,6 +144,7 @@ def address_forms(text: str) -> AddressForms:
     """The voseo, tuteo and vosotros forms in `text` (each form once, in order of first use)."""
     words, terms = _terms(text)
     grammar = _grammar()
+    opening = set(_CLAUSE_OPENING.findall(unicodedata.normalize("NFC", text).lower()))
     found: dict[str, list[str]] = {"voseo": [], "tuteo": [], "vosotros": []}
     seen: set[str] = set()
     for term in [*words, *sorted(terms - set(words))]:
@@ -143,7 +155,7 @@ def address_forms(text: str) -> AddressForms:
             found["vosotros"].append(term)
         elif term in grammar["voseo"] or term in grammar["voseo_cl"]:
             found["voseo"].append(term)
-        elif term in grammar["tuteo"]:
+        elif term in grammar["tuteo"] and (term not in grammar["verb_weak"] or term in opening):
             found["tuteo"].append(term)
     # "os" alone is weak (Portuguese/Galician leftovers, typos of "los"): it needs another vosotros form
     if found["vosotros"] == ["os"]:
@@ -151,7 +163,7 @@ def address_forms(text: str) -> AddressForms:
     if found["vosotros"]:
         found["vosotros"] += [t for t in found["voseo"] if t in IR_PRESENT]
         found["voseo"] = [t for t in found["voseo"] if t not in IR_PRESENT]
-    if found["tuteo"] and all(t in _WEAK_TUTEO for t in found["tuteo"]):
+    if found["tuteo"] and all(t in grammar["weak_tuteo"] for t in found["tuteo"]):
         found["tuteo"] = []
     return AddressForms(found["voseo"], found["tuteo"], found["vosotros"])
 

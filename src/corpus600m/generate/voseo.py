@@ -1,7 +1,7 @@
 """Tuteo -> voseo, by rule: the last resort for a generated text in a voseo variety that kept tuteo after its retries.
 
 The default 0.5B model answers with tuteo (`puedes`, `tienes`, `dime`) even when told to use vos, so
-`CORPUS600M_GENERATE_VARIETY_ADAPT` (off by default) rewrites the forms of address it can identify without doubt,
+`CORPUS600M_GENERATE_VARIETY_ADAPT` (on by default) rewrites the forms of address it can identify without doubt,
 and the record says so (`origin.variety_adapted`). Rioplatense/Central American written voseo:
 
 - pronouns: tú -> vos, ti -> vos, contigo -> con vos (tu, te, tuyo stay: voseo uses them);
