@@ -126,11 +126,27 @@ def lexicon() -> dict[str, frozenset[str]]:
             for variety, words in data.items()}
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """Every form of address the check looks for, and the first words of the two-word terms (forms and regional
+    words): a two-word phrase of a text that starts otherwise cannot be found, so it is not even built."""
+    grammar = _grammar()
+    forms = grammar["voseo"] | grammar["voseo_cl"] | grammar["tuteo"] | grammar["vosotros"]
+    firsts = {term.split(" ", 1)[0] for words in (forms, *lexicon().values()) for term in words if " " in term}
+    return frozenset(forms), frozenset(firsts)
+
+
+@lru_cache(maxsize=1)
+def _regional_words() -> frozenset[str]:
+    return frozenset().union(*lexicon().values())
+
+
 def _terms(text: str) -> tuple[list[str], set[str]]:
-    """The text's words (lower-case, NFC) and its words plus two-word phrases."""
+    """The text's words (lower-case, NFC) and its words plus the two-word phrases that may be a term."""
     lowered = unicodedata.normalize("NFC", text).lower()
     words = TOKEN.findall(lowered)
-    return words, set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    firsts = _vocabulary()[1]
+    return words, set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a in firsts}
 
 
 @dataclass(frozen=True)
@@ -140,14 +156,20 @@ class AddressForms:
     vosotros: list[str]
 
 
-def address_forms(text: str) -> AddressForms:
-    """The voseo, tuteo and vosotros forms in `text` (each form once, in order of first use)."""
-    words, terms = _terms(text)
+def address_forms(text: str, terms: tuple[list[str], set[str]] | None = None) -> AddressForms:
+    """The voseo, tuteo and vosotros forms in `text` (each form once, in order of first use); `terms`: its
+    `_terms`, when already at hand."""
+    words, all_terms = terms or _terms(text)
     grammar = _grammar()
-    opening = set(_CLAUSE_OPENING.findall(unicodedata.normalize("NFC", text).lower()))
+    present = all_terms & _vocabulary()[0]
+    if not present:  # most texts: no form of address at all
+        return AddressForms([], [], [])
+    opening = (set(_CLAUSE_OPENING.findall(unicodedata.normalize("NFC", text).lower()))
+               if present & grammar["verb_weak"] else set())
     found: dict[str, list[str]] = {"voseo": [], "tuteo": [], "vosotros": []}
     seen: set[str] = set()
-    for term in [*words, *sorted(terms - set(words))]:
+    single = set(words)
+    for term in [*(w for w in words if w in present), *sorted(present - single)]:
         if term in seen:
             continue
         seen.add(term)
@@ -168,10 +190,13 @@ def address_forms(text: str) -> AddressForms:
     return AddressForms(found["voseo"], found["tuteo"], found["vosotros"])
 
 
-def lexicon_hits(text: str) -> dict[str, list[str]]:
-    """Regional words of each variety found in `text`."""
-    _, terms = _terms(text)
-    hits = {variety: sorted(terms & words) for variety, words in lexicon().items()}
+def lexicon_hits(text: str, terms: tuple[list[str], set[str]] | None = None) -> dict[str, list[str]]:
+    """Regional words of each variety found in `text` (`terms`: its `_terms`, when already at hand)."""
+    _, terms = terms or _terms(text)
+    found = terms & _regional_words()
+    if not found:
+        return {}
+    hits = {variety: sorted(found & words) for variety, words in lexicon().items()}
     return {variety: words for variety, words in hits.items() if words}
 
 
@@ -189,8 +214,9 @@ def allowed_varieties(forms: AddressForms) -> set[str]:
 
 def check_variety(text: str, claimed: str | None) -> VarietyCheck:
     """Which varieties `text` supports, the markers found, and whether it fits `claimed` (see module docstring)."""
-    forms = address_forms(text)
-    hits = lexicon_hits(text)
+    terms = _terms(text)
+    forms = address_forms(text, terms)
+    hits = lexicon_hits(text, terms)
     markers = ([f"voseo:{t}" for t in forms.voseo] + [f"tuteo:{t}" for t in forms.tuteo]
                + [f"vosotros:{t}" for t in forms.vosotros]
                + [f"lexicon:{v}:{w}" for v, words in sorted(hits.items()) for w in words])
