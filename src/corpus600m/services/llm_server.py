@@ -280,7 +280,8 @@ def resolve_target(settings: Settings) -> LLMTarget:
         if not settings.llm_model and not settings.llm_base_url:
             raise LLMError("the 'hf-inference' backend needs CORPUS600M_LLM_MODEL (a Hub model id for the serverless "
                            "API) or CORPUS600M_LLM_BASE_URL (a dedicated Inference Endpoint URL), and HF_TOKEN")
-        return LLMTarget(backend, settings.llm_base_url, settings.llm_model or "tgi", settings.hf_token)
+        # with only a base URL, records name the model by that URL (what distilabel itself would report)
+        return LLMTarget(backend, settings.llm_base_url, settings.llm_model or str(settings.llm_base_url), settings.hf_token)
     raise LLMError(f"unknown LLM backend {backend!r} (CORPUS600M_LLM_BACKEND); choose one of: {', '.join(BACKENDS)}")
 
 
