@@ -238,6 +238,19 @@ def hf_inference_env(llm_endpoint, data_dir, monkeypatch):
     return llm_endpoint
 
 
+def test_hf_inference_backend_in_offline_mode_is_a_clear_error(data_dir, monkeypatch):
+    """HF_HUB_OFFLINE (set for this session) makes huggingface_hub refuse every request, which distilabel would only
+    log as empty generations: the endpoint check says so first, and nothing is written."""
+    monkeypatch.setenv("CORPUS600M_LLM_BACKEND", "hf-inference")
+    monkeypatch.setenv("CORPUS600M_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+    get_settings.cache_clear()
+    with pytest.raises(LLMError, match=r"'hf-inference' backend .* HF_HUB_OFFLINE is set") as raised:
+        generate_records(["MX"], 1, llm=_llm(), out=data_dir / "x.jsonl")
+    assert HF_TOKEN not in str(raised.value)
+    assert not Store(data_dir).exists(Table.GENERATED) and not (data_dir / "x.jsonl").exists()
+
+
 @pytest.mark.slow
 def test_prefect_flow_runs_judge_and_variety_check_on_hf_inference_backend(hf_inference_env, data_dir, prefect_api):
     """The `generate` flow on the HF Inference backend: generation and the judge go through `InferenceEndpointsLLM`

@@ -287,8 +287,18 @@ def resolve_target(settings: Settings) -> LLMTarget:
 
 def check_target(target: LLMTarget, timeout: float = 10.0) -> None:
     """Fail early and clearly if the endpoint is unreachable or does not serve the model."""
-    if target.backend == "hf-inference" or not target.base_url:
+    if target.backend == "hf-inference":
+        from huggingface_hub import constants
+
+        # huggingface_hub refuses every request in offline mode, an Inference Endpoint's or local URL's included,
+        # and distilabel turns each refusal into an empty generation: say so before the run, not after it
+        if constants.HF_HUB_OFFLINE:
+            raise LLMError("the 'hf-inference' backend calls its endpoint through huggingface_hub, which refuses every "
+                           "request while HF_HUB_OFFLINE is set: unset it, or use CORPUS600M_LLM_BACKEND=openai for "
+                           "an OpenAI-compatible server")
         return  # the serverless API has no model list to check; the first call reports errors
+    if not target.base_url:
+        return
     key = target.api_key.get_secret_value() if target.api_key else None
     try:
         names = served_models(target.base_url, key, timeout=timeout)
