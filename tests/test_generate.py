@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
+from corpus600m.filters.variety import check_variety, record_text
 from corpus600m.generate import LLMError, fill_gaps, generate_records
 from corpus600m.generate.instructions import instruction_problem
 from corpus600m.generate.judge import load_rubric
@@ -211,6 +213,82 @@ def test_prefect_flow_generates_with_retrying_tasks(llm_env, data_dir, prefect_a
     # the flow fills the variety check (no LLM) and the judge ran in the generation pipeline
     assert report.details["variety_check"]["checked"] == 1
     assert generated["variety_check"][0] is not None and generated["judge"][0] is not None
+
+
+HF_TOKEN = "hf_test_token_not_to_be_logged"
+
+
+@pytest.fixture()
+def hf_inference_env(llm_endpoint, data_dir, monkeypatch):
+    """The HF Inference backend (distilabel's `InferenceEndpointsLLM`) pointed by its base URL at the session's embedded
+    llama.cpp server, as at a dedicated Inference Endpoint or a TGI server: both speak the same chat-completions API,
+    which huggingface_hub's client posts to `<base_url>/chat/completions` (`<base_url>/v1/chat/completions` when the
+    URL does not end in /v1). The session runs with HF_HUB_OFFLINE=1 (tests/conftest.py), under which huggingface_hub
+    refuses every request, a local URL's included: switched off here, in the environment and in the constant it read
+    at import. Nothing on this path calls the Hub itself (no model id, no tokenizer)."""
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("CORPUS600M_LLM_BACKEND", "hf-inference")
+    monkeypatch.setenv("CORPUS600M_LLM_BASE_URL", llm_endpoint.base_url)
+    monkeypatch.setenv("CORPUS600M_LLM_MODEL", llm_endpoint.model)
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+    get_settings.cache_clear()
+    return llm_endpoint
+
+
+def test_hf_inference_backend_in_offline_mode_is_a_clear_error(data_dir, monkeypatch):
+    """HF_HUB_OFFLINE (set for this session) makes huggingface_hub refuse every request, which distilabel would only
+    log as empty generations: the endpoint check says so first, and nothing is written."""
+    monkeypatch.setenv("CORPUS600M_LLM_BACKEND", "hf-inference")
+    monkeypatch.setenv("CORPUS600M_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+    get_settings.cache_clear()
+    with pytest.raises(LLMError, match=r"'hf-inference' backend .* HF_HUB_OFFLINE is set") as raised:
+        generate_records(["MX"], 1, llm=_llm(), out=data_dir / "x.jsonl")
+    assert HF_TOKEN not in str(raised.value)
+    assert not Store(data_dir).exists(Table.GENERATED) and not (data_dir / "x.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_prefect_flow_runs_judge_and_variety_check_on_hf_inference_backend(hf_inference_env, data_dir, prefect_api):
+    """The `generate` flow on the HF Inference backend: generation and the judge go through `InferenceEndpointsLLM`
+    (a real server behind it), the flow fills the variety check, and the token is kept out of what is written."""
+    from flows.generate import generate
+
+    state = generate(str(data_dir), countries=["AR"], per_country=1, max_new_tokens=64, return_state=True)
+    assert state.is_completed(), state
+    report = state.result()
+    assert report.n_kept == 1 and report.details["per_cell"] == {"AR/rioplatense": 1}, report
+    assert report.details["backend"] == "hf-inference" and report.details["judge"] is True
+    assert report.details["output_tokens"] > 0  # usage counted from the server's chat-completion answers
+
+    record = Record.model_validate(Store(data_dir).read(Table.GENERATED).row(0, named=True))
+    assert record.instruction.strip() and record.output.strip()
+    assert record.origin.backend == "hf-inference" and record.origin.model == hf_inference_env.model
+    assert record.origin.output_tokens > 0
+    # the judge ran in the same pipeline, on the same backend: asked the model (the kept instruction is a real
+    # request, so no rule settles it), its answer parsed from text (HF Inference has no grammar here)
+    judge = record.judge
+    assert judge is not None, "the judge's answer on HF Inference could not be read"
+    assert 1 <= judge.score <= 5 and judge.rationale and judge.rubric_version == load_rubric().label
+    assert judge.model == hf_inference_env.model and report.details["judge_tokens"] > 0, (judge, report.details)
+    # every LLM step of the distilabel run was an InferenceEndpointsLLM on the endpoint's URL
+    runs = [yaml.safe_load(path.read_text()) for path in data_dir.rglob("pipeline.yaml")]
+    llms = {(step["name"], step["step"]["llm"]["type_info"]["name"], step["step"]["llm"]["base_url"])
+            for run in runs for step in run["pipeline"]["steps"] if step["step"].get("llm")}
+    assert llms == {(name, "InferenceEndpointsLLM", hf_inference_env.base_url)
+                    for name in ("write_instruction", "write_answer", "judge")}, llms
+    # the flow's variety check (no LLM)
+    assert report.details["variety_check"]["checked"] == 1
+    assert record.variety_check is not None
+    assert record.variety_check == check_variety(record_text(record), "rioplatense")
+
+    # the HF token is a secret: not in the report, the records, or distilabel's cache (pipeline.yaml, batches, logs)
+    assert HF_TOKEN not in report.model_dump_json()
+    leaked = [p for p in data_dir.rglob("*") if p.is_file() and HF_TOKEN.encode() in p.read_bytes()]
+    assert not leaked, leaked
 
 
 @pytest.mark.slow

@@ -61,8 +61,13 @@ class Settings(BaseSettings):
 
     # ---- LLM (generation) -------------------------------------------------------------------------
     llm_backend: str = Field("embedded", description="embedded | openai | hf-inference")
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. http://host:8000/v1")
-    llm_model: str | None = Field(None, description="Model name the endpoint serves.")
+    llm_base_url: str | None = Field(
+        None, description="openai: the OpenAI-compatible base URL, e.g. http://host:8000/v1. hf-inference: a dedicated "
+                          "Inference Endpoint's (or TGI server's) URL, e.g. https://xyz.endpoints.huggingface.cloud; "
+                          "chat completions are posted to <url>/v1/chat/completions (<url>/chat/completions if it ends in /v1).")
+    llm_model: str | None = Field(
+        None, description="Model name the endpoint serves. hf-inference: a Hub model id for the serverless API, or, "
+                          "with a base URL, the name records carry as their model (default: the URL).")
     llm_api_key: SecretStr | None = None
     llm_model_path: Path | None = Field(None, description="A GGUF file for the embedded llama.cpp server.")
     llm_host: str = "127.0.0.1"

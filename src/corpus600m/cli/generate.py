@@ -98,7 +98,7 @@ def generate(
                                       help="With --fill-gaps: records wanted per country × variety (curated + in review + generated)."),
     plan_only: bool = typer.Option(False, "--plan", help="With --fill-gaps: print the deficit table and generate nothing."),
     backend: str | None = typer.Option(None, "--backend", help="embedded | openai | hf-inference (default CORPUS600M_LLM_BACKEND)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL, e.g. http://host:8000/v1."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL, e.g. http://host:8000/v1 (hf-inference: an Inference Endpoint's URL)."),
     model: str | None = typer.Option(None, "--model", help="Model name the endpoint serves."),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", min=8,
                                               help="Max tokens per instruction and per answer (default CORPUS600M_LLM_MAX_NEW_TOKENS)."),

@@ -22,7 +22,7 @@ def judge_table_command(
     force: bool = typer.Option(False, "--force", help="Judge again records that already have a verdict of this rubric."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Judge at most N records (in id order)."),
     backend: str | None = typer.Option(None, "--backend", help="embedded | openai | hf-inference (default CORPUS600M_LLM_BACKEND)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible base URL (hf-inference: an Inference Endpoint's URL)."),
     model: str | None = typer.Option(None, "--model", help="Model name the endpoint serves."),
 ) -> None:
     """Give every record of TABLE the judge's verdict (score 1-5, rationale, real request?, correct?), in place.

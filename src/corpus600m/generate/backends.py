@@ -19,8 +19,12 @@ def make_llm(target: LLMTarget, settings: Settings, generation_kwargs: dict[str,
     if target.backend == "hf-inference":
         from distilabel.models.llms import InferenceEndpointsLLM
 
+        # With a base URL (a dedicated Inference Endpoint, a TGI or other chat-completions server) huggingface_hub's
+        # client posts to <base_url>/v1/chat/completions (or <base_url>/chat/completions when it ends in /v1) and
+        # distilabel would name the model by that URL: records name the configured model instead.
         return InferenceEndpointsLLM(
             model_id=None if target.base_url else target.model, base_url=target.base_url,
+            model_display_name=target.model if target.base_url else None,
             api_key=target.api_key, generation_kwargs=generation_kwargs,
         )
     from distilabel.models.llms import OpenAILLM

@@ -280,14 +280,25 @@ def resolve_target(settings: Settings) -> LLMTarget:
         if not settings.llm_model and not settings.llm_base_url:
             raise LLMError("the 'hf-inference' backend needs CORPUS600M_LLM_MODEL (a Hub model id for the serverless "
                            "API) or CORPUS600M_LLM_BASE_URL (a dedicated Inference Endpoint URL), and HF_TOKEN")
-        return LLMTarget(backend, settings.llm_base_url, settings.llm_model or "tgi", settings.hf_token)
+        # with only a base URL, records name the model by that URL (what distilabel itself would report)
+        return LLMTarget(backend, settings.llm_base_url, settings.llm_model or str(settings.llm_base_url), settings.hf_token)
     raise LLMError(f"unknown LLM backend {backend!r} (CORPUS600M_LLM_BACKEND); choose one of: {', '.join(BACKENDS)}")
 
 
 def check_target(target: LLMTarget, timeout: float = 10.0) -> None:
     """Fail early and clearly if the endpoint is unreachable or does not serve the model."""
-    if target.backend == "hf-inference" or not target.base_url:
+    if target.backend == "hf-inference":
+        from huggingface_hub import constants
+
+        # huggingface_hub refuses every request in offline mode, an Inference Endpoint's or local URL's included,
+        # and distilabel turns each refusal into an empty generation: say so before the run, not after it
+        if constants.HF_HUB_OFFLINE:
+            raise LLMError("the 'hf-inference' backend calls its endpoint through huggingface_hub, which refuses every "
+                           "request while HF_HUB_OFFLINE is set: unset it, or use CORPUS600M_LLM_BACKEND=openai for "
+                           "an OpenAI-compatible server")
         return  # the serverless API has no model list to check; the first call reports errors
+    if not target.base_url:
+        return
     key = target.api_key.get_secret_value() if target.api_key else None
     try:
         names = served_models(target.base_url, key, timeout=timeout)
