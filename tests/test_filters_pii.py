@@ -458,6 +458,10 @@ MORE_ADDRESS_FORMS = [
      "casa 45 calle 3ra de Villa Lucre"),
     ("the estate named before the street, in a list", "Ruta del busito: Ana Ruiz – Condado del Rey, calle 2da, casa 14; "
      "Eva Sol – Brisas del Golf, calle 10 sur, casa 305.", "Brisas del Golf, calle 10 sur, casa 305"),
+    ("a road and its kilometre between settlements", "Datos: Comunidad San Juan, parroquia Quisapincha, vía a Pasa km 5, "
+     "cantón Ambato. Cel 099 123 4567.", "Comunidad San Juan, parroquia Quisapincha, vía a Pasa km 5, cantón Ambato"),
+    ("a street without a type after a location pin", "🏠 Se alquila habitación\n📍 Sant Antoni Maria Claret 212, 4t 1a "
+     "(Barcelona), a cinco minutos del Hospital", "Sant Antoni Maria Claret 212, 4t 1a (Barcelona)"),
     ("a street without a type after 'es en'", "El depto es en Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción. Avisame.",
      "Tte. Fariña 880 c/ Brasil, barrio Sajonia, Asunción"),
 ]

@@ -564,7 +564,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 
 # ... and words that only say so once the address group is triggered for another reason (too common to trigger it)
-ADDRESS_CONTEXT = ["es en", "está en", "esta en", "inmueble", "terreno", "local en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
+ADDRESS_CONTEXT = ["📍", "es en", "está en", "esta en", "inmueble", "terreno", "local en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
                    "vivienda", "alquil", "arriend"]
 # what opens no place segment after an address: a contact or id label ("..., Santa Cruz\nTel. 8888 1234")
 _NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fono|WhatsApp|Whatsapp|Correo|Email|E-mail|"
@@ -663,7 +663,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                          rf"pol[íi]gono|pol\.|parcela|solar|sector|block|pasaje|senda)"
                          rf"\s*(?:#|n\.?\s?[º°o]\.?)?\s*[\w°º\-]+(?:\s+(?i:lt\.|lote|casa|villa)\s*[\w°º]+)?"
                          rf"|(?:(?i:del?|de\s+la|de\s+los)\s+(?:[\w.]+\s+){{0,5}}?)?{step}(?:\s+(?i:del?|de\s+la)\s+\w+(?:[ \t]+\w+){{0,3}})?"
-                         rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?")
+                         rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?"
+                         rf"|(?i:v[íi]a|carretera|camino|ruta)\s+(?i:a|al|de|del|hacia)\s+{place_name}\s+(?i:km\.?|kil[óo]metro)\s*\d{{1,4}}(?:[.,]\d{{1,3}})?")
         house_segment = rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark})"
         # a public square "frente al Alcázar" is no house, and a second street is one only with its number ("Calle
         # del Cristo, Calle Fortaleza" is a list of streets; "Pasaje 3, calle 5 #23" an address)

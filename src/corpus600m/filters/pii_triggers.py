@@ -62,7 +62,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"[{UPPER}0-9]|(?i:\b(?:{'|'.join(ADDRESS_WORDS)}))|"
                              rf"[{UPPER}][{LOWER}]+\s+\d{{1,5}}\b[^,\n]{{0,20}},\s*[{UPPER}]|"
                              rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de|del|de\s+la)\s+)?[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
-                             rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}"),
+                             rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}|📍"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
     "dob": r"(?i:nac[íi]\s+el|nacid[oa]|(?:^|\W)nac(?:\W|$)|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
@@ -132,7 +132,7 @@ def triggered_groups(text: str) -> set[str]:
     if lower_words & _NAME_CUES or words & _FIRST_NAME_SET:
         groups.add("name")
     has_digit = "digits" in groups or _ANY_DIGIT.search(text) is not None
-    if lower_words & _ADDRESS_CUES or "c/" in lower or (has_digit and _UNTYPED_ADDRESS_TRIGGER.search(text)) \
+    if lower_words & _ADDRESS_CUES or "c/" in lower or "📍" in text or (has_digit and _UNTYPED_ADDRESS_TRIGGER.search(text)) \
             or _OTHER_ADDRESS_TRIGGER.search(text) or (has_digit and _DIGIT_ADDRESS_TRIGGER.search(text)):
         groups.add("address")
     if _CAPS_TRIGGER.search(text):
