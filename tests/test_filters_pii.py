@@ -629,6 +629,13 @@ def test_a_death_notice_is_about_a_private_person_whatever_its_dates():
     assert "Casimiro" not in kept.instruction + kept.output, kept.output
 
 
+def test_the_other_half_of_a_couple_in_an_invitation_is_redacted():
+    text = ("Con la bendición de Dios y de nuestros padres,\n\nYarisel Marina Úbeda Ruiz\ny\nErnesto José Membreño Lacayo\n\n"
+            "tenemos el honor de invitarle. Confirmar con Doña Martha al 8855-6127.\nRocío & Ernesto José Membreño Lacayo")
+    found = [text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"]
+    assert "Yarisel Marina Úbeda Ruiz" in found and "Rocío" in found, found
+
+
 def test_a_directory_of_public_services_keeps_its_phones_addresses_and_names():
     text = ("Teléfonos útiles en Lima:\n- Cruz Roja (ambulancias): 01 265 8783\n"
             "- Hospital Loayza: Av. Alfonso Ugarte 848, Cercado de Lima. Teléfono: 01 614 4646\n"

@@ -369,6 +369,29 @@ _QUOTED = re.compile(r"«[^»\n]{1,80}»|“[^”\n]{1,80}”|\"[^\"\n]{1,80}\""
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:don|doña|señor|señora|sr|sra|srta|dr|dra|d|dña)\.?\s*)$")
 
 
+# the other name of a couple, as invitations write them: "Rocío & Renzo", "Scarleth María Úbeda\ny\nRenzo Paz"
+_COUPLE_BEFORE = re.compile(rf"(?:^|\n)[ \t]*([{UPPER}][{LOWER}]+(?:[ \t]+[{UPPER}][{LOWER}]+){{0,3}})[ \t]*(?:&|\n[ \t]*y[ \t]*\n)[ \t]*$")
+_COUPLE_AFTER = re.compile(rf"[ \t]*(?:&|\n[ \t]*y[ \t]*\n)[ \t]*([{UPPER}][{LOWER}]+(?:[ \t]+[{UPPER}][{LOWER}]+){{0,3}})[ \t]*(?:\n|$)")
+
+
+def couples(text: str, spans: list) -> list:
+    """PERSON spans for the other half of a couple whose one half is a name found: a given name (or a word of no
+    Spanish dictionary) first, joined by "&" or by a "y" on a line of its own."""
+    from corpus600m.filters.pii import PiiSpan
+    from corpus600m.filters.pii_recognizers import _unknown_word
+
+    found = []
+    for span in spans:
+        if span.entity_type != "PERSON":
+            continue
+        for match in (_COUPLE_BEFORE.search(text, max(0, span.start - 80), span.start),
+                      _COUPLE_AFTER.match(text, span.end)):
+            first = match.group(1).split()[0] if match else ""
+            if match and (is_given_name(first) or _unknown_word(first)):  # "Scarleth" is in no list
+                found.append(PiiSpan("PERSON", match.start(1), match.end(1), max(span.score, 0.6)))
+    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
+
+
 def decide_people(text: str, spans: list) -> list:
     """Raise, keep or drop each PERSON (and DATE_OF_BIRTH) span of `text` by what surrounds it; other spans pass
     unchanged.
