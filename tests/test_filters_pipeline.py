@@ -320,3 +320,18 @@ def test_a_form_with_lines_to_sign_is_not_repetition_but_a_run_of_one_letter_is(
             "mi hermano a recoger el paquete.\n\n=============================\nFirma: ______________________________")
     assert repetition_detail(form, QualityConfig()) is None
     assert repetition_detail("Nooooooooooooooooooooooooooooooo, no quiero.", QualityConfig()) is not None
+
+
+def test_cli_quiet_shows_no_progress_bar(tmp_path: Path, data_dir: Path):
+    import os
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"instruction": "Hola, ¿qué tal?", "output": "Muy bien, gracias por preguntar hoy."},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    cli = [str(Path(sys.executable).parent / "corpus600m"), "filter", str(src), "--out", str(tmp_path / "out.jsonl")]
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120"}  # rich draws its bars as on a terminal
+    shown = subprocess.run(cli, capture_output=True, text=True, timeout=300, env=env)
+    quiet = subprocess.run([*cli, "--quiet"], capture_output=True, text=True, timeout=300, env=env)
+    assert shown.returncode == quiet.returncode == 0, quiet.stderr
+    assert "filtering in.jsonl" in shown.stderr and "filtering" not in quiet.stderr
+    assert "kept:" in quiet.stdout  # the summary still prints

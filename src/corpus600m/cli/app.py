@@ -45,9 +45,10 @@ def shown_as_error(*errors: type[Exception], prefix: str = "") -> Iterator[None]
 
 
 @contextmanager
-def progress_bar(description: str | None, *, total: int | None = None, to: Console = err_console) -> Iterator[ProgressBar]:
+def progress_bar(description: str | None, *, total: int | None = None, to: Console = err_console,
+                 quiet: bool = False) -> Iterator[ProgressBar]:
     """A transient progress bar (description, bar, done/total, time) on `to`, closed when the block ends; with no
-    description, only the bars of its parts (`ProgressBar.update_part`)."""
+    description, only the bars of its parts (`ProgressBar.update_part`); `quiet`: none shown (`--quiet`)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -57,7 +58,7 @@ def progress_bar(description: str | None, *, total: int | None = None, to: Conso
     )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=to, transient=True) as progress:
+                  console=to, transient=True, disable=quiet) as progress:
         yield ProgressBar(progress, None if description is None else progress.add_task(description, total=total))
 
 

@@ -103,7 +103,7 @@ def filter_file(
     def said_malformed(row) -> None:
         err_console.print(f"[yellow]rejected as malformed[/] {input_path}: {row.message}", highlight=False, soft_wrap=True)
 
-    with shown_as_error(RecordFileError), progress_bar(f"[bold]filtering {input_path.name}") as bar:
+    with shown_as_error(RecordFileError), progress_bar(f"[bold]filtering {input_path.name}", quiet=quiet) as bar:
         report, n_kept, n_rejected = filter_file(input_path, out, rejects, settings=settings, default_source=source,
                                                  on_progress=bar.advance, on_malformed=said_malformed)
     console.print(_summary(report, f"filter {input_path.name}"))
