@@ -222,40 +222,6 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
-# a full date: "17/04/1985", "17-04-85" is too short to tell; "17 de abril de 1985"
-_FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d|\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|"
-                        r"mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\s+de(?:l)?\s+"
-                        r"(?:19|20)\d\d)(?![\w/])", re.IGNORECASE)
-# what makes a date next to an id something else than a birth date: the document's issue or expiry
-_NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
-                        r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
-_NOT_IDS = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "PHONE_NUMBER", "URL_PERSONAL",
-                      "IP_ADDRESS"})
-_LAST_BIRTH_YEAR = 2022  # a birth date is at least a few years old: later dates are events
-
-
-def dates_beside_ids(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """DATE_OF_BIRTH spans for full dates on the same line as someone's id: a row of a list or table of people
-    ("| GIMÉNEZ, Ana | Pasaporte | AAB123456 | 17/04/1985 |", "2) Luis Paz, DNI 30.111.222, 03/02/1990"), unless
-    the words before the date say it is the document's issue or expiry date."""
-    ids = [s for s in spans if s.entity_type not in _NOT_IDS]
-    if not ids:
-        return []
-    found = []
-    for match in _FULL_DATE.finditer(text):
-        if int(match.group()[-4:]) > _LAST_BIRTH_YEAR:
-            continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end < 0 else line_end
-        if not any(line_start <= s.start and s.end <= line_end for s in ids):
-            continue
-        if _NOT_BIRTH.search(text, line_start, match.start()):
-            continue
-        found.append(PiiSpan("DATE_OF_BIRTH", match.start(), match.end(), 0.7))
-    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
-
-
 def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | None = None) -> list[PiiSpan]:
     """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
 
@@ -325,7 +291,10 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         spans = public_directory(text, spans)
     if any(s.entity_type == "STREET_ADDRESS" for s in spans):
         spans = addresses_with_their_estate(text, public_addresses(text, spans))
-    spans = spans + dates_beside_ids(text, spans)
+    if spans:
+        from corpus600m.filters.pii_people import dates_beside_ids
+
+        spans = spans + dates_beside_ids(text, spans)
     return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
 
 

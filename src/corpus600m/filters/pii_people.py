@@ -330,8 +330,9 @@ _PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n
 _PLACE_AFTER = re.compile(r"\s*(?:/|\s+hasta\s+(?:llegar\s+a\s+)?|\s+y\s+)(?:la\s+|el\s+)?(?:Av\.|Avda\.|Avenida|avenida|Calle|"
                           r"calle|Plaza|plaza|Pasaje|Jr\.|Jirón|Carrera|Cra\.|Bulevar|Paseo)(?!\w)")
 _SAINT = re.compile(r"(?:San|Santa|Santo|Santísima|Santísimo|Nuestra\s+Señora|Virgen)\b")
-_MONTHS = frozenset("enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-                    "diciembre".split())
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
+          "noviembre", "diciembre")
+_MONTHS = frozenset(MONTHS)
 _DATE_OF_MONTH = re.compile(r"\b\d{1,2}\s+de\s+$")
 
 
@@ -470,3 +471,38 @@ def decide_people(text: str, spans: list) -> list:
             span = PiiSpan(span.entity_type, span.start, span.end, MIN_SCORE + 0.1)
         out.append(span)
     return out
+
+
+# a full date: "17/04/1985", "17-04-85" is too short to tell; "17 de abril de 1985"
+_FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d|\d{1,2}\s+de\s+(?:" + "|".join(MONTHS) + r")\s+de(?:l)?\s+"
+                        r"(?:19|20)\d\d)(?![\w/])", re.IGNORECASE)
+# what makes a date next to an id something else than a birth date: the document's issue or expiry
+_NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
+                        r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
+_NOT_IDS = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "PHONE_NUMBER", "URL_PERSONAL",
+                      "IP_ADDRESS"})
+_LAST_BIRTH_YEAR = 2022  # a birth date is at least a few years old: later dates are events
+
+
+def dates_beside_ids(text: str, spans: list) -> list:
+    """DATE_OF_BIRTH spans for full dates on the same line as someone's id: a row of a list or table of people
+    ("| GIMÉNEZ, Ana | Pasaporte | AAB123456 | 17/04/1985 |", "2) Luis Paz, DNI 30.111.222, 03/02/1990"), unless
+    the words before the date say it is the document's issue or expiry date."""
+    from corpus600m.filters.pii import PiiSpan
+
+    ids = [s for s in spans if s.entity_type not in _NOT_IDS]
+    if not ids:
+        return []
+    found = []
+    for match in _FULL_DATE.finditer(text):
+        if int(match.group()[-4:]) > _LAST_BIRTH_YEAR:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if not any(line_start <= s.start and s.end <= line_end for s in ids):
+            continue
+        if _NOT_BIRTH.search(text, line_start, match.start()):
+            continue
+        found.append(PiiSpan("DATE_OF_BIRTH", match.start(), match.end(), 0.7))
+    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
