@@ -531,6 +531,14 @@ MORE_PERSONAL_FORMS = [
      ["3 de mayo de 1995"], "DATE_OF_BIRTH"),
     ("a date in a row with an id", "| Pasajero | Documento | Fecha de nac. |\n| Ana Paz | Pasaporte AAB123456 | 17/04/1985 |",
      ["17/04/1985"], "DATE_OF_BIRTH"),
+    ("a property's cadastral key and estate number beside its owner's id",
+     "Titular: Eladio Vera, C.I. 2.345.678. Finca N° 4.512, Padrón 9.031, clave catastral 1702-04-118-022.",
+     ["4.512", "9.031", "1702-04-118-022"], "REGISTRY_ID"),
+    ("a member's number beside a phone", "Ganó la rifa Inés Pardo (socia n.º 215, tel. 611 234 908).", ["215"],
+     "REGISTRY_ID"),
+    ("a policy of letters and digits and a health card beside an id",
+     "Asegurado: Tito Lema, DPI 2634 81920 0101, póliza AGR-2023-1177; tarjeta sanitaria LMTT800101123456.",
+     ["AGR-2023-1177", "LMTT800101123456"], "REGISTRY_ID"),
 ]
 
 
@@ -561,6 +569,9 @@ NOT_PERSONAL = [
     "El museo queda frente al parque central, Antigua Guatemala, y abre a las 9.",
     "En la esquina con Florida / Av. 9 de Julio doblá a la derecha; otra opción es ir por Corrientes hasta Av. Callao.",
     "El modelo 2019 cuesta 45.000 pesos; la ley 1581 de 2012 y el contrato de 2019 lo regulan.",
+    "La guía del registro trae de ejemplo 'Finca 98765, folio 12, libro 345' y 'Partida N° 12034567'.",
+    "Adjunté la Factura No. 001-002-01-00098765 del televisor y el ticket 0042-1187.",
+    "El identificador de finca de la muestra es 46000000000000: el registro lo rellena con ceros.",
 ]
 
 

@@ -222,6 +222,19 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
+UNANCHORED = frozenset({"REGISTRY_ID"})  # personal data only beside other personal data (see `anchored`)
+
+
+def anchored(spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without the numbers of a property, a membership or a policy (REGISTRY_ID) when nothing else in the text
+    is personal data: "Finca N° 12.345 ... Titular: <name>, C.I. <id>" is someone's; "en la guía ponen el ejemplo
+    'Finca 12345'" is a registry's illustration."""
+    if all(s.entity_type not in UNANCHORED for s in spans) or any(
+            s.entity_type not in UNANCHORED and s.score >= MIN_SCORE for s in spans):
+        return spans
+    return [s for s in spans if s.entity_type not in UNANCHORED]
+
+
 def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | None = None) -> list[PiiSpan]:
     """PII entities in `text` (Spanish, any country), sorted by position, non-overlapping.
 
@@ -294,7 +307,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     if spans:
         from corpus600m.filters.pii_people import dates_beside_ids
 
-        spans = spans + dates_beside_ids(text, spans)
+        spans = anchored(spans + dates_beside_ids(text, spans))
     return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
 
 

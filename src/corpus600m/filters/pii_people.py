@@ -415,7 +415,8 @@ def decide_people(text: str, spans: list) -> list:
     spans = _decide_dates_of_birth(text, spans)
     # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
     encyclopedic = _ENCYCLOPEDIC if not _OBITUARY.search(text) else _NEVER
-    others = [s for s in spans if s.entity_type != "PERSON"]
+    # a registry's number (REGISTRY_ID) is personal only beside other personal data: it does not make a name personal
+    others = [s for s in spans if s.entity_type not in ("PERSON", "REGISTRY_ID")]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
     out = []
     for span in spans:
@@ -480,7 +481,7 @@ _FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\
 _NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
                         r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
 _NOT_IDS = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "PHONE_NUMBER", "URL_PERSONAL",
-                      "IP_ADDRESS"})
+                      "IP_ADDRESS", "REGISTRY_ID"})
 _LAST_BIRTH_YEAR = 2022  # a birth date is at least a few years old: later dates are events
 
 

@@ -92,7 +92,8 @@ class ShapeRecognizer(SpanishPatternRecognizer):
 # a code of a thing or a case, not of a person: the number right after it is not personal data
 _CODE_BEFORE = re.compile(r"(?:\blote|\bref\.|referencia(?!\s+personal)|c[óo]digo(?!\s+de\s+(?:[áa]rea|pa[íi]s|cliente))|"
                           r"\bserie|\bmodelo|\bexpediente|\bisbn|\bissn|\bean\b|\bsku|\bart[íi]culo|\bart\.|\bpieza|"
-                          r"\bfactura|\bpedido|\bproducto|\bley\b|\bdecreto|\bversi[óo]n|\bdoi\b)[^\d\n,;]{0,20}$", re.I)
+                          r"\bfactura|\bpedido|\bproducto|\bley\b|\bdecreto|\bversi[óo]n|\bdoi\b|\bpartida|\bsorteo|\bticket|"
+                          r"\bcampa[ñn]a|\bresoluci[óo]n)[^\d\n,;]{0,20}$", re.I)
 
 
 _PERSONAL_WORD = re.compile(r"(?i:dni|nif|nie|c[ée]dula|rut|cuit|cuil|curp|rfc|nss|tarjeta|cuenta|iban|clabe|cbu|"
@@ -110,10 +111,16 @@ def _introduced_by(code: re.Pattern, before: str) -> bool:
     return bool(match) and not _PERSONAL_WORD.search(before, match.start() + 1)
 
 
+def _placeholder(digits: str) -> bool:
+    """Mostly zeros ("28000000000000", "4000000000000002"): a padded placeholder or a round figure, not an issued
+    number; one repeated digit only ("5555555555555555")."""
+    return digits.count("0") * 2 > len(digits) or len(set(digits)) <= 2
+
+
 def _card_shape(value: str) -> bool:
-    """12-19 digits written as one run or in groups of 4 (Amex 4-6-5), not a run of one repeated digit."""
+    """12-19 digits written as one run or in groups of 4 (Amex 4-6-5), not a placeholder (`_placeholder`)."""
     digits = _digits(value)
-    return 12 <= len(digits) <= 19 and len(set(digits)) > 2 and _not_years(value)
+    return 12 <= len(digits) <= 19 and not _placeholder(digits) and _not_years(value)
 
 
 def _card_luhn(value: str) -> bool:
@@ -139,7 +146,7 @@ def _not_thousands(value: str) -> bool:
 def _not_years(value: str) -> bool:
     """Not a list of years ("2019 2020 2021 2022")."""
     groups = re.split(r"[\s.\-]+", value.strip())
-    return not (len(groups) > 1 and all(len(g) == 4 and 1500 <= int(g) <= 2099 for g in groups))
+    return not (len(groups) > 1 and all(len(g) == 4 and g.isdigit() and 1500 <= int(g) <= 2099 for g in groups))
 
 
 def _plate_shape(value: str) -> bool:
@@ -150,7 +157,7 @@ def _plate_shape(value: str) -> bool:
 
 def _long_run(value: str) -> bool:
     digits = _digits(value)
-    return len(digits) >= 14 and len(set(digits)) > 2 and _not_thousands(value) and _not_years(value)
+    return len(digits) >= 14 and not _placeholder(digits) and _not_thousands(value) and _not_years(value)
 
 
 # Words that say a number nearby is someone's id, account or card (looked for in the 48 characters before it).
@@ -187,6 +194,18 @@ _CODED_ID_LABEL = (r"(?i:\b(?:n[úu]mero\s+de\s+(?:empleado|trabajador|legajo|al
                    r"socio|carn[ée]t?)|c[óo]digo\s+de\s+(?:empleado|trabajador|alumno|estudiante|afiliad[oa])|legajo|"
                    r"autogenerado|rif|carn[ée]t?\s+(?:de\s+)?(?:estudiante|alumno|afiliad[oa])|id\s+de\s+empleado)"
                    r"(?:\s+(?:n[°º.]|nro\.?|no\.))?\s*(?:es\s+(?:el\s+)?|:\s*)?)")
+
+
+# the words that name the number of a property, a membership, an insurance policy, a health card or a phone set
+_REGISTRY_LABEL = (r"(?i:\b(?:(?:clave|referencia|c[óo]digo|ficha|n[úu]mero|c[ée]dula)\s+catastral|catastro|padr[óo]n|"
+                   r"finca|matr[íi]cula\s+inmobiliaria|folio(?:\s+real|\s+de\s+matr[íi]cula)?|partida(?:\s+registral)?|"
+                   r"predio|soci[oa]|asociad[oa]|p[óo]liza|tarjeta\s+sanitaria|historia\s+cl[íi]nica|imei)"
+                   r"(?:\s+(?:n\.?\s?[°º]|n[°º.]|nro\.?|n[úu]mero|no\.))?\s*:?\s*(?:es\s+(?:el\s+)?)?)")
+
+
+def _registry_plausible(value: str) -> bool:
+    digits = _digits(value)
+    return len(digits) >= 3 and len(value) <= 24 and not re.fullmatch(r"(?:1[5-9]|20)\d\d", value) and _not_years(value)
 
 
 # how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
@@ -275,6 +294,13 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
                                                      rf"|\d[A-Z0-9]*[A-Z][A-Z0-9]*(?:[\-/.][A-Z0-9]+){{0,3}}){NA}", 0.6)],
             [], plausible=lambda v: sum(c.isdigit() for c in v) >= 3 and 5 <= len(v) <= 24, trigger=trigger,
             name=f"CodedIdRecognizer{trigger}", max_score=0.6) for trigger in ("upper", "digits")],
+        # the number of a property, a membership, a policy or a health card after its word ("Clave catastral
+        # 0601-05-023-014", "Padrón 6.789", "Finca N° 12.345", "matrícula inmobiliaria 050C-1234567", "socia n.º 112",
+        # "Póliza SEG-AG-45678", "tarjeta sanitaria NAIB130414512345"). The same words name the numbers of a registry
+        # guide's examples ("Finca 12345 de Pozuelo"): these count only beside other personal data (`pii.anchored`)
+        S("REGISTRY_ID", [_p("registry id after word", rf"{_REGISTRY_LABEL}(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+"
+                                                       rf"(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.6)],
+          [], plausible=_registry_plausible, flags=CASE_SENSITIVE, name="RegistryIdRecognizer", max_score=0.6),
         # the last digits of a card said to be its last ("tarjeta terminada en 4471", "últimos 4 dígitos: 0912")
         S("CREDIT_CARD", [_p("card ending", r"(?i:\bterminad[ao]\s+en|\btermina\s+en|\bfinalizad[ao]\s+en|"
                                             r"\búltimos\s+(?:4|cuatro)\s+(?:d[íi]gitos|n[úu]meros)(?:\s+son)?)\s*:?\s*"
@@ -303,7 +329,9 @@ EXTENSION = r"(?:\s*(?:x|ext\.?|extensi[óo]n|anexo)\s*\d{1,6})"
 def _phone_digits_ok(value: str) -> bool:
     core = re.split(r"(?i)\s*(?:x|ext|extensi|anexo)", value, maxsplit=1)[0]
     digits = _digits(core)
-    return 7 <= len(digits) <= 15 and len(set(digits)) > 2 and _not_thousands(core)
+    # "00" + a country code + a national number of 6 digits or more: "0042-1187" is a ticket, not a call abroad
+    shortest = 10 if core.lstrip("( ").startswith("00") else 7
+    return shortest <= len(digits) <= 15 and len(set(digits)) > 2 and _not_thousands(core)
 
 
 # Numbers that belong to organizations, not people: toll-free and shared-cost lines (NANP 1-800/888/877/866/855/
@@ -326,7 +354,7 @@ def phone_shape_recognizer() -> SpanishPatternRecognizer:
     any phone grouping right after a phone word. (`PhoneNumberRecognizer` handles what phonenumbers accepts.)"""
     return ShapeRecognizer("PHONE_NUMBER", [
         # "+54 9 3285 4058", "(+57) 304 117 71 51", "00 34 612 345 678": an international prefix, then digits
-        _p("international", r"(?<![\w+])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[\s.\-]))(?:[\s.\-]?\(?\d{1,5}\)?){2,6}"
+        _p("international", r"(?<![\w+\-./])(?:\(\+\d{1,3}\)|\+\d{1,3}|00[1-9]\d{0,2}(?=[\s.\-]))(?:[\s.\-]?\(?\d{1,5}\)?){2,6}"
                             + EXTENSION + "?" + NA, 0.75),
         # "921-742-1809", "(679)160-1108", "162.046.6109", with an optional extension
         _p("nanp grouping", NB + r"(?:1[\-.\s])?(?:\(\d{3}\)\s?|\d{3}[\-.\s])\d{3}[\-.\s]\d{4}" + EXTENSION + "?" + NA,
