@@ -572,6 +572,9 @@ NOT_PERSONAL = [
     "La guía del registro trae de ejemplo 'Finca 98765, folio 12, libro 345' y 'Partida N° 12034567'.",
     "Adjunté la Factura No. 001-002-01-00098765 del televisor y el ticket 0042-1187.",
     "El identificador de finca de la muestra es 46000000000000: el registro lo rellena con ceros.",
+    "En el formulario de la DGI traen como ejemplo 'Contribuyente 004512873' y dicen que es ficticio.",
+    "¿La UNAM está en Av. Universidad 3000, Coyoacán? Quiero visitar la biblioteca central.",
+    "Para el folleto: la oficina nacional de la Asociación de Guías está en Calle Olivo 14, Col. Roma.",
 ]
 
 
@@ -688,3 +691,12 @@ def test_an_institutions_address_in_text_about_it_is_kept_and_someones_is_not():
     assert [s for s in detect_pii(public) if s.entity_type == "STREET_ADDRESS"] == []
     private = "Vivo en C/ Jorge Juan, 6, 28001 Madrid, frente al museo."
     assert any(s.entity_type == "STREET_ADDRESS" for s in detect_pii(private))
+
+
+def test_a_quoted_example_is_kept_unless_someone_gives_their_own_data():
+    guide = "La guía pone como ejemplo de número de cliente 'Cliente 4581-2210-99' y aclara que es ficticio."
+    assert detect_pii(guide) == []
+    own = "Me llamo Ana Ruiz y en el ejemplo del formulario puse mi cuenta 'Cuenta 4581-2210-99', ¿está bien?"
+    assert any(own[s.start:s.end] == "4581-2210-99" for s in detect_pii(own))
+    registry = "Como ejemplo, el registro muestra 'Finca 77812, socio 4410' sin titular."
+    assert detect_pii(registry) == []

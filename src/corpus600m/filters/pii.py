@@ -295,13 +295,17 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
             spans = spans + couples(text, spans)
     from corpus600m.filters.pii_public import (
+        EXAMPLE_WORD,
         SERVICE,
         public_addresses,
         public_directory,
+        quoted_examples,
     )
 
     if SERVICE.search(text):
         spans = public_directory(text, spans)
+    if spans and EXAMPLE_WORD.search(text):
+        spans = quoted_examples(text, spans)
     if any(s.entity_type == "STREET_ADDRESS" for s in spans):
         spans = addresses_with_their_estate(text, public_addresses(text, spans))
     if spans:

@@ -27,7 +27,14 @@ _PUBLIC_BODIES = [
 _INSTITUTION = _any_of(_PUBLIC_BODIES + [
     r"agencia", r"registro\s+civil", r"teatro", r"caf[ée]", r"restaurante", r"hotel", r"catedral", r"bas[íi]lica",
     r"banco\s+central", r"congreso", r"senado", r"terminal", r"estadio", r"mercado", r"casa[\s-]museo",
-    r"oficina\s+de\s+turismo"])
+    r"oficina\s+(?:de\s+turismo|nacional)", r"asociaci[óo]n", r"fundaci[óo]n", r"federaci[óo]n", r"loter[íi]a",
+    r"centro\s+nacional", r"registro\s+(?:nacional|p[úu]blico|de\s+la\s+propiedad)", r"comisi[óo]n", r"c[áa]mara\s+de",
+    r"colegio\s+de", r"parroquia", r"iglesia"])
+# ... or an organization named by its acronym, said to be at the address ("El CNR está en ...", "la sede de la FWC
+# queda en ...")
+_ACRONYM = re.compile(r"\b(?!(?:DNI|NIF|NIE|RUT|RUN|NIT|RUC|RIF|CUIT|CUIL|CURP|RFC|DPI|DUI|DIP|NSS|SSN|CBU|CVU|IBAN|"
+                      r"CLABE|NIS|NIC|PIN|CP|II|III|IV|VI|VII|VIII|IX|XI|XII)\b)[A-Z]{2,6}\b")
+_ACRONYM_THERE = re.compile(_ACRONYM.pattern + r"[^.\n]{0,25}?\b(?:est[áa]|queda|se\s+encuentra|ubicad[oa])\b[^.\n]{0,25}$")
 _SOMEONE_THERE = _any_of([
     r"viv[oe]", r"viven", r"vivimos", r"resid[eo]", r"domicili", r"mi\s+casa", r"su\s+casa", r"direcci[óo]n\s*:",
     r"entreg", r"env[íi][oa]", r"m[áa]nd", r"recog", r"inquilin", r"propietari", r"arrendat", r"queda"], stem=True)
@@ -84,10 +91,11 @@ def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
     if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
         return spans
-    if _SOMEONE_THERE.search(text) or not _INSTITUTION.search(text):
+    if _SOMEONE_THERE.search(text) or not (_INSTITUTION.search(text) or _ACRONYM.search(text)):
         return spans
     return [s for s in spans if s.entity_type != "STREET_ADDRESS"
-            or not _INSTITUTION.search(text, max(0, s.start - 200), s.start)]
+            or not (_INSTITUTION.search(text, max(0, s.start - 200), s.start)
+                    or _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start]))]
 
 
 # a birth or a death a century ago or more: "nació el 24 de julio de 1783", "murió en 1830", "(1853-1895)"
@@ -114,3 +122,20 @@ def historical_record(texts: dict[str, str | None], spans: dict[str, list[PiiSpa
     if years and max(years) >= _LAST_HISTORICAL_BIRTH:
         return False
     return bool(years) or any(_HISTORICAL_LIFE.search(t) for t in values)
+
+
+# a value quoted and called an example in its sentence: "ponen como ejemplo de número de cliente 'Customer ID
+# 123456789'", "El ejemplo 'Finca 1234, Folio 56' es ilustrativo" (a registry's or a form's illustration)
+EXAMPLE_WORD = re.compile(r"(?i:\bejemplos?\b|\bfictici[oa]s?\b|\bilustrativ[oa]s?\b|\bde\s+muestra\b)")
+_QUOTE = re.compile(r"(?<!\w)'[^'\n]{1,60}'(?!\w)|«[^»\n]{1,60}»|“[^”\n]{1,60}”|\"[^\"\n]{1,60}\"")
+
+
+def quoted_examples(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without those inside a short quote that its sentence calls an example, fictitious or illustrative,
+    in a text where no one gives their own data ("me llamo", "Nombre:", "titular:"...)."""
+    from corpus600m.filters.pii_people import _PERSONAL_SENTENCE, _sentence
+
+    if _PERSONAL_SENTENCE.search(text):
+        return spans
+    examples = [m for m in _QUOTE.finditer(text) if EXAMPLE_WORD.search(_sentence(text, m.start(), m.end()))]
+    return [s for s in spans if not any(m.start() < s.start and s.end < m.end() for m in examples)]
