@@ -181,6 +181,10 @@ def main() -> None:
                         help="yield with the judge and the variety check instead of throughput (see quality())")
     parser.add_argument("--alone-items", type=int, default=16,
                         help="with --quality: items of the generation-alone run the judge's cost is compared with")
+    parser.add_argument("--chunk-items", type=int,
+                        help="with --quality: items per distilabel run (default CORPUS600M_LLM_CHUNK_ITEMS, as in real runs)")
+    parser.add_argument("--ratio-only", action="store_true",
+                        help="with --quality: only the judge's throughput ratio (no yield run)")
     parser.add_argument("--home", type=Path, help="with --quality: work dir (a re-run resumes from distilabel's cache)")
     parser.add_argument("--analyze-only", action="store_true",
                         help="with --quality --home: no generation, figures from what the work dir's store holds")
@@ -295,7 +299,9 @@ def quality(args: argparse.Namespace) -> None:
        of planned items, rejections by reason;
     3. variety fidelity: of records claiming a voseo variety, the share using voseo or no second person at all;
     4. generation alone (no judge) on the first `--alone-items` items, timed: the judge's throughput cost as
-       (instruction + answer tokens/s with the judge) / (the same without it).
+       (instruction + answer tokens/s with the judge) / (the same without it). Both runs use `--chunk-items` items
+       per distilabel run (default: CORPUS600M_LLM_CHUNK_ITEMS, what `corpus600m generate` uses), so the judge
+       overlaps the next batch's generation as it does in real runs; `--ratio-only` skips steps 1-3.
     """
     from collections import Counter
 
@@ -324,8 +330,12 @@ def quality(args: argparse.Namespace) -> None:
 
     def run(name: str, run_items: list, judge: bool):
         settings = Settings(data_dir=home / name, llm_backend="openai", llm_base_url=base_url, llm_model=model,
-                            llm_api_key=key, llm_chunk_items=8, judge_enabled=judge)
+                            llm_api_key=key, llm_chunk_items=args.chunk_items or Settings().llm_chunk_items,
+                            judge_enabled=judge)
         store = Store(settings.data_dir)
+        if started_here:  # a cold server for each run: no prompt a run sent before is in its cache
+            llm_server.stop(server_settings)
+            llm_server.ensure_running(server_settings)
         started = time.perf_counter()
         report = generate_items(run_items, llm=llm_server.llm_target(settings), settings=settings, store=store,
                                 max_new_tokens=args.max_new_tokens,
@@ -340,7 +350,8 @@ def quality(args: argparse.Namespace) -> None:
         analyze(store, settings, len(items))
         return
     try:
-        settings, store, report, seconds = run("judged", items, judge=True)
+        if not args.ratio_only:
+            settings, store, report, seconds = run("judged", items, judge=True)
         # throughput: the same first items, fresh work dirs (no cache), with and without the judge, one after the other
         _, _, alone_report, alone_seconds = run("alone", items[: args.alone_items], judge=False)
         _, _, paired_report, paired_seconds = run("paired", items[: args.alone_items], judge=True)
@@ -348,20 +359,28 @@ def quality(args: argparse.Namespace) -> None:
         if started_here:
             llm_server.stop(server_settings)
 
-    console.print(f"generation with the judge: {report.n_kept} records from {len(items)} items in {seconds:.0f} s; "
+    if not args.ratio_only:
+        yield_figures(report, seconds, settings, store, len(items))
+    judge_tokens = paired_report.details["judge_tokens"]
+    gen_tokens = paired_report.details["output_tokens"] - judge_tokens
+    with_tps, alone_tps = gen_tokens / paired_seconds, alone_report.details["output_tokens"] / alone_seconds
+    console.print(f"generation throughput on the first {args.alone_items} items (instruction attempts + answers, output "
+                  f"tokens per wall second; {args.chunk_items or Settings().llm_chunk_items} items per distilabel run): "
+                  f"alone {alone_tps:.2f} ({alone_report.details['output_tokens']} tokens in "
+                  f"{alone_seconds:.0f} s), with the judge {with_tps:.2f} ({gen_tokens} tokens + {judge_tokens} judge "
+                  f"tokens in {paired_seconds:.0f} s); ratio {with_tps / alone_tps:.2f} (target ≥ 0.6)")
+
+
+def yield_figures(report, seconds: float, settings, store, n_items: int) -> None:
+    """Steps 1-3 of `quality`: what the judged run generated, and `analyze` on it."""
+    console.print(f"generation with the judge: {report.n_kept} records from {n_items} items in {seconds:.0f} s; "
                   f"failed {report.rejected_by_reason or 0}; instruction attempts per item "
                   f"{report.details.get('instruction_attempts')}; answer attempts per answered item "
                   f"{report.details.get('answer_attempts')} (variety retry "
                   f"{'on' if report.details.get('variety_retry') else 'off'}, CORPUS600M_GENERATE_VARIETY_ATTEMPTS="
                   f"{settings.generate_variety_attempts}); unreadable verdicts {report.details.get('judge_unreadable')}")
-    analyze(store, settings, len(items))
-    judge_tokens = paired_report.details["judge_tokens"]
-    gen_tokens = paired_report.details["output_tokens"] - judge_tokens
-    with_tps, alone_tps = gen_tokens / paired_seconds, alone_report.details["output_tokens"] / alone_seconds
-    console.print(f"generation throughput on the first {args.alone_items} items (instruction attempts + answers, output "
-                  f"tokens per wall second): alone {alone_tps:.2f} ({alone_report.details['output_tokens']} tokens in "
-                  f"{alone_seconds:.0f} s), with the judge {with_tps:.2f} ({gen_tokens} tokens + {judge_tokens} judge "
-                  f"tokens in {paired_seconds:.0f} s); ratio {with_tps / alone_tps:.2f} (target ≥ 0.6)")
+    analyze(store, settings, n_items)
+
 
 def analyze(store, settings, n_items: int) -> None:
     """Kept share (judge gate 0/2/3, variety check on), voseo fidelity, judge scores and the yield table of the
