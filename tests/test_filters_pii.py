@@ -700,3 +700,12 @@ def test_a_quoted_example_is_kept_unless_someone_gives_their_own_data():
     assert any(own[s.start:s.end] == "4581-2210-99" for s in detect_pii(own))
     registry = "Como ejemplo, el registro muestra 'Finca 77812, socio 4410' sin titular."
     assert detect_pii(registry) == []
+
+
+def test_the_streets_a_house_is_between_and_a_town_after_en_are_not_people():
+    between = "La oficina de turismo queda en calle Obispo N° 311, entre Habana y Compostela, en La Habana Vieja."
+    assert [s for s in detect_pii(between) if s.entity_type == "PERSON"] == []
+    town = "La cantante murió el 31 de marzo de 1995 en Corpus Christi. En Corpus Christi también está su estatua."
+    assert detect_pii(town) == []
+    person = "Dejé el paquete en casa de Yordanka Pérez, tel. 5 234 5678."
+    assert any(s.entity_type == "PERSON" for s in detect_pii(person))

@@ -325,7 +325,13 @@ _PLACE_FIRST = re.compile(
     r"Torre|Línea|Estación|Altar|Puerta|Casa|Cerro|Volcán|Río|Lago|Laguna|Isla|Bahía|Playa|Sierra)\s")
 # ... or the second of two streets ("la avenida 27 de Febrero y la Winston Churchill", "calles Bolívar y Sucre")
 _PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?|"
-                         r"\besquina\s+(?:con\s+)?(?:(?:la|el)\s+)?)$")
+                         r"\besquina\s+(?:con\s+)?(?:(?:la|el)\s+)?|"
+                         # the streets a house is between: "Moneda s/n, entre Teatinos y Morandé", "N° 412 e/ Maceo y Martí"
+                         r"(?:\d\w{0,2}|s/n),?\s+(?:entre|e/)\s+(?:(?:las?|los?|el)\s+)?(?:calles?\s+)?|"
+                         r"(?:\d\w{0,2}|s/n),?\s+(?:entre|e/)\s+[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?)$")
+# ... or the town someone was born or died in ("murió el 31 de marzo de 1995 en Corpus Christi")
+_BORN_OR_DIED_IN = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|se\s+cri[óo]|creci[óo])\b[^.\n]{0,45}?\ben\s+)$")
+_IN = re.compile(r"(?i:\ben\s+)$")  # "En Corpus Christi también está...": a place, unless a given name follows
 # ... or the street before another ("Corrientes / Av. 9 de Julio", "ir por Rivadavia hasta Av. Callao")
 _PLACE_AFTER = re.compile(r"\s*(?:/|\s+hasta\s+(?:llegar\s+a\s+)?|\s+y\s+)(?:la\s+|el\s+)?(?:Av\.|Avda\.|Avenida|avenida|Calle|"
                           r"calle|Plaza|plaza|Pasaje|Jr\.|Jirón|Carrera|Cra\.|Bulevar|Paseo)(?!\w)")
@@ -428,7 +434,9 @@ def decide_people(text: str, spans: list) -> list:
         line_before = text[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
         if _SAINT.match(text, span.start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, span.start) or (
                 text[span.start:span.end].split()[0].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)) or (
-                _PLACE_PAIR.search(line_before)) or _PLACE_AFTER.match(text, span.end):
+                _PLACE_PAIR.search(line_before)) or _PLACE_AFTER.match(text, span.end) or (
+                _BORN_OR_DIED_IN.search(text, max(0, span.start - 70), span.start)) or (
+                _IN.search(line_before) and not is_given_name(text[span.start:span.end].split()[0].lower())):
             continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts
