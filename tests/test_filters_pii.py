@@ -534,6 +534,9 @@ MORE_PERSONAL_FORMS = [
     ("a property's cadastral key and estate number beside its owner's id",
      "Titular: Eladio Vera, C.I. 2.345.678. Finca N° 4.512, Padrón 9.031, clave catastral 1702-04-118-022.",
      ["4.512", "9.031", "1702-04-118-022"], "REGISTRY_ID"),
+    ("a village named without an address word, beside an id",
+     "Beneficiario: Anselmo Tut Choc, DPI 2417 55023 1609, aldea Chirrexquiché, San Juan Chamelco, Alta Verapaz.",
+     ["aldea Chirrexquiché, San Juan Chamelco"], "STREET_ADDRESS"),
     ("a member's number beside a phone", "Ganó la rifa Inés Pardo (socia n.º 215, tel. 611 234 908).", ["215"],
      "REGISTRY_ID"),
     ("a policy of letters and digits and a health card beside an id",
@@ -700,6 +703,11 @@ def test_a_quoted_example_is_kept_unless_someone_gives_their_own_data():
     assert any(own[s.start:s.end] == "4581-2210-99" for s in detect_pii(own))
     registry = "Como ejemplo, el registro muestra 'Finca 77812, socio 4410' sin titular."
     assert detect_pii(registry) == []
+
+
+def test_a_village_named_without_an_address_word_is_kept_when_nothing_personal_is_near():
+    text = "La feria del cacao se hace cada marzo en la aldea Chirrexquiché, San Juan Chamelco, Alta Verapaz."
+    assert [s for s in detect_pii(text) if s.entity_type == "STREET_ADDRESS"] == []
 
 
 def test_the_streets_a_house_is_between_and_a_town_after_en_are_not_people():

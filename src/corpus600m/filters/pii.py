@@ -222,6 +222,30 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
+ADDRESS_NEAR = 100  # characters within which personal data makes a place named without an address word an address
+# the context-only address patterns that count beside personal data: a settlement or a landmark ("aldea X, ...",
+# "frente al parque ..."); not a bare name and number ("Córdoba 29"), which prose writes too often
+BESIDE_PERSONAL_DATA = frozenset({"settlement:ctx", "landmark:ctx"})
+
+
+def addresses_beside_personal_data(text: str, spans: list[PiiSpan], deferred: list[PiiSpan],
+                                   unrun: _Plan | None) -> list[PiiSpan]:
+    """The addresses that only count after an address word ("barrio X, ...", "aldea X, ...", a landmark), found where
+    no such word precedes them, when they are within `ADDRESS_NEAR` characters of someone's id, phone, e-mail or a
+    name shown personal: "agricultor <name>, DPI <id>, aldea Sesajal, San Pedro Carchá". `unrun`: the address
+    recognizer whose context-only patterns did not run (no context word in the text): run them now."""
+    anchors = [s for s in spans if s.entity_type not in ("STREET_ADDRESS", "PERSON", *UNANCHORED) or
+               (s.entity_type == "PERSON" and s.score >= 0.8)]
+    if not anchors:
+        return []
+    if unrun is not None:
+        for result in unrun.recognizer.matches(text, context_patterns=BESIDE_PERSONAL_DATA):
+            deferred.append(PiiSpan("STREET_ADDRESS", result.start, result.end,
+                                    round(min(float(result.score) + CONTEXT_BOOST, unrun.max_score), 3)))
+    return [d for d in deferred if any(abs(a.start - d.end) < ADDRESS_NEAR or abs(d.start - a.end) < ADDRESS_NEAR
+                                       for a in anchors)]
+
+
 UNANCHORED = frozenset({"REGISTRY_ID"})  # personal data only beside other personal data (see `anchored`)
 
 
@@ -255,6 +279,10 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     lower = text.lower()
     spans: list[PiiSpan] = []
     windows = _digit_windows(text) if "digits" in groups else None
+    # addresses of the context-only patterns with no context word before them: kept beside personal data
+    # (`addresses_beside_personal_data`); `unrun`: an address recognizer whose context-only patterns did not run
+    deferred: list[PiiSpan] = []
+    unrun: _Plan | None = None
     for plan in _get_plans():
         if plan.trigger not in groups:
             continue
@@ -262,6 +290,8 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         # a context word found in the window before a match is found in the whole text: with none in the
         # text, the context-only patterns cannot count, so they are not even run
         any_context = not needs_context or any(word in lower for word in plan.context)
+        if not any_context and plan.entity == "STREET_ADDRESS":
+            unrun = plan
         if not any_context and len(needs_context) == len(plan.recognizer.patterns):
             continue
         found = _run_recognizer(plan, text, any_context, windows if plan.trigger == "digits" else None)
@@ -271,6 +301,9 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
             pattern_name = (result.recognition_metadata or {}).get("pattern", "")
             context = plan.context and _has_context(lower, result.start, plan.context)
             if pattern_name in needs_context and not context:
+                if entity == "STREET_ADDRESS" and pattern_name in BESIDE_PERSONAL_DATA:
+                    deferred.append(PiiSpan(entity, result.start, result.end,
+                                            round(min(score + CONTEXT_BOOST, plan.max_score), 3)))
                 continue
             if context:
                 score = min(1.0, score + CONTEXT_BOOST)
@@ -294,6 +327,8 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
             from corpus600m.filters.pii_people import couples
 
             spans = spans + couples(text, spans)
+    if deferred or unrun is not None:
+        spans = spans + addresses_beside_personal_data(text, spans, deferred, unrun)
     from corpus600m.filters.pii_public import (
         EXAMPLE_WORD,
         SERVICE,

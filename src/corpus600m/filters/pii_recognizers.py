@@ -78,14 +78,15 @@ class SpanishPatternRecognizer(PatternRecognizer):
         """Matches of the patterns; a pattern's group `pii`, when present, is the entity's span."""
         return self.matches(text)
 
-    def matches(self, text: str, *, context_patterns: bool = True) -> list[RecognizerResult]:
-        """`analyze` for our fast path: `context_patterns=False` skips the patterns that only count with a
-        context word (`:ctx`), for a text that contains none of this recognizer's context words."""
+    def matches(self, text: str, *, context_patterns: bool | frozenset[str] = True) -> list[RecognizerResult]:
+        """`analyze` for our fast path: False skips the patterns that only count with a context word (`:ctx`), for a
+        text with none of this recognizer's context words; a set of pattern names runs only those."""
         results = []
         entity = self.supported_entities[0]
         skip = self._cannot_match(text)
         for pattern, compiled in self._compiled:
-            if not context_patterns and pattern.name.endswith(":ctx") or pattern.name in skip:
+            if (pattern.name.endswith(":ctx") if not context_patterns else isinstance(context_patterns, frozenset)
+                    and pattern.name not in context_patterns) or pattern.name in skip:
                 continue
             has_group = "pii" in compiled.groupindex
             for match in compiled.finditer(text):
@@ -565,7 +566,7 @@ ADDRESS_WORDS = ["vivo en", "vive en", "viven en", "vivimos en", "dirección", "
 
 # ... and words that only say so once the address group is triggered for another reason (too common to trigger it)
 ADDRESS_CONTEXT = ["📍", "es en", "está en", "esta en", "inmueble", "terreno", "local en", "vivo", "vive", "viven", "vivimos", "depto", "departamento", "casa", "piso", "apartamento",
-                   "vivienda", "alquil", "arriend"]
+                   "vivienda", "alquil", "arriend", "domicil", "direcci", "ubicad", "reside", "parcela", "predio"]
 # what opens no place segment after an address: a contact or id label ("..., Santa Cruz\nTel. 8888 1234")
 _NOT_A_PLACE = (r"(?:Tel|Telf|Tlf|Teléfono|Telefono|Cel|Celular|Móvil|Movil|Fono|WhatsApp|Whatsapp|Correo|Email|E-mail|"
                 r"DNI|CI|C\.I|CC|RUT|RUC|NIT|CUIT|CUIL|DPI|DUI|Cédula|Cedula|Pasaporte|NIE|NIF)\b")
