@@ -534,6 +534,9 @@ MORE_PERSONAL_FORMS = [
     ("a property's cadastral key and estate number beside its owner's id",
      "Titular: Eladio Vera, C.I. 2.345.678. Finca N° 4.512, Padrón 9.031, clave catastral 1702-04-118-022.",
      ["4.512", "9.031", "1702-04-118-022"], "REGISTRY_ID"),
+    ("the author and advisers on a thesis's title page",
+     "Portada del trabajo de grado:\nAutora: Yuliana Pérez Mosquera\nAsesor: Mg. Harold Rentería Palacios\nQuibdó, 2023",
+     ["Yuliana Pérez Mosquera", "Harold Rentería Palacios"], "PERSON"),
     ("a village named without an address word, beside an id",
      "Beneficiario: Anselmo Tut Choc, DPI 2417 55023 1609, aldea Chirrexquiché, San Juan Chamelco, Alta Verapaz.",
      ["aldea Chirrexquiché, San Juan Chamelco"], "STREET_ADDRESS"),
@@ -717,3 +720,9 @@ def test_the_streets_a_house_is_between_and_a_town_after_en_are_not_people():
     assert detect_pii(town) == []
     person = "Dejé el paquete en casa de Yordanka Pérez, tel. 5 234 5678."
     assert any(s.entity_type == "PERSON" for s in detect_pii(person))
+
+
+
+def test_a_books_author_is_not_a_students_name():
+    text = "Ficha de lectura para clase.\nTítulo: Cien años de soledad\nAutor: Gabriel García Márquez\nAño: 1967"
+    assert [s for s in detect_pii(text) if s.entity_type == "PERSON"] == []

@@ -319,9 +319,9 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
         spans = spans + names_in_forms(text, spans)
     if any(s.entity_type in ("PERSON", "DATE_OF_BIRTH") for s in spans):
-        from corpus600m.filters.pii_people import decide_people
+        from corpus600m.filters.pii_people import decide_people, names_in_academic_work
 
-        spans = decide_people(text, spans)
+        spans = decide_people(text, spans + names_in_academic_work(text, spans))
         spans = spans + ids_beside_names(text, spans)
         if "&" in text or "\ny\n" in text:
             from corpus600m.filters.pii_people import couples

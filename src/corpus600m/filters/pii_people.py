@@ -214,6 +214,31 @@ _WORK_OR_HISTORY = re.compile(
 # a death notice or condolences: about a private person however many dates it holds ("(1942 – 2024)")
 _OBITUARY = re.compile(r"(?i:\besquela|\bsepelio|\bvelatorio|\bvelad[oa]s?\b|\bfuneraria|\bq\.?\s?e\.?\s?p\.?\s?d\b|"
                        r"descanse\s+en\s+paz|\bcondolencias|\bp[ée]same|sensible\s+fallecimiento|le\s+sobreviven)")
+# a student's thesis or coursework: its author, advisers and jury are private people, whatever years it holds
+_ACADEMIC_WORK = re.compile(r"(?i:\btesis\b|\btesina\b|\btrabajo\s+(?:de|final\s+de)\s+(?:grado|diploma|titulaci[óo]n|"
+                            r"fin\s+de\s+(?:grado|m[áa]ster|carrera))|\bmonograf[íi]a\b|\bpara\s+optar\b|\btesista\b)")
+# ... and the labels that name them on a title page: "Autor: Yasmany Ortiz", "Tutores: Dr. C. Orestes Llanes",
+# "Presentada por la Bach. Milagros Apaza Condori", "Asesor: Dr. Wilfredo Cáceres Valdivia"
+_ACADEMIC_TITLE = r"(?:(?:Dr|Dra|Ing|Lic|MSc|M\.Sc|Mg|Mgtr|Mtro|Mtra|Bach|Br|Prof|Arq|Abg|C)\.\s*)"
+_ACADEMIC_NAME_CUE = re.compile(
+    rf"(?:\b(?i:autor(?:a|es|as)?|tutor(?:a|es|as)?|asesor(?:a|es|as)?|director(?:a)?(?:\s+de\s+tesis)?|co-?director(?:a)?|"
+    rf"jurado|tesista|presentad[oa]\s+por(?:\s+(?:el|la))?(?:\s+(?:bachiller|licenciad[oa]|egresad[oa]))?)\s*:?\s*"
+    rf"(?:\n\s*)?{_ACADEMIC_TITLE}*)"
+    rf"([{UPPER}][{LOWER}]+(?:[ \t]+(?:(?:de|del|la|y)[ \t]+)?[{UPPER}][{LOWER}]+){{1,4}}|"
+    rf"[{UPPER}]{{2,}}(?:[ \t]+(?:(?:DE|DEL|LA|Y)[ \t]+)?[{UPPER}]{{2,}}){{1,4}})")
+
+
+def names_in_academic_work(text: str, spans: list) -> list:
+    """PERSON spans for the author, advisers and jury a thesis's title page names after their label (0.85: a
+    student's work is not a public figure's), whether or not the NER model saw them."""
+    from corpus600m.filters.pii import PiiSpan
+
+    if not _ACADEMIC_WORK.search(text):
+        return []
+    found = [PiiSpan("PERSON", m.start(1), m.end(1), 0.85) for m in _ACADEMIC_NAME_CUE.finditer(text)]
+    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans if s.entity_type != "PERSON")]
+
+
 _PUBLIC = re.compile(rf"^(?:{PUBLIC_FIGURES})$")
 
 
@@ -420,7 +445,7 @@ def decide_people(text: str, spans: list) -> list:
 
     spans = _decide_dates_of_birth(text, spans)
     # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
-    encyclopedic = _ENCYCLOPEDIC if not _OBITUARY.search(text) else _NEVER
+    encyclopedic = _ENCYCLOPEDIC if not (_OBITUARY.search(text) or _ACADEMIC_WORK.search(text)) else _NEVER
     # a registry's number (REGISTRY_ID) is personal only beside other personal data: it does not make a name personal
     others = [s for s in spans if s.entity_type not in ("PERSON", "REGISTRY_ID")]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
