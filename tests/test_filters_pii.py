@@ -334,6 +334,17 @@ def test_a_value_found_in_one_field_is_redacted_in_every_field_of_the_record():
     assert "ROSA QUISPE MAMANI" not in kept.output, kept.output
 
 
+def test_the_street_of_an_address_found_in_one_field_is_redacted_where_it_is_written_alone():
+    from corpus600m.filters import filter_records
+    from corpus600m.records import Record
+
+    record = Record(instruction="Inquilina: Marta Ledesma, DNI 30.112.845, domicilio Obispo Oro 1120, 4° A, Nueva Córdoba.",
+                    output="Marta, el dueño reclama por Obispo Oro 1120: respondé la carta documento antes del viernes.",
+                    source="synthetic", country="AR")
+    kept = filter_records([record]).kept[0]
+    assert "Oro 1120" not in kept.instruction and "Oro 1120" not in kept.output, kept.output
+
+
 def test_a_name_typed_in_lower_case_after_soy_is_redacted():
     text = "hola soy lupita hernández, me mandan el paquete porfa, mi cel es 55 1234 5678"
     assert any(s.entity_type == "PERSON" and text[s.start:s.end] == "lupita hernández" for s in detect_pii(text))

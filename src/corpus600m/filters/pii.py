@@ -375,6 +375,8 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
     confirmed = {text[s.start:s.end] for name, text in texts.items() if text for s in spans[name]
                  if s.entity_type == "PERSON" and s.score >= 0.8}
     found |= {("PERSON", part) for value in confirmed if len(value.strip()) >= 3 for part in name_parts(value)}
+    found |= {("STREET_ADDRESS", street) for kind, value in found if kind == "STREET_ADDRESS"
+              if (street := address_street(value))}
     out = {}
     for name, text in texts.items():
         field_spans = list(spans[name])
@@ -403,6 +405,15 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
             field_spans += _surnames_after_titles(text, confirmed, field_spans)
         out[name] = sorted(field_spans, key=lambda s: s.start)
     return out
+
+
+def address_street(address: str) -> str | None:
+    """The street and number an address opens with, to find it where it is written alone ("3920 Pecos St Apt 12,
+    Denver, CO 80211" -> "3920 Pecos St Apt 12"): its first segment, when it has a number and two words or more."""
+    head = address.split(",", 1)[0].strip()
+    if head == address.strip() or not any(ch.isdigit() for ch in head) or len(head.split()) < 2 or len(head) < 8:
+        return None
+    return head
 
 
 # a surname alone names its person after a title or "familia" ("la familia Buale", "la señora Quispe", "Sr. Cux")
