@@ -591,6 +591,9 @@ NOT_PERSONAL = [
     "El identificador de finca de la muestra es 46000000000000: el registro lo rellena con ceros.",
     "En el formulario de la DGI traen como ejemplo 'Contribuyente 004512873' y dicen que es ficticio.",
     "¿La UNAM está en Av. Universidad 3000, Coyoacán? Quiero visitar la biblioteca central.",
+    "Para dudas del IVA, la agencia tributaria atiende en el 91 554 87 71 de 9 a 14; o en su sede electrónica.",
+    "Museo Nacional de Arqueología\n• Dirección: Av. Sucre 1200, Pueblo Libre.\n• Tarifa para residentes: 10 soles.",
+    "El clásico se jugó en el Tiburcio Carías Andino y la final será en el Francisco Morazán.",
     "Para el folleto: la oficina nacional de la Asociación de Guías está en Calle Olivo 14, Col. Roma.",
 ]
 
@@ -737,3 +740,9 @@ def test_the_streets_a_house_is_between_and_a_town_after_en_are_not_people():
 def test_a_books_author_is_not_a_students_name():
     text = "Ficha de lectura para clase.\nTítulo: Cien años de soledad\nAutor: Gabriel García Márquez\nAño: 1967"
     assert [s for s in detect_pii(text) if s.entity_type == "PERSON"] == []
+
+
+
+def test_a_phone_someone_calls_theirs_beside_an_institution_is_still_redacted():
+    text = "Trabajo en la agencia tributaria; para lo del alquiler llámame a mi celular 612 345 678."
+    assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text))

@@ -341,7 +341,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         spans = public_directory(text, spans)
     if spans and EXAMPLE_WORD.search(text):
         spans = quoted_examples(text, spans)
-    if any(s.entity_type == "STREET_ADDRESS" for s in spans):
+    if any(s.entity_type in ("STREET_ADDRESS", "PHONE_NUMBER") for s in spans):
         spans = addresses_with_their_estate(text, public_addresses(text, spans))
     if spans:
         from corpus600m.filters.pii_people import dates_beside_ids

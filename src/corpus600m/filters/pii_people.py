@@ -357,6 +357,9 @@ _PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n
 # ... or the town someone was born or died in ("murió el 31 de marzo de 1995 en Corpus Christi")
 _BORN_OR_DIED_IN = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|se\s+cri[óo]|creci[óo])\b[^.\n]{0,45}?\ben\s+)$")
 _IN = re.compile(r"(?i:\ben\s+)$")  # "En Corpus Christi también está...": a place, unless a given name follows
+# ... and always after "en el"/"en la" or "en" and a title: a stadium, a school or a station named after someone ("en
+# el Juan Ramón Brevé", "terminan en Dr. Gálvez")
+_IN_THE = re.compile(r"(?i:\ben\s+(?:el|la)\s+|\ben\s+(?:(?:el|la)\s+)?(?:dr|dra|gral|gral|pdte|ing|prof)\.\s*)$")
 # ... or the street before another ("Corrientes / Av. 9 de Julio", "ir por Rivadavia hasta Av. Callao")
 _PLACE_AFTER = re.compile(r"\s*(?:/|\s+hasta\s+(?:llegar\s+a\s+)?|\s+y\s+)(?:la\s+|el\s+)?(?:Av\.|Avda\.|Avenida|avenida|Calle|"
                           r"calle|Plaza|plaza|Pasaje|Jr\.|Jirón|Carrera|Cra\.|Bulevar|Paseo)(?!\w)")
@@ -461,7 +464,8 @@ def decide_people(text: str, spans: list) -> list:
                 text[span.start:span.end].split()[0].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)) or (
                 _PLACE_PAIR.search(line_before)) or _PLACE_AFTER.match(text, span.end) or (
                 _BORN_OR_DIED_IN.search(text, max(0, span.start - 70), span.start)) or (
-                _IN.search(line_before) and not is_given_name(text[span.start:span.end].split()[0].lower())):
+                _IN.search(line_before) and not is_given_name(text[span.start:span.end].split()[0].lower())) or (
+                _IN_THE.search(line_before)):
             continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts

@@ -29,14 +29,15 @@ _INSTITUTION = _any_of(_PUBLIC_BODIES + [
     r"banco\s+central", r"congreso", r"senado", r"terminal", r"estadio", r"mercado", r"casa[\s-]museo",
     r"oficina\s+(?:de\s+turismo|nacional)", r"asociaci[óo]n", r"fundaci[óo]n", r"federaci[óo]n", r"loter[íi]a",
     r"centro\s+nacional", r"registro\s+(?:nacional|p[úu]blico|de\s+la\s+propiedad)", r"comisi[óo]n", r"c[áa]mara\s+de",
-    r"colegio\s+de", r"parroquia", r"iglesia"])
+    r"colegio\s+de", r"parroquia", r"iglesia", r"centro\s+de\s+(?:contacto|atenci[óo]n|llamadas)"])
 # ... or an organization named by its acronym, said to be at the address ("El CNR está en ...", "la sede de la FWC
 # queda en ...")
 _ACRONYM = re.compile(r"\b(?!(?:DNI|NIF|NIE|RUT|RUN|NIT|RUC|RIF|CUIT|CUIL|CURP|RFC|DPI|DUI|DIP|NSS|SSN|CBU|CVU|IBAN|"
                       r"CLABE|NIS|NIC|PIN|CP|II|III|IV|VI|VII|VIII|IX|XI|XII)\b)[A-Z]{2,6}\b")
 _ACRONYM_THERE = re.compile(_ACRONYM.pattern + r"[^.\n]{0,25}?\b(?:est[áa]|queda|se\s+encuentra|ubicad[oa])\b[^.\n]{0,25}$")
 _SOMEONE_THERE = _any_of([
-    r"viv[oe]", r"viven", r"vivimos", r"resid[eo]", r"domicili", r"mi\s+casa", r"su\s+casa", r"direcci[óo]n\s*:",
+    r"viv[oe]", r"viven", r"vivimos", r"resid[eo]", r"domicili", r"mi\s+casa", r"su\s+casa",
+    r"(?:casa|quinta|finca|granja|hacienda|chacra)\s+de",
     r"entreg", r"env[íi][oa]", r"m[áa]nd", r"recog", r"inquilin", r"propietari", r"arrendat", r"queda"], stem=True)
 # A line of a directory of public services: "- Cruz Roja (ambulancias): 065", "Hospital del Salvador: Av. Salvador
 # 364. Teléfono central: 22 575 4000", "Línea Mujeres: 55 5658 1111". Its phones and addresses are the service's, and
@@ -87,15 +88,33 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+_PUBLIC_CONTACTS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER"})
+# what says a phone is someone's: "mi número", "llámame", "escríbeme al", "whatsapp"
+_SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", r"ll[áa]mame", r"ll[áa]mal[ae]", r"escr[íi]beme",
+                           r"m[áa]ndame", r"whats?app", r"wsp", r"cel", r"celular", r"m[óo]vil"])
+
+
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """`spans` without the addresses of institutions in text about them (see `_INSTITUTION`)."""
-    if any(s.entity_type != "STREET_ADDRESS" and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
+    """`spans` without the addresses and phones of institutions in text about them (see `_INSTITUTION`): "la
+    Agencia Tributaria atiende en el 91 554 87 70", "El CNR está en ...", when nothing else in the text is personal
+    data, no one says they live or receive things there and no one calls a phone theirs."""
+    if any(s.entity_type not in _PUBLIC_CONTACTS and not (s.entity_type == "PERSON" and s.score < 0.8) for s in spans):
         return spans
-    if _SOMEONE_THERE.search(text) or not (_INSTITUTION.search(text) or _ACRONYM.search(text)):
+    if not (_INSTITUTION.search(text) or _ACRONYM.search(text)):
         return spans
-    return [s for s in spans if s.entity_type != "STREET_ADDRESS"
-            or not (_INSTITUTION.search(text, max(0, s.start - 200), s.start)
-                    or _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start]))]
+
+    def public(s: PiiSpan) -> bool:
+        # someone living, receiving or delivering there: in the 150 characters before it or in its own line
+        line_end = text.find("\n", s.end)
+        if _SOMEONE_THERE.search(text, max(0, s.start - 150), len(text) if line_end == -1 else line_end):
+            return False
+        if s.entity_type == "STREET_ADDRESS":
+            return bool(_INSTITUTION.search(text, max(0, s.start - 200), s.start)
+                        or _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start]))
+        before = text[max(0, s.start - 100):s.start]
+        return not _SOMEONES_PHONE.search(before) and bool(_INSTITUTION.search(before) or _ACRONYM.search(before))
+
+    return [s for s in spans if s.entity_type not in _PUBLIC_CONTACTS or not public(s)]
 
 
 # a birth or a death a century ago or more: "nació el 24 de julio de 1783", "murió en 1830", "(1853-1895)"
