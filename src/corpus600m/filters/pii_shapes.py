@@ -92,7 +92,7 @@ class ShapeRecognizer(SpanishPatternRecognizer):
 # a code of a thing or a case, not of a person: the number right after it is not personal data
 _CODE_BEFORE = re.compile(r"(?:\blote|\bref\.|referencia(?!\s+personal)|c[óo]digo(?!\s+de\s+(?:[áa]rea|pa[íi]s|cliente))|"
                           r"\bserie|\bmodelo|\bexpediente|\bisbn|\bissn|\bean\b|\bsku|\bart[íi]culo|\bart\.|\bpieza|"
-                          r"\bfactura|\bpedido|\bproducto|\bley\b|\bdecreto|\bversi[óo]n|\bdoi\b|\bpartida|\bsorteo|\bticket|"
+                          r"\bfactura|\bpedido\b|\bproducto|\bley\b|\bdecreto|\bversi[óo]n|\bdoi\b|\bpartida\b|\bsorteo\b|\bticket\b|"
                           r"\bcampa[ñn]a|\bresoluci[óo]n)[^\d\n,;]{0,20}$", re.I)
 
 
@@ -101,7 +101,7 @@ _PERSONAL_WORD = re.compile(r"(?i:dni|nif|nie|c[ée]dula|rut|cuit|cuil|curp|rfc|
 
 
 _PRODUCT_CODE_BEFORE = re.compile(r"(?:c[óo]digo\s+de\s+barras|\bisbn|\bissn|\bean\b|\bsku|\bdoi\b|\bserie|\bmodelo|"
-                                  r"\blote|\bley\b|\bdecreto|\bversi[óo]n|\bproducto|\bexpediente|\bart[íi]culo|"
+                                  r"\blote|\bley\b|\bdecreto|\bversi[óo]n|\bproducto|\bart[íi]culo|"
                                   r"\bpieza)[^\d\n,;]{0,20}$", re.I)
 
 
@@ -192,14 +192,17 @@ _ACCOUNT_LABEL = (r"(?i:\b(?:cuenta|cta\.?|caja\s+de\s+ahorros?|abonado|afiliad[
 # the words that name a coded id: an employee's, a student's, an insurer's, Venezuela's RIF
 _CODED_ID_LABEL = (r"(?i:\b(?:n[úu]mero\s+de\s+(?:empleado|trabajador|legajo|alumno|estudiante|afiliad[oa]|asegurad[oa]|"
                    r"socio|carn[ée]t?)|c[óo]digo\s+de\s+(?:empleado|trabajador|alumno|estudiante|afiliad[oa])|legajo|"
-                   r"autogenerado|rif|carn[ée]t?\s+(?:de\s+)?(?:estudiante|alumno|afiliad[oa])|id\s+de\s+empleado)"
+                   r"autogenerado|rif|carn[ée]t?\s+(?:de\s+)?(?:estudiante|alumno|afiliad[oa])|id\s+de\s+empleado|"
+                   r"licencia(?:\s+de\s+(?:conducir|manejo|conductor))?|medicare|medicaid|chasis|vin|"
+                   r"n[úu]mero\s+de\s+(?:chasis|motor|serie\s+del\s+veh[íi]culo))"
                    r"(?:\s+(?:n[°º.]|nro\.?|no\.))?\s*(?:es\s+(?:el\s+)?|:\s*)?)")
 
 
 # the words that name the number of a property, a membership, an insurance policy, a health card or a phone set
 _REGISTRY_LABEL = (r"(?i:\b(?:(?:clave|referencia|c[óo]digo|ficha|n[úu]mero|c[ée]dula)\s+catastral|catastro|padr[óo]n|"
                    r"finca|matr[íi]cula\s+inmobiliaria|folio(?:\s+real|\s+de\s+matr[íi]cula)?|partida(?:\s+registral)?|"
-                   r"predio|soci[oa]|asociad[oa]|p[óo]liza|tarjeta\s+sanitaria|historia\s+cl[íi]nica|imei)"
+                   r"predio|soci[oa]|asociad[oa]|p[óo]liza|tarjeta\s+sanitaria|historia\s+cl[íi]nica|imei|"
+                   r"(?:n[úu]mero\s+de\s+|no\.\s+de\s+)?expediente(?:\s+cl[íi]nico|\s+m[ée]dico)?)"
                    r"(?:\s+(?:n\.?\s?[°º]|n[°º.]|nro\.?|n[úu]mero|no\.))?\s*:?\s*(?:es\s+(?:el\s+)?)?)")
 
 
@@ -267,7 +270,8 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
           flags=CASE_SENSITIVE, name="PlateShapeRecognizer"),
         # ... and Guatemala's one letter and six digits ("P 584-312"), which the capitals trigger does not see
         S("LICENSE_PLATE", [_p("plate:ctx", r"\b[A-Z][\s\-]?\d{3}[\s\-]?\d{3}\b", 0.45)],
-          ["placa", "placas", "matrícula", "matricula"], flags=CASE_SENSITIVE, name="PlateDigitsShapeRecognizer"),
+          ["placa", "placas", "matrícula", "matricula", "chapa", "tablilla"], flags=CASE_SENSITIVE,
+          name="PlateDigitsShapeRecognizer"),
         # Spain's NSS as written on the card: 28/12345678/90
         S("ES_NSS", [_p("nss shape", NB + r"\d{2}/\d{8}/\d{2}" + NA, 0.7)], ["seguridad social", "nss", "afiliación"],
           name="NssShapeRecognizer"),
