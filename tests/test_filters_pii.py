@@ -548,6 +548,8 @@ MORE_PERSONAL_FORMS = [
     ("the author and advisers on a thesis's title page",
      "Portada del trabajo de grado:\nAutora: Yuliana Pérez Mosquera\nAsesor: Mg. Harold Rentería Palacios\nQuibdó, 2023",
      ["Yuliana Pérez Mosquera", "Harold Rentería Palacios"], "PERSON"),
+    ("a unit joined to its settlement by a space", "Llevale las pupusas a la niña Tina, es en la colonia Zacamil "
+     "edificio 32 apartamento 14, allá por Mejicanos.", ["colonia Zacamil edificio 32 apartamento 14"], "STREET_ADDRESS"),
     ("a village named without an address word, beside an id",
      "Beneficiario: Anselmo Tut Choc, DPI 2417 55023 1609, aldea Chirrexquiché, San Juan Chamelco, Alta Verapaz.",
      ["aldea Chirrexquiché, San Juan Chamelco"], "STREET_ADDRESS"),
@@ -754,4 +756,9 @@ def test_a_books_author_is_not_a_students_name():
 
 def test_a_phone_someone_calls_theirs_beside_an_institution_is_still_redacted():
     text = "Trabajo en la agencia tributaria; para lo del alquiler llámame a mi celular 612 345 678."
+    assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text))
+
+
+def test_a_phone_in_a_text_that_names_a_cafe_or_a_market_is_still_redacted():
+    text = "La cosecha de café terminó y el mercado abrió el domingo. Pasame un mensaje al +54 9 11 1753-0980 y arreglamos."
     assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text))

@@ -90,8 +90,12 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
 _PUBLIC_CONTACTS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER"})
 # what says a phone is someone's: "mi número", "llámame", "escríbeme al", "whatsapp"
-_SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", r"ll[áa]mame", r"ll[áa]mal[ae]", r"escr[íi]beme",
-                           r"m[áa]ndame", r"whats?app", r"wsp", r"cel", r"celular", r"m[óo]vil"])
+_SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", r"(?:ll[áa]ma|escr[íi]be|escrib[íi]|m[áa]nda|p[áa]sa|av[íi]sa|"
+                           r"contact[áa]|textea|marca)(?:me|nos|l[eao]s?)", r"whats?app", r"wsp", r"cel", r"celular",
+                           r"m[óo]vil", r"mensaje"])
+# ... and, with `SERVICE`, the public bodies and services whose phone a text about them gives (not shops and cafés:
+# a small business's phone is often its owner's mobile)
+_PHONE_INSTITUTION = _any_of([r"agencia", r"centro\s+de\s+(?:contacto|atenci[óo]n|llamadas)"])
 
 
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -112,7 +116,8 @@ def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             return bool(_INSTITUTION.search(text, max(0, s.start - 200), s.start)
                         or _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start]))
         before = text[max(0, s.start - 100):s.start]
-        return not _SOMEONES_PHONE.search(before) and bool(_INSTITUTION.search(before) or _ACRONYM.search(before))
+        return not _SOMEONES_PHONE.search(before) and bool(
+            _PHONE_INSTITUTION.search(before) or SERVICE.search(before) or _ACRONYM.search(before))
 
     return [s for s in spans if s.entity_type not in _PUBLIC_CONTACTS or not public(s)]
 

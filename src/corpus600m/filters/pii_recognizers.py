@@ -666,7 +666,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                          rf"|(?:(?i:del?|de\s+la|de\s+los)\s+(?:[\w.]+\s+){{0,5}}?)?{step}(?:\s+(?i:del?|de\s+la)\s+\w+(?:[ \t]+\w+){{0,3}})?"
                          rf"|\d{{1,2}}(?:a|ª|o|º)?\.?\s+(?i:calle|avenida|ave\.?|av\.)(?:\s+(?:[NS][OE]|(?i:norte|sur|este|oeste))\b\.?)?"
                          rf"|(?i:v[íi]a|carretera|camino|ruta)\s+(?i:a|al|de|del|hacia)\s+{place_name}\s+(?i:km\.?|kil[óo]metro)\s*\d{{1,4}}(?:[.,]\d{{1,3}})?")
-        house_segment = rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark})"
+        house_segment = (rf"(?:\s*,\s*(?:{house_alternatives}|{landmark})|\s*,?\s+{landmark}|[ \t]+(?i:edificio|edif\.|apartamento|"
+                         rf"apto\.?|casa|bloque|lote|manzana|mz\.|torre|pasaje)\s*(?:#|(?i:n[º°o]\.?|no\.|nro\.?))?\s*\d[\w\-]*)")
         # a public square "frente al Alcázar" is no house, and a second street is one only with its number ("Calle
         # del Cristo, Calle Fortaleza" is a list of streets; "Pasaje 3, calle 5 #23" an address)
         building_segment = (rf"(?:\s*,\s*(?:{house_alternatives.replace(f'(?:{number})?{extra}', f'(?:{number}){extra}', 1)}))")
