@@ -265,7 +265,9 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     Entity types: EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, IP_ADDRESS, URL_PERSONAL, PERSON,
     STREET_ADDRESS, DATE_OF_BIRTH, MX_CLABE (bank account) and national ids (ES_NIF, ES_NIE, ES_NSS, MX_CURP,
     MX_RFC, CL_RUT, AR_CUIT, AR_DNI, PE_DNI, CO_CEDULA, EC_CEDULA, UY_CI, VE_CEDULA, DO_CEDULA, GT_DPI, SV_DUI,
-    HN_DNI, NI_CEDULA, CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID). Ids with a check digit are only reported when it is valid.
+    HN_DNI, NI_CEDULA, CR_CEDULA, PA_CEDULA, US_SSN, NATIONAL_ID), and by shape and context: BANK_ACCOUNT, AR_CBU,
+    LICENSE_PLATE, PASSPORT, MASKED_NUMBER, REGISTRY_ID (property, membership, policy and patient file numbers, only
+    beside other personal data). A check digit raises a score; it does not gate a finding.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
     from corpus600m.filters.pii_triggers import triggered_groups
