@@ -211,7 +211,7 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
     # a code or an id, not a phone: "Lote 4521-8890-12", "ref. 600 123 456", "mi cédula es 0912345676"
     # (unless a phone word is also near)
     _CODE_BEFORE = re.compile(r"(?:\blote|\bref\.?|referencia|c[óo]digo(?!\s+de\s+(?:[áa]rea|pa[íi]s))|\bserie|\bmodelo|"
-                              r"\bexpediente|\bpartida\b|\bfactura\b|\bsorteo\b|\bpedido\b|\bticket\b|"
+                              r"\bexpediente|\bpartida\b|\bfactura\b|\bsorteo\b|\bpedido\b|\bticket\b|\bdecreto|\bley\b|\bresoluci[óo]n|"
                               r"\bisbn|\bissn|\bsku|\bart[íi]culo|\bart\.|\bpieza|c[ée]dula|\bdni|\bd\.n\.i|"
                               r"\brut\b|\brun\b|\bcuit|\bcuil|documento|\bc\.i\.|\bnif|\bnie\b|pasaporte|\bcurp|\brfc)"
                               r"[^\d\n,;]{0,20}$", re.I)

@@ -305,6 +305,12 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         S("REGISTRY_ID", [_p("registry id after word", rf"{_REGISTRY_LABEL}(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+"
                                                        rf"(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.6)],
           [], plausible=_registry_plausible, flags=CASE_SENSITIVE, name="RegistryIdRecognizer", max_score=0.6),
+        # ... and any code of 4+ digits after a number sign ("N° 11012345", "Nro. AG-2024-0871", "#45-112"), under the
+        # same condition: in a text with someone's data a numbered code is theirs more often than not
+        S("REGISTRY_ID", [_p("numbered code", r"(?i:(?<!\w)(?:n\.?\s?[°º]\.?|nro\.?|n[úu]m\.|n[úu]mero|no\.|#)\s*:?\s*)"
+                                              rf"(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.55)],
+          [], plausible=lambda v: len(_digits(v)) >= 4 and _registry_plausible(v) and _not_thousands(v),
+          flags=CASE_SENSITIVE, name="NumberedCodeRecognizer", max_score=0.55),
         # the last digits of a card said to be its last ("tarjeta terminada en 4471", "últimos 4 dígitos: 0912")
         S("CREDIT_CARD", [_p("card ending", r"(?i:\bterminad[ao]\s+en|\btermina\s+en|\bfinalizad[ao]\s+en|"
                                             r"\búltimos\s+(?:4|cuatro)\s+(?:d[íi]gitos|n[úu]meros)(?:\s+son)?)\s*:?\s*"
