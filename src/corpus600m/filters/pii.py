@@ -222,6 +222,14 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
+UNANCHORED = frozenset({"REGISTRY_ID"})  # personal data only beside other personal data (see `anchored`)
+
+
+def _boosted(score: float, max_score: float) -> float:
+    """A match's score with its context word found (CONTEXT_BOOST), capped at its recognizer's `max_score`."""
+    return round(min(1.0, score + CONTEXT_BOOST, max_score), 3)
+
+
 ADDRESS_NEAR = 100  # characters within which personal data makes a place named without an address word an address
 # the context-only address patterns that count beside personal data: a settlement or a landmark ("aldea X, ...",
 # "frente al parque ..."); not a bare name and number ("Córdoba 29"), which prose writes too often
@@ -238,15 +246,12 @@ def addresses_beside_personal_data(text: str, spans: list[PiiSpan], deferred: li
                (s.entity_type == "PERSON" and s.score >= 0.8)]
     if not anchors:
         return []
+    candidates = list(deferred)
     if unrun is not None:
-        for result in unrun.recognizer.matches(text, context_patterns=BESIDE_PERSONAL_DATA):
-            deferred.append(PiiSpan("STREET_ADDRESS", result.start, result.end,
-                                    round(min(float(result.score) + CONTEXT_BOOST, unrun.max_score), 3)))
-    return [d for d in deferred if any(abs(a.start - d.end) < ADDRESS_NEAR or abs(d.start - a.end) < ADDRESS_NEAR
-                                       for a in anchors)]
-
-
-UNANCHORED = frozenset({"REGISTRY_ID"})  # personal data only beside other personal data (see `anchored`)
+        candidates += [PiiSpan("STREET_ADDRESS", r.start, r.end, _boosted(float(r.score), unrun.max_score))
+                       for r in unrun.recognizer.matches(text, context_patterns=BESIDE_PERSONAL_DATA)]
+    return [d for d in candidates if any(abs(a.start - d.end) < ADDRESS_NEAR or abs(d.start - a.end) < ADDRESS_NEAR
+                                         for a in anchors)]
 
 
 def anchored(spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -304,13 +309,10 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
             context = plan.context and _has_context(lower, result.start, plan.context)
             if pattern_name in needs_context and not context:
                 if entity == "STREET_ADDRESS" and pattern_name in BESIDE_PERSONAL_DATA:
-                    deferred.append(PiiSpan(entity, result.start, result.end,
-                                            round(min(score + CONTEXT_BOOST, plan.max_score), 3)))
+                    deferred.append(PiiSpan(entity, result.start, result.end, _boosted(score, plan.max_score)))
                 continue
-            if context:
-                score = min(1.0, score + CONTEXT_BOOST)
-            score = min(score, plan.max_score)
-            spans.append(PiiSpan(entity, result.start, result.end, round(score, 3)))
+            score = _boosted(score, plan.max_score) if context else round(min(score, plan.max_score), 3)
+            spans.append(PiiSpan(entity, result.start, result.end, score))
     if any(s.entity_type == "PHONE_NUMBER" for s in spans):
         from corpus600m.filters.pii_shapes import public_number
 

@@ -359,7 +359,7 @@ _BORN_OR_DIED_IN = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|se\s+c
 _IN = re.compile(r"(?i:\ben\s+)$")  # "En Corpus Christi también está...": a place, unless a given name follows
 # ... and always after "en el"/"en la" or "en" and a title: a stadium, a school or a station named after someone ("en
 # el Juan Ramón Brevé", "terminan en Dr. Gálvez")
-_IN_THE = re.compile(r"(?i:\ben\s+(?:el|la)\s+|\ben\s+(?:(?:el|la)\s+)?(?:dr|dra|gral|gral|pdte|ing|prof)\.\s*)$")
+_IN_THE = re.compile(r"(?i:\ben\s+(?:el|la)\s+|\ben\s+(?:(?:el|la)\s+)?(?:dr|dra|gral|pdte|ing|prof)\.\s*)$")
 # ... or the street before another ("Corrientes / Av. 9 de Julio", "ir por Rivadavia hasta Av. Callao")
 _PLACE_AFTER = re.compile(r"\s*(?:/|\s+hasta\s+(?:llegar\s+a\s+)?|\s+y\s+)(?:la\s+|el\s+)?(?:Av\.|Avda\.|Avenida|avenida|Calle|"
                           r"calle|Plaza|plaza|Pasaje|Jr\.|Jirón|Carrera|Cra\.|Bulevar|Paseo)(?!\w)")
@@ -427,6 +427,17 @@ def couples(text: str, spans: list) -> list:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
+def _place_or_date(text: str, start: int, end: int) -> bool:
+    """Whether the name-like words at `start:end` name a place, a church or a date by what surrounds them."""
+    line_before = text[max(0, start - 40):start].rsplit("\n", 1)[-1]
+    first = text[start:end].split()[0].lower()
+    return bool(
+        _SAINT.match(text, start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, start)
+        or (first in _MONTHS and _DATE_OF_MONTH.search(line_before)) or _PLACE_PAIR.search(line_before)
+        or _PLACE_AFTER.match(text, end) or _BORN_OR_DIED_IN.search(text, max(0, start - 70), start)
+        or (_IN.search(line_before) and not is_given_name(first)) or _IN_THE.search(line_before))
+
+
 def decide_people(text: str, spans: list) -> list:
     """Raise, keep or drop each PERSON (and DATE_OF_BIRTH) span of `text` by what surrounds it; other spans pass
     unchanged.
@@ -459,13 +470,7 @@ def decide_people(text: str, spans: list) -> list:
             continue
         if any(a.start <= span.start < a.end for a in addresses):
             continue  # inside an address ("Cuesta de Florinda Pino 81"): the address covers it
-        line_before = text[max(0, span.start - 40):span.start].rsplit("\n", 1)[-1]
-        if _SAINT.match(text, span.start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, span.start) or (
-                text[span.start:span.end].split()[0].lower() in _MONTHS and _DATE_OF_MONTH.search(line_before)) or (
-                _PLACE_PAIR.search(line_before)) or _PLACE_AFTER.match(text, span.end) or (
-                _BORN_OR_DIED_IN.search(text, max(0, span.start - 70), span.start)) or (
-                _IN.search(line_before) and not is_given_name(text[span.start:span.end].split()[0].lower())) or (
-                _IN_THE.search(line_before)):
+        if _place_or_date(text, span.start, span.end):
             continue  # a place, a church or a date ("Av. 9 de Julio"), not a person
         cut = min((a.start for a in addresses if span.start < a.start < span.end), default=None)
         if cut is not None:  # a name running into an address: the name ends where the address starts

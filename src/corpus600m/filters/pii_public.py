@@ -24,12 +24,13 @@ _PUBLIC_BODIES = [
 # an institution's address in text about the institution: "la AEPD ... por escrito en C/ Jorge Juan, 6, 28001
 # Madrid", "el Café Tortoni (Av. de Mayo 825)"; dropped only when nothing else in the text is personal data and no one
 # says they live or receive things there
+_CONTACT_CENTRE = r"centro\s+de\s+(?:contacto|atenci[óo]n|llamadas)"
 _INSTITUTION = _any_of(_PUBLIC_BODIES + [
     r"agencia", r"registro\s+civil", r"teatro", r"caf[ée]", r"restaurante", r"hotel", r"catedral", r"bas[íi]lica",
     r"banco\s+central", r"congreso", r"senado", r"terminal", r"estadio", r"mercado", r"casa[\s-]museo",
     r"oficina\s+(?:de\s+turismo|nacional)", r"asociaci[óo]n", r"fundaci[óo]n", r"federaci[óo]n", r"loter[íi]a",
     r"centro\s+nacional", r"registro\s+(?:nacional|p[úu]blico|de\s+la\s+propiedad)", r"comisi[óo]n", r"c[áa]mara\s+de",
-    r"colegio\s+de", r"parroquia", r"iglesia", r"centro\s+de\s+(?:contacto|atenci[óo]n|llamadas)"])
+    r"colegio\s+de", r"parroquia", r"iglesia", _CONTACT_CENTRE])
 # ... or an organization named by its acronym, said to be at the address ("El CNR está en ...", "la sede de la FWC
 # queda en ...")
 _ACRONYM = re.compile(r"\b(?!(?:DNI|NIF|NIE|RUT|RUN|NIT|RUC|RIF|CUIT|CUIL|CURP|RFC|DPI|DUI|DIP|NSS|SSN|CBU|CVU|IBAN|"
@@ -90,12 +91,13 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
 _PUBLIC_CONTACTS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER"})
 # what says a phone is someone's: "mi número", "llámame", "escríbeme al", "whatsapp"
-_SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", r"(?:ll[áa]ma|escr[íi]be|escrib[íi]|m[áa]nda|p[áa]sa|av[íi]sa|"
-                           r"contact[áa]|textea|marca)(?:me|nos|l[eao]s?)", r"whats?app", r"wsp", r"cel", r"celular",
-                           r"m[óo]vil", r"mensaje"])
+_CALL_ME = (r"(?:ll[áa]ma|escr[íi]be|escrib[íi]|m[áa]nda|p[áa]sa|av[íi]sa|contact[áa]|textea|marca)"
+            r"(?:me|nos|l[eao]s?)")
+_SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", _CALL_ME, r"whats?app", r"wsp", r"cel", r"celular", r"m[óo]vil",
+                           r"mensaje"])
 # ... and, with `SERVICE`, the public bodies and services whose phone a text about them gives (not shops and cafés:
 # a small business's phone is often its owner's mobile)
-_PHONE_INSTITUTION = _any_of([r"agencia", r"centro\s+de\s+(?:contacto|atenci[óo]n|llamadas)"])
+_PHONE_INSTITUTION = _any_of([r"agencia", _CONTACT_CENTRE])
 
 
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
