@@ -316,3 +316,18 @@ def test_judge_table_on_donated_records(llm_env, data_dir):
     assert leap is not None and leap["model"] == llm_env.model and 1 <= leap["score"] <= 5 and leap["rationale"]
     again = CliRunner().invoke(app, ["judge", "table", "donated"])
     assert "0 record(s) to judge" in again.output, "judged records are not judged again under the same rubric"
+
+
+@pytest.mark.slow
+def test_the_judge_reads_verdicts_on_the_embedded_backend(llm_env, data_dir):
+    """`make run`'s backend: the judge's schema-constrained response format reaches the embedded server (distilabel's
+    `OpenAILLM` rejected it as a `response_format`, so every verdict of `make run` was unreadable)."""
+    from corpus600m.generate.backends import LLMTarget
+    from corpus600m.generate.judging import judge_records
+
+    record = Record(instruction="¿Cuántos días tiene una semana?", output="Una semana tiene siete días.",
+                    source="synthetic", country="ES")
+    target = LLMTarget("embedded", llm_env.base_url, llm_env.model)
+    judged, details = judge_records([record], get_settings(), llm=target, use_rules=False)
+    assert details["unreadable"] == 0 and judged[0].judge is not None, details
+    assert judged[0].judge.model == llm_env.model and 1 <= judged[0].judge.score <= 5

@@ -141,11 +141,14 @@ def parse_verdict(text: str | None) -> dict[str, Any] | None:
             "correct": as_bool(data.get("correcta"))}
 
 
-def response_format(backend: str) -> dict[str, Any] | None:
-    """The JSON response format for the judge's requests: a schema-constrained grammar on the embedded llama.cpp
-    server, plain JSON mode on other OpenAI-compatible servers, none on HF Inference (parsed from text)."""
+def format_kwargs(backend: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` (the judge's generation kwargs) with the JSON response format for `backend`: a schema-constrained
+    grammar on the embedded llama.cpp server, plain JSON mode on other OpenAI-compatible servers, none on HF
+    Inference (parsed from text). The schema goes in the request body (`extra_body`): distilabel's `OpenAILLM`
+    only accepts a `response_format` of strings, and rejected the schema's nested dict before any request."""
     if backend == "embedded":
-        return {"type": "json_object", "schema": VERDICT_SCHEMA}
+        return {**kwargs, "extra_body": {**kwargs.get("extra_body", {}),
+                                         "response_format": {"type": "json_object", "schema": VERDICT_SCHEMA}}}
     if backend == "openai":
-        return {"type": "json_object"}
-    return None
+        return {**kwargs, "response_format": {"type": "json_object"}}
+    return kwargs

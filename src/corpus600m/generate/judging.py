@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from corpus600m.generate.backends import LLMTarget, make_llm
-from corpus600m.generate.judge import RULES_MODEL, load_rubric, response_format
+from corpus600m.generate.judge import RULES_MODEL, format_kwargs, load_rubric
 from corpus600m.generate.pipeline import (
     _NOT_IN_SIGNATURE,
     configure_caches,
@@ -41,9 +41,8 @@ def judge_records(records: list[Record], settings: Settings, *, llm: LLMTarget,
         return [], {"judged": 0}
     target = llm  # resolved and checked by the caller (`services.llm_server.llm_target`)
     rubric = load_rubric()
-    kwargs = {**generation_kwargs(target, settings, settings.judge_max_new_tokens), "temperature": 0.0}
-    if response_format(target.backend):
-        kwargs["response_format"] = response_format(target.backend)
+    kwargs = format_kwargs(target.backend, {**generation_kwargs(target, settings, settings.judge_max_new_tokens),
+                                            "temperature": 0.0})
     rows = [{"item_key": r.id, "instruction": r.instruction, "output": r.output} for r in records]
     digest = hashlib.sha1(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     batch = max(1, min(len(rows), 4 * settings.llm_parallel))

@@ -128,7 +128,7 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
                    max_new_tokens: int | None = None, fits_variety: VarietyFit | None = None) -> Any:
     """The distilabel pipeline for `items` (not run). `fits_variety(text, variety)`: the check that makes the
     generation steps ask again for a text whose forms of address do not fit (None: no such retry)."""
-    from corpus600m.generate.judge import load_rubric, response_format
+    from corpus600m.generate.judge import format_kwargs, load_rubric
     from corpus600m.generate.steps import (
         GenerationPipeline,
         JudgeRecord,
@@ -167,9 +167,8 @@ def build_pipeline(items: list[GenerationItem], target: LLMTarget, settings: Set
         llm_steps = [write_instruction, write_answer]
         load >> write_instruction >> prepare >> write_answer
         if settings.judge_enabled:
-            judge_kwargs = {**kwargs, "max_new_tokens": settings.judge_max_new_tokens, "temperature": 0.0}
-            if response_format(target.backend):
-                judge_kwargs["response_format"] = response_format(target.backend)
+            judge_kwargs = format_kwargs(target.backend, {**kwargs, "max_new_tokens": settings.judge_max_new_tokens,
+                                                          "temperature": 0.0})
             judge = JudgeRecord(
                 name="judge", items_digest=digest, llm=make_llm(target, settings, judge_kwargs), input_batch_size=batch,
                 rubric_version=load_rubric().label, output_mappings={"model_name": "judge_model"},
