@@ -569,6 +569,18 @@ MORE_PERSONAL_FORMS = [
     ("a policy of letters and digits and a health card beside an id",
      "Asegurado: Tito Lema, DPI 2634 81920 0101, póliza AGR-2023-1177; tarjeta sanitaria LMTT800101123456.",
      ["AGR-2023-1177", "LMTT800101123456"], "REGISTRY_ID"),
+    ("codes after a form's label beside someone's phone",
+     "Cliente: Edgar Solís\nCel: 5512345678\nCódigo de cliente: CL-448812\nMedidor: A55621",
+     ["CL-448812", "A55621"], "REGISTRY_ID"),
+    ("a code after a label in pasted JSON beside an e-mail",
+     '{"correo": "mrojas@gmail.com", "afiliado": "88123-4"}', ["88123-4"], "REGISTRY_ID"),
+    ("a code after 'número de' and a noun, beside an id",
+     "DNI 44.512.338, número de cliente CL-448812 y el nro. de medidor es el A-55621.", ["CL-448812", "A-55621"],
+     "REGISTRY_ID"),
+    ("a handle on a social network beside a phone", "Mi insta es @lupita.mendoza_92, escribime al 55 1234 5678.",
+     ["@lupita.mendoza_92"], "SOCIAL_HANDLE"),
+    ("a user name with digits after its word beside an e-mail", "usuario: jperez88, correo jperez@hotmail.com",
+     ["jperez88"], "SOCIAL_HANDLE"),
 ]
 
 
@@ -609,12 +621,21 @@ NOT_PERSONAL = [
     "Museo Nacional de Arqueología\n• Dirección: Av. Sucre 1200, Pueblo Libre.\n• Tarifa para residentes: 10 soles.",
     "El clásico se jugó en el Tiburcio Carías Andino y la final será en el Francisco Morazán.",
     "Para el folleto: la oficina nacional de la Asociación de Guías está en Calle Olivo 14, Col. Roma.",
+    "PTY es Tocumen y MDE es José María Córdova (Rionegro); CTG es el Rafael Núñez (Cartagena).",
+    "Sigue a @SomosNLP y a @minsalud para novedades; el código de la campaña: AB-2024-5512.",
+    "Vuelo: IB6843\nTotal: 12500\nFecha: 12/03/2024\nCódigo postal: 110111",
 ]
 
 
 @pytest.mark.parametrize("text", NOT_PERSONAL)
 def test_places_public_numbers_and_characters_are_not_redacted(text):
     assert [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)] == []
+
+
+def test_labelled_codes_of_quantities_dates_things_and_phones_are_not_codes_beside_personal_data():
+    text = ("Cliente: Edgar Solís, DNI 44.512.338\nTotal: 12500\nFecha: 12/03/2024\nVuelo: IB6843\n"
+            "Hospital Loayza. Teléfono: 01 614 4646")
+    assert [s.entity_type for s in detect_pii(text) if s.entity_type == "REGISTRY_ID"] == []
 
 
 def test_a_toll_free_number_said_to_be_someones_is_still_redacted():

@@ -32,7 +32,7 @@ MIN_SCORE = 0.5  # findings below this are not reported
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "<EMAIL>", "PHONE_NUMBER": "<PHONE>", "CREDIT_CARD": "<CREDIT_CARD>", "IBAN_CODE": "<IBAN>",
     "IP_ADDRESS": "<IP>", "URL_PERSONAL": "<URL>", "PERSON": "<PERSON>", "STREET_ADDRESS": "<ADDRESS>",
-    "DATE_OF_BIRTH": "<DATE_OF_BIRTH>",
+    "DATE_OF_BIRTH": "<DATE_OF_BIRTH>", "SOCIAL_HANDLE": "<HANDLE>",
 }
 
 
@@ -222,7 +222,9 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
 
-UNANCHORED = frozenset({"REGISTRY_ID"})  # personal data only beside other personal data (see `anchored`)
+# personal data only beside other personal data (see `anchored`): a property's, a membership's or a policy's number,
+# a code after a form's label, a handle on a social network
+UNANCHORED = frozenset({"REGISTRY_ID", "SOCIAL_HANDLE"})
 
 
 def _boosted(score: float, max_score: float) -> float:

@@ -356,6 +356,8 @@ _PLACE_PAIR = re.compile(r"(?i:\b(?:avenidas?|calles?|av\.|avda\.|esquina)\s[^\n
                          r"(?:\d\w{0,2}|s/n),?\s+(?:entre|e/)\s+[^\n,.;]{1,30}?\s(?:y|e)\s+(?:(?:la|el)\s+)?)$")
 # ... or the town someone was born or died in ("murió el 31 de marzo de 1995 en Corpus Christi")
 _BORN_OR_DIED_IN = re.compile(r"(?i:\b(?:naci[óo]|muri[óo]|falleci[óo]|se\s+cri[óo]|creci[óo])\b[^.\n]{0,45}?\ben\s+)$")
+# ... or an airport explained by its code ("MDE es José María Córdova", "CTG es el Rafael Núñez")
+_AIRPORT_CODE = re.compile(r"\b(?!DNI|RUT|RFC|CEO|NIT|RUC)[A-Z]{3}\s+(?:es|=|:)\s+(?:el\s+)?$")
 _IN = re.compile(r"(?i:\ben\s+)$")  # "En Corpus Christi también está...": a place, unless a given name follows
 # ... and always after "en el"/"en la" or "en" and a title: a stadium, a school or a station named after someone ("en
 # el Juan Ramón Brevé", "terminan en Dr. Gálvez")
@@ -435,7 +437,8 @@ def _place_or_date(text: str, start: int, end: int) -> bool:
         _SAINT.match(text, start) or _PLACE_BEFORE.search(line_before) or _PLACE_FIRST.match(text, start)
         or (first in _MONTHS and _DATE_OF_MONTH.search(line_before)) or _PLACE_PAIR.search(line_before)
         or _PLACE_AFTER.match(text, end) or _BORN_OR_DIED_IN.search(text, max(0, start - 70), start)
-        or (_IN.search(line_before) and not is_given_name(first)) or _IN_THE.search(line_before))
+        or (_IN.search(line_before) and not is_given_name(first)) or _IN_THE.search(line_before)
+        or _AIRPORT_CODE.search(line_before))
 
 
 def decide_people(text: str, spans: list) -> list:
@@ -455,13 +458,14 @@ def decide_people(text: str, spans: list) -> list:
       a given name (`first_names`) -> 0.6 (a private person by default: a missed name costs more than a redacted
       one); without a given name it is more likely a place or a work ("Boca Chica", "Lloret de Mar") -> dropped.
     """
-    from corpus600m.filters.pii import MIN_SCORE, PiiSpan
+    from corpus600m.filters.pii import MIN_SCORE, UNANCHORED, PiiSpan
 
     spans = _decide_dates_of_birth(text, spans)
     # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
     encyclopedic = _ENCYCLOPEDIC if not (_OBITUARY.search(text) or _ACADEMIC_WORK.search(text)) else _NEVER
-    # a registry's number (REGISTRY_ID) is personal only beside other personal data: it does not make a name personal
-    others = [s for s in spans if s.entity_type not in ("PERSON", "REGISTRY_ID")]
+    # a registry's number or a handle (`pii.UNANCHORED`) is personal only beside other personal data: it does not
+    # make a name personal
+    others = [s for s in spans if s.entity_type != "PERSON" and s.entity_type not in UNANCHORED]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
     out = []
     for span in spans:
@@ -523,7 +527,7 @@ _FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\
 _NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
                         r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
 _NOT_IDS = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "PHONE_NUMBER", "URL_PERSONAL",
-                      "IP_ADDRESS", "REGISTRY_ID"})
+                      "IP_ADDRESS", "REGISTRY_ID", "SOCIAL_HANDLE"})
 _LAST_BIRTH_YEAR = 2022  # a birth date is at least a few years old: later dates are events
 
 

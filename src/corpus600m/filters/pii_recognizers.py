@@ -331,7 +331,21 @@ def contact_recognizers() -> list[PatternRecognizer]:
     iban.trigger = "upper"
     ip = IpRecognizer(supported_language=LANG, context=["ip", "dirección ip", "servidor", "host"])
     ip.trigger = "ip"
-    return [email, PhoneNumberRecognizer(), url, card, iban, ip]
+    # a user's handle on a social network or a chat ("@lupita.mendoza_92"), not an e-mail's "@" nor a decorator of
+    # pasted code; an institution has handles too, so these count only beside other personal data (`pii.anchored`)
+    handle = R("SOCIAL_HANDLE", [_p("handle", r"(?<![\w@.\-+/])@(?!(?:property|staticmethod|classmethod|dataclass|"
+                                              r"override|pytest|app|media|import|keyframes|font-face|param|returns?|"
+                                              r"type|Test|Override|Autowired|Entity|Component|Injectable)\b)"
+                                              r"[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@]|\.\w)", 0.55)],
+               [], trigger="at", flags=CASE_SENSITIVE, name="HandleRecognizer")
+    # ... and a user name with digits after the word that names it ("usuario: jperez88", "IG lupis_92", "user=mrojas77")
+    username = R("SOCIAL_HANDLE", [_p("user name after word", r"(?i:\b(?:usuario|user(?:name)?|login|nick(?:name)?|"
+                                                              r"gamertag|ig|insta(?:gram)?|tiktok|twitter|telegram|"
+                                                              r"discord|skype|snapchat|threads)\b)\s*(?:es\s+|:\s*|=\s*)?"
+                                                              r"(?P<pii>@?[A-Za-z][A-Za-z0-9_.]{1,18}\d[A-Za-z0-9_]{0,4})"
+                                                              r"(?![\w@]|\.\w)", 0.55)],
+                 [], trigger="at", flags=CASE_SENSITIVE, name="UserNameRecognizer")
+    return [email, PhoneNumberRecognizer(), url, card, iban, ip, handle, username]
 
 
 # ---- people, places, dates of birth ---------------------------------------------------------------------

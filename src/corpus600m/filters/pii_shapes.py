@@ -211,6 +211,45 @@ def _registry_plausible(value: str) -> bool:
     return len(digits) >= 3 and len(value) <= 24 and not re.fullmatch(r"(?:1[5-9]|20)\d\d", value) and _not_years(value)
 
 
+# a short label (1-4 words, at most 26 characters) at the start of a line, a field or a clause, then ":" or "=": a
+# form's, a chat's or pasted data's field name. Its whole reach before a code's digits stays within
+# `pii.WINDOW_MARGIN`, so a window's edge cannot stand in for the start of a line
+_LABELLED = (r"(?:^|(?<=[\n,;|{(\t\"\[])|(?<=[,;|•·.!?]\s))"
+             r"(?=[^\n:=\"]{1,26}\"?\s*[:=])[^\W\d_][\w.°º/]*(?:[ \-][\w.°º/]+){0,3}\"?\s*[:=]\s*\"?\s*")
+# the label's own words, read back from a match: a quantity's, a date's, a thing's or a phone's label (the phone
+# recognizers and `pii_public` decide whose number that is) introduces no one's code
+_LABEL_BEFORE = re.compile(r"([^\n:=\"]{1,26})\"?\s*[:=]\s*\"?\s*$")
+_NOT_A_PERSONS_LABEL = re.compile(
+    r"(?i:\b(?:fecha|hora|horario|total|subtotal|monto|precio|valor|importe|saldo|cantidad|cost[oe]|pago|cuota|"
+    r"tarifa|edad|peso|talla|estatura|altura|a[ñn]os?|km|kilometraje|superficie|[áa]rea|poblaci[óo]n|habitantes|"
+    r"capacidad|presupuesto|ingresos?|salario|sueldo|gasto|deuda|inter[ée]s|tasa|iva|descuento|puntaje|puntos|nota|"
+    r"calificaci[óo]n|resultado|marcador|duraci[óo]n|tiempo|distancia|temperatura|velocidad|potencia|consumo|"
+    r"lectura|medida|dimensiones|volumen|versi[óo]n|isbn|issn|sku|ean|modelo|serie|lote|ley|decreto|art[íi]culo|"
+    r"art|resoluci[óo]n|vuelo|ruta|l[íi]nea|postal|cp|c\.p|zip|folios|p[áa]gina|p[áa]gs?|cap[íi]tulo|tomo|"
+    r"edici[óo]n|pedido|factura|ticket|orden|producto|ref|referencia|barras|"
+    r"tel|tel[ée]fono|tlf|telf|cel|celular|m[óo]vil|whatsapp|wsp|fax|fono|fijo|contacto)\b)")
+
+
+class LabelledCodeRecognizer(ShapeRecognizer):
+    """`ShapeRecognizer` for codes after a form's label, less those whose label names no one's code."""
+
+    def matches(self, text: str, *, context_patterns: bool = True):
+        out = []
+        for r in super().matches(text, context_patterns=context_patterns):
+            label = _LABEL_BEFORE.search(text, max(0, r.start - 34), r.start)
+            if not (label and _NOT_A_PERSONS_LABEL.search(label.group(1))):
+                out.append(r)
+        return out
+
+
+def _labelled_code_plausible(value: str) -> bool:
+    """A labelled code, not a date ("12/03/2024", "2024-03-12"), a time, an amount with cents or a quantity in
+    thousands: 4+ digits, at most 24 characters."""
+    v = value.strip()
+    return (len(_digits(v)) >= 4 and _registry_plausible(v) and _not_thousands(v)
+            and not re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d+[.,]\d{2}", v))
+
+
 # how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
 CARD_GROUPS = r"(?:\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,4})?|\d{4}[ \-]\d{6}[ \-]\d{4,5})"
 
@@ -305,12 +344,21 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         S("REGISTRY_ID", [_p("registry id after word", rf"{_REGISTRY_LABEL}(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+"
                                                        rf"(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.6)],
           [], plausible=_registry_plausible, flags=CASE_SENSITIVE, name="RegistryIdRecognizer", max_score=0.6),
-        # ... and any code of 4+ digits after a number sign ("N° 11012345", "Nro. AG-2024-0871", "#45-112"), under the
+        # ... and any code of 4+ digits after a number sign ("N° 11012345", "Nro. AG-2024-0871", "#45-112", "número de
+        # cliente 448812", "nro. de medidor es el A-55621"), under the
         # same condition: in a text with someone's data a numbered code is theirs more often than not
-        S("REGISTRY_ID", [_p("numbered code", r"(?i:(?<!\w)(?:n\.?\s?[°º]\.?|nro\.?|n[úu]m\.|n[úu]mero|no\.|#)\s*:?\s*)"
+        S("REGISTRY_ID", [_p("numbered code", r"(?i:(?<!\w)(?:n\.?\s?[°º]\.?|nro\.?|n[úu]m\.|n[úu]mero|no\.|#)\s*"
+                                              r"(?:de(?:l|\s+la)?\s+[a-záéíóúñ]{2,12}(?:\s+[a-záéíóúñ]{2,12})?\s+(?:es\s+(?:el\s+)?)?)?:?\s*)"
                                               rf"(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.55)],
           [], plausible=lambda v: len(_digits(v)) >= 4 and _registry_plausible(v) and _not_thousands(v),
           flags=CASE_SENSITIVE, name="NumberedCodeRecognizer", max_score=0.55),
+        # ... and any code of 4+ digits after a short label and a colon, as forms, chats and pasted data write someone's
+        # numbers ("Medidor: A-556210", "Código de cliente: CL-448812", "licencia = 0045-7781", "\"afiliado\": \"88123\""),
+        # under the same condition; not after a label of a quantity, a date or a thing ("Total: 1250", "Vuelo: IB6843")
+        LabelledCodeRecognizer(
+            "REGISTRY_ID", [_p("labelled code", _LABELLED + r"(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+"
+                                                r"(?:[.\-/][A-Z0-9]+|\s\d+){0,4})" + NA + _NO_UNIT, 0.55)],
+            [], plausible=_labelled_code_plausible, flags=CASE_SENSITIVE, name="LabelledCodeRecognizer", max_score=0.55),
         # the last digits of a card said to be its last ("tarjeta terminada en 4471", "últimos 4 dígitos: 0912")
         S("CREDIT_CARD", [_p("card ending", r"(?i:\bterminad[ao]\s+en|\btermina\s+en|\bfinalizad[ao]\s+en|"
                                             r"\búltimos\s+(?:4|cuatro)\s+(?:d[íi]gitos|n[úu]meros)(?:\s+son)?)\s*:?\s*"

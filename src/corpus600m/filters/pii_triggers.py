@@ -47,7 +47,9 @@ def _dfa_friendly(pattern: str) -> str:
 TRIGGER_PATTERNS: dict[str, str] = {
     "digits": r"\d[\d\s().\-/]{4,}\d",
     "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}::?[0-9a-fA-F]{1,4}:",
-    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\}|alias)",  # ... and an account's alias
+    # ... and an account's alias, and a user name's word
+    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\}|alias|usuario|user|login|nick|gamertag|\big\b|insta|tiktok|twitter|telegram|"
+          r"discord|skype|snapchat|threads)",
     "url": r"(?i:http|www\.|facebook\.|instagram\.|twitter\.|linkedin\.|tiktok\.|github\.|youtube\.|wa\.me/|t\.me/|"
            r"x\.com/|fb\.com/|threads\.)",
     # ... or a masked number's last digits, or a card's said to be its last
@@ -74,6 +76,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
 _DIGITS_TRIGGER = re.compile(TRIGGER_PATTERNS["digits"])
 _IP_TRIGGER = re.compile(TRIGGER_PATTERNS["ip"])
 _UPPER_TRIGGER = re.compile(TRIGGER_PATTERNS["upper"])
+_USER_WORD = re.compile(r"usuario|user|login|nick|gamertag|\big\b|insta|tiktok|twitter|telegram|discord|skype|"
+                        r"snapchat|threads")
 _WORDS = re.compile(r"[^\W\d_]+")
 _NAME_CUES = frozenset(
     "llamo nombre llama atentamente firmado firma saludos att contacta contactar contacte habla hablar hable hablé "
@@ -121,7 +125,8 @@ def triggered_groups(text: str) -> set[str]:
             groups.add("ip")
     elif ":" in text and _IP_TRIGGER.search(text):
         groups.add("ip")
-    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower or "alias" in lower:
+    if "@" in text or "arroba" in lower or "at]" in lower or "(at)" in lower or "{at}" in lower or "alias" in lower \
+            or _USER_WORD.search(lower):
         groups.add("at")
     if "http" in lower or "www." in lower or any(site in lower for site in _SOCIAL):
         groups.add("url")
