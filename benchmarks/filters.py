@@ -338,9 +338,11 @@ def value_left(value: str, kind: str, text: str) -> bool:
 PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev": "pii_handwritten_dev.jsonl",
             "handwritten-dev2": "pii_handwritten_dev2.jsonl", "handwritten-dev3": "pii_handwritten_dev3.jsonl",
             "handwritten-dev4": "pii_handwritten_dev4.jsonl", "handwritten-dev5": "pii_handwritten_dev5.jsonl",
+            "handwritten-dev6": "pii_handwritten_dev6.jsonl", "handwritten-dev7": "pii_handwritten_dev7.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl",
-            "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl"}
+            "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl",
+            "handwritten6": "pii_handwritten_test6.jsonl", "handwritten7": "pii_handwritten_test7.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

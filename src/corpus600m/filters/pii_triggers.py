@@ -48,8 +48,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "digits": r"\d[\d\s().\-/]{4,}\d",
     "ip": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}::?[0-9a-fA-F]{1,4}:",
     # ... and an account's alias, and a user name's word
-    "at": r"@|(?i:arroba|at\]|\(at\)|\{at\}|alias|usuario|user|login|nick|gamertag|\big\b|insta|tiktok|twitter|telegram|"
-          r"discord|skype|snapchat|threads)",
+    "at": _dfa_friendly(r"@|(?i:arroba|at\]|\(at\)|\{at\}|alias|usuario|user|login|nick|gamertag|\big\b|insta|tiktok|"
+                        r"twitter|telegram|discord|skype|snapchat|threads)"),
     "url": r"(?i:http|www\.|facebook\.|instagram\.|twitter\.|linkedin\.|tiktok\.|github\.|youtube\.|wa\.me/|t\.me/|"
            r"x\.com/|fb\.com/|threads\.)",
     # ... or a masked number's last digits, or a card's said to be its last
