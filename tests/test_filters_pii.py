@@ -573,7 +573,7 @@ MORE_PERSONAL_FORMS = [
      "Cliente: Edgar Solís\nCel: 5512345678\nCódigo de cliente: CL-448812\nMedidor: A55621",
      ["CL-448812", "A55621"], "REGISTRY_ID"),
     ("a code after a label in pasted JSON beside an e-mail",
-     '{"correo": "mrojas@gmail.com", "afiliado": "88123-4"}', ["88123-4"], "REGISTRY_ID"),
+     '{"correo": "mrojas@gmail.com", "medidor": "88123-4"}', ["88123-4"], "REGISTRY_ID"),
     ("a code after 'número de' and a noun, beside an id",
      "DNI 44.512.338, número de cliente CL-448812 y el nro. de medidor es el A-55621.", ["CL-448812", "A-55621"],
      "REGISTRY_ID"),
@@ -581,6 +581,19 @@ MORE_PERSONAL_FORMS = [
      ["@lupita.mendoza_92"], "SOCIAL_HANDLE"),
     ("a user name with digits after its word beside an e-mail", "usuario: jperez88, correo jperez@hotmail.com",
      ["jperez88"], "SOCIAL_HANDLE"),
+    ("ids in a CSV column that its header names", "name,phone,city,a_number\nAna Paz,+1 713 555 0199,Houston,A213-482-917\n"
+     "Luis Ruiz,+1 956 555 0123,Brownsville,A204-918-372", ["A213-482-917", "A204-918-372"], "NATIONAL_ID"),
+    ("an id in a Markdown table's column", "| Colaborador | Cédula | Cargo |\n|---|---|---|\n| Rosaura De Gracia | 8-812-455 | Cajera |",
+     ["8-812-455"], "NATIONAL_ID"),
+    ("a date of birth and an id after their JSON keys", '{"patient":{"name":"Luis Ortiz","dob":"1962-08-14","ci":"4.583.210"}}',
+     ["1962-08-14"], "DATE_OF_BIRTH"),
+    ("a date of birth in a vCard", "BEGIN:VCARD\nFN:Marta Gil\nTEL;TYPE=CELL:+54 9 351 555 0101\nBDAY:1988-04-09\nEND:VCARD",
+     ["1988-04-09"], "DATE_OF_BIRTH"),
+    ("the values of an SQL INSERT by their columns",
+     "INSERT INTO clientes (nombre, dni, telefono) VALUES ('Marta Gil', '44512338', '987654321'), ('Papo Ruiz', '30111222', '955111222');",
+     ["30111222"], "NATIONAL_ID"),
+    ("people's names in a column whose header names them", "| Paciente | Cama |\n|---|---|\n| Papo Ruiz | 12 |\n| Yamileth Araúz | 14 |",
+     ["Papo Ruiz", "Yamileth Araúz"], "PERSON"),
 ]
 
 
@@ -624,6 +637,14 @@ NOT_PERSONAL = [
     "PTY es Tocumen y MDE es José María Córdova (Rionegro); CTG es el Rafael Núñez (Cartagena).",
     "Sigue a @SomosNLP y a @minsalud para novedades; el código de la campaña: AB-2024-5512.",
     "Vuelo: IB6843\nTotal: 12500\nFecha: 12/03/2024\nCódigo postal: 110111",
+    # a directory's items: a table's rows, a list's items, pasted JSON objects, headed by a public service
+    "| Institución | Número |\n|---|---|\n| Cruz Roja Guatemalteca | 125 |\n| Hospital Roosevelt (PBX) | 2321-7400 |",
+    "Bomberos Voluntarios 122, Cruz Roja 125, Hospital Roosevelt PBX 2321-7400",
+    "MINSA Av. Salaverry 801 Jesús María central 315-6600; MINEDU Calle Del Comercio 193 San Borja 615-5800",
+    '[{"nombre":"Museo Nacional de Costa Rica","tel":"2257-1433"},{"nombre":"Museo del Jade","tel":"2521-6610"}]',
+    # an office's e-mail account, a placeholder's, a number of zeros, a name that stands for anyone
+    "De: Caja Costarricense de Seguro Social <comunicacion@ccss.sa.cr>; escribe a noreply@imm.gub.uy",
+    'make_vcard("Juan del Pueblo", "787-000-0000", "usuario@example.com")',
 ]
 
 
@@ -636,6 +657,13 @@ def test_labelled_codes_of_quantities_dates_things_and_phones_are_not_codes_besi
     text = ("Cliente: Edgar Solís, DNI 44.512.338\nTotal: 12500\nFecha: 12/03/2024\nVuelo: IB6843\n"
             "Hospital Loayza. Teléfono: 01 614 4646")
     assert [s.entity_type for s in detect_pii(text) if s.entity_type == "REGISTRY_ID"] == []
+
+
+def test_a_persons_row_headed_by_their_name_and_a_role_name_at_a_free_mail_provider_are_still_redacted():
+    text = ("Pacientes derivados:\nAna Paz Rojas, Hospital Loayza, 987 654 321\n"
+            "Reply-To: soporte.clientes2024@gmail.com")
+    found = {text[s.start:s.end] for s in detect_pii(text)}
+    assert {"987 654 321", "soporte.clientes2024@gmail.com"} <= found, found
 
 
 def test_a_toll_free_number_said_to_be_someones_is_still_redacted():

@@ -277,6 +277,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     beside other personal data). A check digit raises a score; it does not gate a finding.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
+    from corpus600m.filters.pii_columns import column_values, might_have_columns
     from corpus600m.filters.pii_triggers import triggered_groups
 
     if not text:
@@ -333,18 +334,26 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
             from corpus600m.filters.pii_people import couples
 
             spans = spans + couples(text, spans)
+    if might_have_columns(text):
+        # a value whose column header or key names it (a pasted table, JSON, a vCard, an INSERT), kept as its
+        # header says even where its shape alone would not count
+        spans = spans + column_values(text)
     if deferred or unrun is not None:
         spans = spans + addresses_beside_personal_data(text, spans, deferred, unrun)
     from corpus600m.filters.pii_public import (
+        _ACRONYM,
         EXAMPLE_WORD,
         SERVICE,
+        placeholders_and_offices,
         public_addresses,
         public_directory,
         quoted_examples,
     )
 
-    if SERVICE.search(text):
+    if spans and (SERVICE.search(text) or _ACRONYM.search(text)):
         spans = public_directory(text, spans)
+    if spans:
+        spans = placeholders_and_offices(text, spans)
     if spans and EXAMPLE_WORD.search(text):
         spans = quoted_examples(text, spans)
     if any(s.entity_type in ("STREET_ADDRESS", "PHONE_NUMBER") for s in spans):

@@ -17,7 +17,7 @@ def _any_of(words: list[str], *, stem: bool = False) -> re.Pattern:
 # public bodies and places open to all
 _PUBLIC_BODIES = [
     r"sede", r"oficinas?\s+(?:central|centrales|principal|de\s+atenci[óo]n)", r"museo", r"ministerio", r"embajada",
-    r"consulado", r"ayuntamiento", r"municipalidad", r"alcald[íi]a", r"defensor[íi]a", r"fiscal[íi]a", r"juzgado",
+    r"ministerios", r"consulado", r"ayuntamiento", r"municipalidad", r"alcald[íi]a", r"defensor[íi]a", r"fiscal[íi]a", r"juzgado",
     r"tribunal", r"universidad", r"hospital", r"biblioteca", r"palacio", r"superintendencia", r"instituto",
     r"secretar[íi]a", r"procuradur[íi]a", r"aeropuerto", r"centro\s+cultural", r"intendencia",
 ]
@@ -46,7 +46,7 @@ _SOMEONE_THERE = _any_of([
 SERVICE = _any_of(_PUBLIC_BODIES + [
     r"cl[íi]nica", r"centro\s+(?:m[ée]dico|de\s+salud)", r"registradur[íi]a", r"cruz\s+roja", r"bomberos",
     r"polic[íi]a", r"emergencias?", r"l[íi]nea", r"consejo", r"protecci[óo]n\s+civil", r"negociado", r"servicio",
-    r"caja\s+de", r"procurador[a]?", r"seguro\s+social", r"atenci[óo]n\s+al\s+(?:cliente|usuario|ciudadano)",
+    r"caja\s+de", r"procurador[a]?", r"seguro\s+social", r"atenci[óo]n[\s_]+(?:al?[\s_]+)?(?:cliente|usuario|ciudadano|p[úu]blico)s?",
     r"aver[íi]as", r"denuncia", r"locatel", r"terminal\s+de", r"correos", r"comisi[óo]n\s+nacional",
     r"direcci[óo]n\s+(?:general|nacional|regional)"])
 # ... and what says a line is about someone's own data
@@ -54,6 +54,7 @@ _SOMEONES_LINE = _any_of([
     r"mi", r"mis", r"su", r"sus", r"tu", r"tus", r"soy", r"me\s+llamo", r"cliente", r"paciente", r"contacto\s+de",
     r"titular", r"hij[oa]", r"espos[oa]", r"herman[oa]", r"mam[áa]", r"pap[áa]", r"t[íi][oa]"])
 _DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
+_ITEM_NUMBERS = frozenset({"NATIONAL_ID", "REGISTRY_ID"})
 
 
 def _directory_item(text: str, position: int) -> bool:
@@ -64,6 +65,49 @@ def _directory_item(text: str, position: int) -> bool:
     line = text[start:len(text) if end == -1 else end]
     colon = line.find(":")
     return 0 < colon and len(line) <= 250 and bool(SERVICE.search(line, 0, colon)) and not _SOMEONES_LINE.search(line)
+
+
+# where an item of a list, a row of a table or an object of pasted data begins: "Hospital Roosevelt PBX 2321-7400",
+# "| Cruz Roja Americana en Puerto Rico | 787-758-8150 |", '{"nombre":"Museo del Jade","tel":"2521-6610"}'
+_ITEM_SEPARATORS = ("\n", ";", " / ", "{", " · ")
+# what an item's head may open with before its name: list marks, table bars, numbering, a JSON key
+_ITEM_HEAD = re.compile(r"[\s|*\-•#>\d.)\]\"'{:,–]*(?:\"?[A-Za-z_]{1,20}\"?\s*[:=]\s*\"?)?")
+
+
+_ITEM_LENGTH = 160  # characters from an item's start to a value in it: a directory's items are short
+_COMMA_ITEM_LENGTH = 60  # ... and an item between commas ("..., Hospital Roosevelt PBX 2321-7400")
+# an acronym that names an organization: not a word of text written in capitals ("URB VILLA CAROLINA", "FROM: DAVID")
+_ACRONYM_NAME = re.compile(_ACRONYM.pattern + r"(?=\s*(?:[(–\-|:]|[A-Z]?[a-záéíóúñ]))")
+# ... and the labels of someone's data in a shipping label or a form
+_SOMEONES_LABEL = _any_of([r"remitente", r"destinatari[oa]", r"nombres?", r"apellidos?", r"c[ée]dula", r"ced", r"dni",
+                           r"documento", r"ship\s+to", r"enviar\s+a", r"from", r"to"])
+
+
+def _item_start(text: str, position: int, separators: tuple[str, ...]) -> int:
+    return max(text.rfind(sep, 0, position) + len(sep) if text.rfind(sep, 0, position) != -1 else 0
+               for sep in separators)
+
+
+def _institution_item(text: str, position: int, commas: bool = True) -> bool:
+    """Whether `position` is in an item of a list, a table row or an object that a public service heads and that
+    says nothing of anyone's: "| Hospital Roosevelt (PBX) | 2321-7400 |", "MINSA Av. Salaverry 801 ... 315-6600;",
+    "Bomberos Voluntarios 122, ..., Hospital Roosevelt PBX 2321-7400". Only the head counts: in "Ana Paz, Hospital
+    Loayza, 987 654 321" the item is Ana's."""
+    start = _item_start(text, position, _ITEM_SEPARATORS)
+    comma = _item_start(text, position, (", ",))
+    for item_start, length in ((start, _ITEM_LENGTH), *([(comma, _COMMA_ITEM_LENGTH)] if commas else [])):
+        head_start = _ITEM_HEAD.match(text, item_start).end()
+        if head_start >= position:  # the value opens its item: nothing names whose it is
+            continue
+        head = text[head_start:max(position + 1, head_start + 40)]
+        # an institution's name is capitalized: "Hospital Roosevelt", not "secretaria la Lic. ..."
+        if item_start >= start and position - item_start <= length and head[:1].isupper() \
+                and (SERVICE.match(head) or _INSTITUTION.match(head)
+                     or item_start == start and _ACRONYM_NAME.match(head)) \
+                and not _SOMEONES_LINE.search(text, item_start, position) \
+                and not _SOMEONES_LABEL.search(text, item_start, position):
+            return True
+    return False
 
 
 def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -83,8 +127,12 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             label = text[line_start:label_end]
             # a label says what the value is: "Línea Mujeres: 55 5658 1111" (not "La línea fija del estudio es ...")
             labelled = label.rstrip().endswith(":") or span.entity_type == "PERSON" and label_end != span.start
-            if labelled and SERVICE.search(label) and not _SOMEONES_LINE.search(label) or _directory_item(text, span.start):
+            if labelled and SERVICE.search(label) and not _SOMEONES_LINE.search(label) or _directory_item(text, span.start) \
+                    or _institution_item(text, span.start, commas=span.entity_type == "PHONE_NUMBER"):
                 continue
+        # a bare number in such an item is the service's, whatever shape it has ("| PGN – denuncias | 1546 |")
+        elif span.entity_type in _ITEM_NUMBERS and _institution_item(text, span.start):
+            continue
         out.append(span)
     return out
 
@@ -122,6 +170,52 @@ def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             _PHONE_INSTITUTION.search(before) or SERVICE.search(before) or _ACRONYM.search(before))
 
     return [s for s in spans if s.entity_type not in _PUBLIC_CONTACTS or not public(s)]
+
+
+# e-mail accounts of an office, not of a person ("comunicacion@ccss.sa.cr", "noreply@imm.gub.uy", "info@museo.org"),
+# and the domains of placeholders ("usuario@example.com", "nombre@dominio.com")
+_ROLE = (r"(?:info|informes|informaci[oó]n|contacto|contact|comunicaci[oó]n(?:es)?|prensa|no-?reply|no\.?responder|"
+         r"noresponder|notificaciones|avisos|atenci[oó]n|servicio|soporte|support|ventas|sales|admin|administraci[oó]n|"
+         r"recepci[oó]n|secretar[ií]a|tr[aá]mites|citas|reservas|reservaciones|facturaci[oó]n|facturas|rrhh|empleo|"
+         r"denuncias|quejas|reclamos|webmaster|postmaster|hola|consultas|ayuda|help|oficina|mesadepartes|transparencia|"
+         r"privacidad|dpo|cobranzas?|pagos|compras|marketing|eventos|biblioteca|taquilla|boleter[ií]a|suscripciones|"
+         r"alertas|seguridad)")
+_ROLE_TAIL = r"(?:clientes?|ciudadan[oa]s?|usuarios?|general|web|central|partes|de|al|a|la|p[uú]blico)"
+_ROLE_ACCOUNT = re.compile(rf"(?i:{_ROLE}(?:[._\-]?(?:{_ROLE}|{_ROLE_TAIL}))*\d*@)")
+# ... unless someone calls it theirs: "Mi mail es info@..."
+_MY_MAIL = re.compile(r"(?i:\bmi\s+(?:correo|mail|e-?mail|direcci[óo]n\s+de\s+correo)\b[^@\n]{0,20}$)")
+# (a person's name at a reserved domain, "pineiroreynaldo@example.net", is a real address with its domain hidden)
+_PLACEHOLDER_EMAIL = re.compile(r"(?i:(?:tu|su|mi)?[._]?(?:usuario|user|nombre|name|correo|email|mail|ejemplo|example|"
+                                r"test|prueba|apellido|nombre[._]apellido|alguien|someone|persona|cliente)\d*"
+                                r"@(?:example|ejemplo|dominio|tudominio|midominio|sudominio|tuempresa|miempresa|"
+                                r"empresa|test|prueba|sample|correo|email|mail)\.[a-z.]+)")
+# ... but a role's name at a free mail provider is anyone's ("soporte.clientes2024@gmail.com")
+_FREE_MAIL = re.compile(r"(?i:@(?:gmail|googlemail|hotmail|outlook|live|yahoo|ymail|icloud|me|aol|proton(?:mail)?|gmx|"
+                        r"yandex|mail|zoho)\.)")
+# names that stand for anyone: "Fulano de Tal", "Juan del Pueblo", "John Doe"
+_PLACEHOLDER_NAME = re.compile(r"(?i:fulan[oa]|mengan[oa]|zutan[oa]|perengan[oa]|juan\s+del\s+pueblo|juan\s+nadie|"
+                               r"john\s+doe|jane\s+doe|perico\s+de\s+los\s+palotes|juan\s+de\s+los\s+palotes)")
+
+
+def placeholders_and_offices(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without what is no one's: an office's e-mail account or a placeholder's, a number of zeros after its
+    area code ("787-000-0000"), a name that stands for anyone, and a "name" that is an institution's ("Cruz Roja
+    Americana", "Bomberos Municipales", "Embajada de España")."""
+    out = []
+    for s in spans:
+        value = text[s.start:s.end]
+        if s.entity_type == "EMAIL_ADDRESS" and (_PLACEHOLDER_EMAIL.fullmatch(value) or _ROLE_ACCOUNT.match(value)
+                                                 and not _FREE_MAIL.search(value)
+                                                 and not _MY_MAIL.search(text, max(0, s.start - 40), s.start)):
+            continue
+        if s.entity_type in ("PHONE_NUMBER", "NATIONAL_ID"):
+            digits = "".join(ch for ch in value if ch.isdigit())
+            if len(digits) >= 7 and set(digits[-7:]) == {"0"}:
+                continue
+        if s.entity_type == "PERSON" and (_PLACEHOLDER_NAME.match(value) or SERVICE.search(value)):
+            continue
+        out.append(s)
+    return out
 
 
 # a birth or a death a century ago or more: "nació el 24 de julio de 1783", "murió en 1830", "(1853-1895)"
