@@ -57,6 +57,9 @@ _DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
 _ITEM_NUMBERS = frozenset({"NATIONAL_ID", "REGISTRY_ID"})
 
 
+_LINE_HEAD = re.compile(r"[\s|*\-•#>\d.)\"']*(?:(?i:el|la|los|las)\s+)?")
+
+
 def _directory_item(text: str, position: int) -> bool:
     """Whether `position` is on a short line whose head (before its first colon) names a public service and that
     says nothing of anyone's: "- Hospital de Clínicas: Av. Italia s/n. Teléfono: 2487 1515"."""
@@ -64,7 +67,9 @@ def _directory_item(text: str, position: int) -> bool:
     end = text.find("\n", position)
     line = text[start:len(text) if end == -1 else end]
     colon = line.find(":")
-    return 0 < colon and len(line) <= 250 and bool(SERVICE.search(line, 0, colon)) and not _SOMEONES_LINE.search(line)
+    # the service heads the line ("- Cruz Roja (ambulancias): 065"), not a word somewhere before the colon
+    head = _LINE_HEAD.match(line).end()
+    return 0 < colon and len(line) <= 250 and bool(SERVICE.match(line, head, colon)) and not _SOMEONES_LINE.search(line)
 
 
 # where an item of a list, a row of a table or an object of pasted data begins: "Hospital Roosevelt PBX 2321-7400",

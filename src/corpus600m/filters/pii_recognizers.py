@@ -619,7 +619,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                  rf"|\s+x\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?|\s*,?\s*(?i:zona)\s+\d{{1,2}}"
                  rf"|\s*,?\s*(?i:entre|e/)\s*[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
                  rf"(?:\s+[{UPPER}][\w.]*)*|\s+(?i:casi)\s+[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}"
-                 r"|\s*,?\s*\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:\.|uierda)|dcha\.?|derecha|centro))?\.?"
+                 r"|\s*,?\s*\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Z]\b|(?i:izq(?:uierda|da)?\b\.?|dcha\b\.?|drcha\b\.?|derecha|centro))?\.?"
+                 # a flat's door or number after the house's: "pta 7", "#34" ("C/ Respaldo 12 #34")
+                 r"|\s*,?\s*(?i:pta\.?)\s*\d{1,3}[A-Za-z]?\b|\s*#\s*\d{1,4}[A-Za-z]?\b"
                  # an intersection after the number: "Oe3-45 y Mariscal Sucre" (Ecuador), "1234 c/ Brasil" (Paraguay)
                  rf"|\s+(?:y|c/)\s*[{UPPER}][\w.]*(?:\s+[{UPPER}][\w.]*){{0,3}}){{0,4}}")
         # the place: up to four segments after a comma or a line break, each a postal code (with "C.P."), an

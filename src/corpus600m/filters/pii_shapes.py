@@ -79,7 +79,8 @@ class ShapeRecognizer(SpanishPatternRecognizer):
         word ("código de barras 8412345678905", "ISBN 978..."): "ref. 4992148922766155735" is still a card."""
         results = super().matches(text, context_patterns=context_patterns)
         code = _CODE_BEFORE if self.weak else _PRODUCT_CODE_BEFORE
-        return [r for r in results if not _introduced_by(code, text[max(0, r.start - 32):r.start])]
+        return [r for r in results if not _introduced_by(code, text[max(0, r.start - 32):r.start])
+                and not (self.weak and _labelled_as(_QUANTITY_LABEL, text, r.start))]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         if self._plausible is not None and not self._plausible(pattern_text):
@@ -219,27 +220,33 @@ _LABELLED = (r"(?:^|(?<=[\n,;|{(\t\"\[])|(?<=[,;|•·.!?]\s))"
 # the label's own words, read back from a match: a quantity's, a date's, a thing's or a phone's label (the phone
 # recognizers and `pii_public` decide whose number that is) introduces no one's code
 _LABEL_BEFORE = re.compile(r"([^\n:=\"]{1,26})\"?\s*[:=]\s*\"?\s*$")
+_QUANTITY_WORDS = (r"fecha|hora|horario|total|subtotal|monto|precio|valor|importe|saldo|cantidad|cost[oe]|cuota|"
+                   r"tarifa|edad|peso|talla|estatura|altura|a[ñn]os?|anio|km|kilometraje|superficie|[áa]rea|"
+                   r"poblaci[óo]n|habitantes|capacidad|presupuesto|ingresos?|salario|sueldo|gasto|deuda|inter[ée]s|"
+                   r"tasa|iva|descuento|puntaje|puntos|nota|calificaci[óo]n|resultado|marcador|duraci[óo]n|tiempo|"
+                   r"distancia|temperatura|velocidad|potencia|consumo|lectura|medida|dimensiones|volumen")
+# a quantity's or a date's label: no number after it is anyone's id
+_QUANTITY_LABEL = re.compile(rf"(?i:\b(?:{_QUANTITY_WORDS})(?![a-záéíóúñ]))")
+# ... nor a thing's or a phone's (the phone recognizers and `pii_public` decide whose number that is)
 _NOT_A_PERSONS_LABEL = re.compile(
-    r"(?i:\b(?:fecha|hora|horario|total|subtotal|monto|precio|valor|importe|saldo|cantidad|cost[oe]|pago|cuota|"
-    r"tarifa|edad|peso|talla|estatura|altura|a[ñn]os?|km|kilometraje|superficie|[áa]rea|poblaci[óo]n|habitantes|"
-    r"capacidad|presupuesto|ingresos?|salario|sueldo|gasto|deuda|inter[ée]s|tasa|iva|descuento|puntaje|puntos|nota|"
-    r"calificaci[óo]n|resultado|marcador|duraci[óo]n|tiempo|distancia|temperatura|velocidad|potencia|consumo|"
-    r"lectura|medida|dimensiones|volumen|versi[óo]n|isbn|issn|sku|ean|modelo|serie|lote|ley|decreto|art[íi]culo|"
+    rf"(?i:\b(?:{_QUANTITY_WORDS}|pago|versi[óo]n|isbn|issn|sku|ean|modelo|serie|lote|ley|decreto|art[íi]culo|"
     r"art|resoluci[óo]n|vuelo|ruta|l[íi]nea|postal|cp|c\.p|zip|folios|p[áa]gina|p[áa]gs?|cap[íi]tulo|tomo|"
     r"edici[óo]n|pedido|factura|ticket|orden|producto|ref|referencia|barras|"
-    r"tel|tel[ée]fono|tlf|telf|cel|celular|m[óo]vil|whatsapp|wsp|fax|fono|fijo|contacto)\b)")
+    r"tel|tel[ée]fono|tlf|telf|cel|celular|m[óo]vil|whatsapp|wsp|fax|fono|fijo|contacto)(?![a-záéíóúñ]))")
+
+
+def _labelled_as(words: re.Pattern, text: str, start: int) -> bool:
+    """Whether the value at `start` follows a label or key that `words` finds ('"poblacion_estimada": 9745149',
+    "Total: 12500")."""
+    label = _LABEL_BEFORE.search(text, max(0, start - 34), start)
+    return bool(label and words.search(label.group(1)))
 
 
 class LabelledCodeRecognizer(ShapeRecognizer):
     """`ShapeRecognizer` for codes after a form's label, less those whose label names no one's code."""
 
     def matches(self, text: str, *, context_patterns: bool = True):
-        out = []
-        for r in super().matches(text, context_patterns=context_patterns):
-            label = _LABEL_BEFORE.search(text, max(0, r.start - 34), r.start)
-            if not (label and _NOT_A_PERSONS_LABEL.search(label.group(1))):
-                out.append(r)
-        return out
+        return [r for r in super().matches(text, context_patterns=context_patterns) if not _labelled_as(_NOT_A_PERSONS_LABEL, text, r.start)]
 
 
 def _labelled_code_plausible(value: str) -> bool:
@@ -348,7 +355,7 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
         # cliente 448812", "nro. de medidor es el A-55621"), under the
         # same condition: in a text with someone's data a numbered code is theirs more often than not
         S("REGISTRY_ID", [_p("numbered code", r"(?i:(?<!\w)(?:n\.?\s?[°º]\.?|nro\.?|n[úu]m\.|n[úu]mero|no\.|#)\s*"
-                                              r"(?:de(?:l|\s+la)?\s+[a-záéíóúñ]{2,12}(?:\s+[a-záéíóúñ]{2,12})?\s+(?:es\s+(?:el\s+)?)?)?:?\s*)"
+                                              r"(?:(?:de(?:l|\s+la)?\s+)?[a-záéíóúñ]{2,12}(?:\s+[a-záéíóúñ]{2,12})?\s+(?:es\s+(?:el\s+)?)?)?:?\s*)"
                                               rf"(?P<pii>(?=[A-Z0-9.\-/]*\d)[A-Z0-9]+(?:[.\-/][A-Z0-9]+){{0,4}}){NA}", 0.55)],
           [], plausible=lambda v: len(_digits(v)) >= 4 and _registry_plausible(v) and _not_thousands(v),
           flags=CASE_SENSITIVE, name="NumberedCodeRecognizer", max_score=0.55),
@@ -369,7 +376,7 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
                                    r"(?![\w.])", 0.7)],
           [], trigger="at", flags=CASE_SENSITIVE, name="CbuAliasRecognizer"),
         # a masked number still shows its last digits ("XXX-XX-9135", "**** **** **** 4821", "xxxx-1234")
-        S("MASKED_NUMBER", [_p("masked", r"(?<![\w*•])(?:[X*•]{2,4}[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
+        S("MASKED_NUMBER", [_p("masked", r"(?<![\w*•])(?:(?:[X*•]{2,4}|x{2,4}(?=[\s\-.]))[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
           [], trigger="upper", flags=CASE_SENSITIVE, name="MaskedNumberRecognizer"),
         # 7-13 digits (one run or dotted/dashed groups, not thousands) right after an id word
         S("NATIONAL_ID", [_p("id number:ctx", NB + r"\d(?:[.\-\s]?\d){6,12}(?:-[\dkK])?" + NA, 0.45)],
