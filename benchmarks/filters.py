@@ -339,10 +339,12 @@ PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev":
             "handwritten-dev2": "pii_handwritten_dev2.jsonl", "handwritten-dev3": "pii_handwritten_dev3.jsonl",
             "handwritten-dev4": "pii_handwritten_dev4.jsonl", "handwritten-dev5": "pii_handwritten_dev5.jsonl",
             "handwritten-dev6": "pii_handwritten_dev6.jsonl", "handwritten-dev7": "pii_handwritten_dev7.jsonl",
+            "handwritten-dev8": "pii_handwritten_dev8.jsonl", "handwritten-dev9": "pii_handwritten_dev9.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl",
             "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl",
-            "handwritten6": "pii_handwritten_test6.jsonl", "handwritten7": "pii_handwritten_test7.jsonl"}
+            "handwritten6": "pii_handwritten_test6.jsonl", "handwritten7": "pii_handwritten_test7.jsonl",
+            "handwritten8": "pii_handwritten_test8.jsonl", "handwritten9": "pii_handwritten_test9.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

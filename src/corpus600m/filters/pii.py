@@ -179,6 +179,10 @@ _OWN_NUMBER = re.compile(r"(?i:\b(?:mi|su|tu)\s+(?:n[úu]mero|tel[ée]fono|tel\.
                          r"\b(?:inquilin|client|paciente|titular|solicitante|alumn|emplead|trabajador|propietari|"
                          r"arrendatari|usuari)[oae]s?\b)[^\n]{0,100}$")
 # "QUISPE MAMANI, Rosa", "Nombre: ROSARIO QUINTANILLA"
+# a chat export's line ("[22/09/23, 20:01] Name: ...") or a name in capitals after a title ("Sr(a) ANA PAZ")
+_CHAT_OR_TITLE_HINT = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\.?)?\]?\s*(?:-\s*)?[A-ZÁÉÍÓÚÑÜ][^\n:]{1,40}:\s|"
+                                 r"(?i:estimad[oa]|apreciad[oa]|sr|sra|srta|señor|señora|ship\s+to|from|bill\s+to)"
+                                 r"(?:\(a\))?\.?\s*:?[ \t]+[A-ZÁÉÍÓÚÑÜ]{2,}[ \t]+[A-ZÁÉÍÓÚÑÜ]{2,}")
 _SURNAMES_FIRST_HINT = re.compile(r"[A-ZÁÉÍÓÚÑÜ]{2,}\s+[A-ZÁÉÍÓÚÑÜ]{2,},\s*[A-ZÁÉÍÓÚÑÜ]|:[ \t]*[A-ZÁÉÍÓÚÑÜ]{2,}[ \t]+[A-ZÁÉÍÓÚÑÜ]{2,}")
 # a bare id number right after a person's name in a list or a table: "Ana Ruiz, 30.456.789, Rosario",
 # "| Ana Ruiz | 30456789 |" (not an amount: no currency after it)
@@ -321,7 +325,8 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
         spans = [s for s in spans if s.entity_type != "PHONE_NUMBER" or not public_number(text[s.start:s.end])
                  or _OWN_NUMBER.search(text, max(0, s.start - 120), s.start)]
-    if any(s.entity_type in ("PHONE_NUMBER", "EMAIL_ADDRESS") for s in spans) or _SURNAMES_FIRST_HINT.search(text):
+    if any(s.entity_type in ("PHONE_NUMBER", "EMAIL_ADDRESS") for s in spans) or _SURNAMES_FIRST_HINT.search(text) \
+            or _CHAT_OR_TITLE_HINT.search(text):
         from corpus600m.filters.pii_people import names_in_forms
 
         spans = spans + names_in_forms(text, spans)

@@ -126,6 +126,40 @@ def _table_values(text: str):
                 i += 1
 
 
+_ALIGNED_GAP = re.compile(r"\S {2,}\S")
+_ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")
+_TOKEN = re.compile(r"\S+")
+
+
+def _aligned_values(text: str):
+    """(header, start, end) for the numbers of tables aligned with spaces (a spreadsheet pasted as text): a block of
+    2+ consecutive lines with 2+ gaps of 2+ spaces, whose header line names a column; a number belongs to the header
+    cell that starts at or before it ("1 Empleado   Cédula" over "2 Dairo Mosquera 1.128.440.917")."""
+    offset, block = 0, []
+    lines = []
+    for line in text.split("\n") + [""]:
+        if len(_ALIGNED_GAP.findall(line)) >= 2:
+            block.append((offset, line))
+        else:
+            if len(block) >= 2:
+                lines.append(block)
+            block = []
+        offset += len(line) + 1
+    for block in lines:
+        for h, (_, header_line) in enumerate(block):
+            cells = [(m.start(), m.group()) for m in _ALIGNED_CELL.finditer(header_line)]
+            if any(column_type(cell) for _, cell in cells):
+                break
+        else:
+            continue
+        for row_start, row in block[h + 1:]:
+            for token in _TOKEN.finditer(row):
+                if _DIGITS.search(token.group()):
+                    owners = [cell for start, cell in cells if start <= token.start() + 1]
+                    if owners:
+                        yield owners[-1], row_start + token.start(), row_start + token.end()
+
+
 def _sql_values(text: str):
     """(column, start, end) for each value of the rows of SQL INSERTs."""
     for insert in _INSERT.finditer(text):
@@ -141,15 +175,15 @@ def _sql_values(text: str):
 
 def might_have_columns(text: str) -> bool:
     """A cheap test: a key-value pair, a delimited line or an INSERT."""
-    return ("\n" in text and ("," in text or "|" in text or ";" in text or "\t" in text)) or '":' in text \
-        or "=" in text or "VALUES" in text.upper()
+    return ("\n" in text and ("," in text or "|" in text or ";" in text or "\t" in text or "   " in text)) \
+        or '":' in text or "=" in text or "VALUES" in text.upper()
 
 
 def column_values(text: str) -> list[PiiSpan]:
     """Values that their column's header or their key names as personal data: ids, phones, dates of birth and
     people's names (a "nombre" column's only in a text with another personal column)."""
     found: list[tuple[str, int, int]] = []
-    for source in (_table_values(text), _sql_values(text),
+    for source in (_table_values(text), _sql_values(text), _aligned_values(text),
                    ((m.group(1), m.start(2), m.end(2)) for m in _KEYED.finditer(text))):
         for header, start, end in source:
             entity = column_type(header)

@@ -214,6 +214,13 @@ _WORK_OR_HISTORY = re.compile(
 # a death notice or condolences: about a private person however many dates it holds ("(1942 – 2024)")
 _OBITUARY = re.compile(r"(?i:\besquela|\bsepelio|\bvelatorio|\bvelad[oa]s?\b|\bfuneraria|\bq\.?\s?e\.?\s?p\.?\s?d\b|"
                        r"descanse\s+en\s+paz|\bcondolencias|\bp[ée]same|sensible\s+fallecimiento|le\s+sobreviven)")
+# the minutes, lists and invitations of a private body or a family: their "presidente", "secretaria" and guests hold
+# no public office ("Presidente Juan Chiluisa, secretaria Mayra Chicaiza" of a neighbourhood committee)
+_PRIVATE_GATHERING = re.compile(r"(?i:\bacta\s+de\s+(?:la\s+)?(?:reuni[óo]n|asamblea)|\basamblea\s+de\s+(?:vecinos|"
+                                r"copropietarios|socios|padres|moradores)|\bjunta\s+de\s+vecinos|\bcomit[ée]\s+"
+                                r"(?:barrial|de\s+vecinos|de\s+padres|pro)|\bmoradores\b|\bcopropietarios\b|\bconsorcio\b|"
+                                r"\binvitados\b|\bconfirmados\b|\bcasamiento\b|\bboda\b|\baviso\s+f[úu]nebre|\bvelorio\b|"
+                                r"\bexequias\b|\bdescansa\s+en\s+paz)")
 # a student's thesis or coursework: its author, advisers and jury are private people, whatever years it holds
 _ACADEMIC_WORK = re.compile(r"(?i:\btesis\b|\btesina\b|\btrabajo\s+(?:de|final\s+de)\s+(?:grado|diploma|titulaci[óo]n|"
                             r"fin\s+de\s+(?:grado|m[áa]ster|carrera))|\bmonograf[íi]a\b|\bpara\s+optar\b|\btesista\b)")
@@ -331,6 +338,17 @@ _CAPS_AFTER_LABEL = re.compile(
     rf"comprador[a]?|vendedor[a]?|pasajer[oa]|beneficiari[oa]|remitente|destinatari[oa]|firma|afiliad[oa]|"
     rf"asegurad[oa]|contribuyente|propietari[oa]|inquilin[oa]|responsable|acudiente|tutor[a]?|madre|padre))"
     rf"\s*:[ \t]*([{UPPER}]{{2,}}(?:[ \t]+(?:(?:DE|DEL|LA|LOS|LAS|Y)[ \t]+)*[{UPPER}]{{2,}}){{1,5}})\b")
+# ... and after a salutation or a title, as banks' messages and labels write them: "Estimado(a) YADER ANTONIO LOPEZ",
+# "Sr(a) JHOSELIN MAMANI QUISPE", "SHIP TO: ..."
+_CAPS_AFTER_TITLE = re.compile(
+    rf"(?i:\b(?:estimad[oa](?:\(a\))?|apreciad[oa](?:\(a\))?|sr\(a\)\.?|sr\.?|sra\.?|srta\.?|señor(?:\(a\)|a)?|"
+    rf"ship\s+to|from|bill\s+to)\s*:?)[ \t]+([{UPPER}]{{2,}}(?:[ \t]+(?:(?:DE|DEL|LA|LOS|LAS|Y)[ \t]+)*[{UPPER}]{{2,}}){{1,5}})\b")
+# the sender of a line of a chat export: "[22/09/23, 20:01] Gustavo Pintos: ...", "12/03/24 10:15 - Dunia Reyes: ..."
+CHAT_SENDER = re.compile(r"(?m)^\[?\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\.?)?\]?"
+                         rf"\s*(?:-\s*)?((?:[{UPPER}][{LOWER}]+\.?[ \t]+)*[{UPPER}][{LOWER}]+(?:[ \t]+[{UPPER}][{LOWER}]+)*):\s")
+# ... less the senders that are no one in particular
+_NOT_SENDERS = frozenset("Yo Tú Tu Mamá Mama Papá Papa Abuela Abuelo Abue Tía Tia Tío Tio Hermana Hermano Jefe Jefa "
+                         "Admin Administrador Administración Grupo Sistema Bot Soporte".split())
 _CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 # a name right after a place or an institution is that place's name ("Av. Francisco de Miranda", "barrio San
 # Vicente", "la estatua de Morazán", "Colegio Juan XXIII"); a saint's name is a place's or a church's
@@ -382,6 +400,14 @@ def names_in_forms(text: str, spans: list) -> list:
     if ":" in text:
         for match in _CAPS_AFTER_LABEL.finditer(text):
             found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.85))
+        for match in CHAT_SENDER.finditer(text):
+            words = match.group(1).split()
+            if words[-1] not in _NOT_SENDERS:  # "Tía Chela" is Chela; "Mamá" alone is no one's name
+                first = next(i for i, w in enumerate(words) if w not in _NOT_SENDERS or i == len(words) - 1)
+                start = match.start(1) + match.group(1).index(words[first])
+                found.append(PiiSpan("PERSON", start, match.end(1), 0.85))
+    for match in _CAPS_AFTER_TITLE.finditer(text):
+        found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.85))
     if "," in text:
         for match in _SURNAMES_FIRST.finditer(text):
             if is_given_name(match.group(1)):
@@ -462,7 +488,8 @@ def decide_people(text: str, spans: list) -> list:
 
     spans = _decide_dates_of_birth(text, spans)
     # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
-    encyclopedic = _ENCYCLOPEDIC if not (_OBITUARY.search(text) or _ACADEMIC_WORK.search(text)) else _NEVER
+    encyclopedic = _ENCYCLOPEDIC if not (_OBITUARY.search(text) or _ACADEMIC_WORK.search(text)
+                                         or _PRIVATE_GATHERING.search(text)) else _NEVER
     # a registry's number or a handle (`pii.UNANCHORED`) is personal only beside other personal data: it does not
     # make a name personal
     others = [s for s in spans if s.entity_type != "PERSON" and s.entity_type not in UNANCHORED]

@@ -457,6 +457,15 @@ class PersonRecognizer(SpanishPatternRecognizer):
         self._first = frozenset(FIRST_NAMES)
         self._surnames = frozenset(SURNAMES)
 
+    @staticmethod
+    def _common_word(word: str) -> bool:
+        """A sentence-initial word of the language that is no given name: "Falleció Haydée Olivera de Scarone",
+        "Secretaria Mayra Chicaiza" (the name starts after it)."""
+        from corpus600m.filters.pii_people import is_given_name
+        from corpus600m.filters.spanish_model import spanish_lexicon
+
+        return word.lower() in spanish_lexicon() and not is_given_name(word)
+
     def _looks_like_a_name(self, words: list[str], span: str) -> bool:
         """After a weak cue ("Soy Ingeniero de Sistemas", "Estimado Director:", "Saludos, Equipo de Ventas"):
         a known first name or surname, or two or more words that read like names (no "de", no noun suffix)."""
@@ -477,7 +486,8 @@ class PersonRecognizer(SpanishPatternRecognizer):
             start, end = match.span()
             words = match.group().split()
             # a sentence-initial function word ("Soy Ana Ruiz", "Mi Carmen") is not part of the name
-            while words and words[0] in self.NOT_NAMES:
+            while words and (words[0] in self.NOT_NAMES or len(words) > 2 and self._common_word(words[0])
+                             and not self.CUE.search(text[max(0, start - 40):start])):
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
             words = [w for w in words if w[0].isupper()]
