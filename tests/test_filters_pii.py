@@ -526,7 +526,10 @@ MORE_PERSONAL_FORMS = [
     ("an account number with dashes and a slash after its word",
      "Me debitaron dos veces de mi caja de ahorro N° 12-3456789/01 la cuota.", ["12-3456789/01"], "BANK_ACCOUNT"),
     ("a masked number's last digits", "Número de Seguro Social: XXX-XX-9135. Tarjeta: **** **** **** 4821.",
-     ["XXX-XX-9135", "**** **** **** 4821"], "MASKED_NUMBER"),
+     ["XXX-XX-9135"], "MASKED_NUMBER"),
+    ("a card masked by stars beside a masked id", "Número de Seguro Social: XXX-XX-9135. Tarjeta: **** **** **** 4821.",
+     ["**** **** **** 4821"], "MASKED_CARD"),
+    ("a lower-case masked number", "Ella es Ana Ruiz, seguro social xxx-xx-4417.", ["xxx-xx-4417"], "MASKED_NUMBER"),
     ("an Argentine CBU alias", "Transferime al alias TORO.MESA.RIO y mandame el comprobante.", ["TORO.MESA.RIO"],
      "AR_CBU"),
     ("a service's account number after its word", "Mi número de abonado es 0045127 y el número de servicio 476 210 803 115.",
@@ -592,6 +595,11 @@ MORE_PERSONAL_FORMS = [
     ("the values of an SQL INSERT by their columns",
      "INSERT INTO clientes (nombre, dni, telefono) VALUES ('Marta Gil', '44512338', '987654321'), ('Papo Ruiz', '30111222', '955111222');",
      ["30111222"], "NATIONAL_ID"),
+    ("a row's own number in a table with someone's id", "ID\tNombre\tCédula\nC-1182\tAna Paz\t1.234.567\n"
+     "C-1183\tLuis Ruiz\t2.345.678", ["C-1182", "C-1183"], "REGISTRY_ID"),
+    ("a person's id in the row after a company's in a table",
+     "Cliente\tCédula\tTel\nFerretería El Güegüense S.A.\tJ0310000123456\t2266-4410\nMarvin Ortega\t001-031289-0045B\t5712-9034",
+     ["001-031289-0045B"], "NI_CEDULA"),
     ("people's names in a column whose header names them", "| Paciente | Cama |\n|---|---|\n| Papo Ruiz | 12 |\n| Yamileth Araúz | 14 |",
      ["Papo Ruiz", "Yamileth Araúz"], "PERSON"),
 ]
@@ -645,6 +653,13 @@ NOT_PERSONAL = [
     # an office's e-mail account, a placeholder's, a number of zeros, a name that stands for anyone
     "De: Caja Costarricense de Seguro Social <comunicacion@ccss.sa.cr>; escribe a noreply@imm.gub.uy",
     'make_vcard("Juan del Pueblo", "787-000-0000", "usuario@example.com")',
+    # a chain's receipt: its header (a legal form or a kind of chain, then its address, phone and tax id), products
+    # on lines with prices, the card's last digits
+    "FARMACIA EL AMAL\nCalle Betances 112, Bayamón PR 00961\nTel. 787-798-5510\nTylenol Extra Strength 100ct  $12.99\n"
+    "TOTAL  $41.21\nVISA ************1187",
+    "PLAZA VEA - SUPERMERCADOS PERUANOS S.A.\nRUC 20100070970\nAv. Javier Prado Este 1050, San Isidro\n"
+    "Inca Kola 3 L ....... S/ 12.90",
+    "BEGIN:VEVENT\nDTSTART:20250314T170000\nDTEND:20250314T183000\nSUMMARY:Reunión de padres\nEND:VEVENT",
 ]
 
 

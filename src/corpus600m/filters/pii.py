@@ -32,7 +32,7 @@ MIN_SCORE = 0.5  # findings below this are not reported
 PLACEHOLDERS = {
     "EMAIL_ADDRESS": "<EMAIL>", "PHONE_NUMBER": "<PHONE>", "CREDIT_CARD": "<CREDIT_CARD>", "IBAN_CODE": "<IBAN>",
     "IP_ADDRESS": "<IP>", "URL_PERSONAL": "<URL>", "PERSON": "<PERSON>", "STREET_ADDRESS": "<ADDRESS>",
-    "DATE_OF_BIRTH": "<DATE_OF_BIRTH>", "SOCIAL_HANDLE": "<HANDLE>",
+    "DATE_OF_BIRTH": "<DATE_OF_BIRTH>", "SOCIAL_HANDLE": "<HANDLE>", "MASKED_CARD": "<MASKED_NUMBER>",
 }
 
 
@@ -227,8 +227,8 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
 
 # personal data only beside other personal data (see `anchored`): a property's, a membership's or a policy's number,
-# a code after a form's label, a handle on a social network
-UNANCHORED = frozenset({"REGISTRY_ID", "SOCIAL_HANDLE"})
+# a code after a form's label, a handle on a social network, a card's number masked by stars (its last digits only)
+UNANCHORED = frozenset({"REGISTRY_ID", "SOCIAL_HANDLE", "MASKED_CARD"})
 
 
 def _boosted(score: float, max_score: float) -> float:
@@ -349,6 +349,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         _ACRONYM,
         EXAMPLE_WORD,
         SERVICE,
+        business_data,
         placeholders_and_offices,
         public_addresses,
         public_directory,
@@ -358,7 +359,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     if spans and (SERVICE.search(text) or _ACRONYM.search(text)):
         spans = public_directory(text, spans)
     if spans:
-        spans = placeholders_and_offices(text, spans)
+        spans = business_data(text, placeholders_and_offices(text, spans))
     if spans and EXAMPLE_WORD.search(text):
         spans = quoted_examples(text, spans)
     if any(s.entity_type in ("STREET_ADDRESS", "PHONE_NUMBER") for s in spans):

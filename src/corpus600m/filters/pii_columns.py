@@ -39,6 +39,9 @@ _PERSON_KEYS = frozenset(
     "titular|afiliado|afiliada|socio|socia|pasajero|pasajera|huesped|responsable|beneficiario|beneficiaria|"
     "destinatario|destinataria|remitente|conductor|conductora|inquilino|inquilina|apoderado|tutor|participante|"
     "inscrito|inscrita|asistente|trabajador|trabajadora".split("|"))
+# a row's own number ("ID", "Código", "No. libreta"): someone's only beside other personal data (`pii.anchored`)
+_ROW_ID_KEYS = frozenset("id|codigo|cod|code|no|nro|numero|num|libreta|no libreta|ficha|legajo|socio|id cliente|"
+                         "codigo cliente|customer id|client id|user id|id usuario|usuario id".split("|"))
 _NAME_KEYS = frozenset("nombre|nombres|name|full name|nombre completo|apellido|apellidos|apellidos y nombres|"
                        "nombres y apellidos|fn|first name|last name".split("|"))
 
@@ -50,10 +53,14 @@ def column_type(header: str) -> str | None:
     if not key or len(key) > 30:
         return None
     words = key.split()
-    for keys, entity in ((_DOB_KEYS, "DATE_OF_BIRTH"), (_PHONE_KEYS, "PHONE_NUMBER"), (_ID_KEYS, "NATIONAL_ID"),
-                         (_PERSON_KEYS, "PERSON"), (_NAME_KEYS, "NAME")):
-        # the whole key, or its first or last word ("cedula_cliente", "cliente_ci", "tel_casa")
-        if key in keys or len(words) <= 3 and (words[0] in keys or words[-1] in keys):
+    kinds = ((_DOB_KEYS, "DATE_OF_BIRTH"), (_PHONE_KEYS, "PHONE_NUMBER"), (_ID_KEYS, "NATIONAL_ID"),
+             (_PERSON_KEYS, "PERSON"), (_NAME_KEYS, "NAME"), (_ROW_ID_KEYS, "REGISTRY_ID"))
+    # the whole key first ("id cliente"), then its first or last word ("cedula_cliente", "cliente_ci", "tel_casa")
+    for keys, entity in kinds:
+        if key in keys:
+            return entity
+    for keys, entity in kinds:
+        if len(words) <= 3 and (words[0] in keys or words[-1] in keys):
             return entity
     return None
 
@@ -69,7 +76,7 @@ def _fits(entity: str, value: str) -> bool:
     digits = len(_DIGITS.findall(value))
     if entity == "DATE_OF_BIRTH":
         return bool(_DATE.fullmatch(value) or re.fullmatch(r"(?:19|20)\d{6}", value))
-    if entity in ("NATIONAL_ID", "PHONE_NUMBER"):
+    if entity in ("NATIONAL_ID", "PHONE_NUMBER", "REGISTRY_ID"):
         return digits >= 4 and len(value) <= 30 and not _DATE.fullmatch(value)
     return digits == 0 and bool(_NAME_CELL.fullmatch(value))
 
@@ -191,5 +198,5 @@ def column_values(text: str) -> list[PiiSpan]:
             if entity and value and _fits("PERSON" if entity == "NAME" else entity, value):
                 start = text.index(value, start)
                 found.append((entity, start, start + len(value)))
-    personal = any(e != "NAME" for e, _, _ in found)
+    personal = any(e not in ("NAME", "REGISTRY_ID") for e, _, _ in found)
     return [PiiSpan("PERSON" if e == "NAME" else e, s, t, 0.7) for e, s, t in found if e != "NAME" or personal]

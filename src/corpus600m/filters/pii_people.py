@@ -554,7 +554,7 @@ _FULL_DATE = re.compile(r"(?<![\w/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\
 _NOT_BIRTH = re.compile(r"(?i:exped|emisi[óo]n|emitid|venc|v[áa]lid|caduc|vigen|otorga|registr|inscri|ingres|alta|"
                         r"desde|hasta|firma|pago|pagad|cita|turno)[^\n|]{0,20}$")
 _NOT_IDS = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "PHONE_NUMBER", "URL_PERSONAL",
-                      "IP_ADDRESS", "REGISTRY_ID", "SOCIAL_HANDLE"})
+                      "IP_ADDRESS", "REGISTRY_ID", "SOCIAL_HANDLE", "MASKED_CARD"})
 _LAST_BIRTH_YEAR = 2022  # a birth date is at least a few years old: later dates are events
 
 

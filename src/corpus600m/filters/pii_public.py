@@ -198,8 +198,78 @@ _PLACEHOLDER_EMAIL = re.compile(r"(?i:(?:tu|su|mi)?[._]?(?:usuario|user|nombre|n
 _FREE_MAIL = re.compile(r"(?i:@(?:gmail|googlemail|hotmail|outlook|live|yahoo|ymail|icloud|me|aol|proton(?:mail)?|gmx|"
                         r"yandex|mail|zoho)\.)")
 # names that stand for anyone: "Fulano de Tal", "Juan del Pueblo", "John Doe"
-_PLACEHOLDER_NAME = re.compile(r"(?i:fulan[oa]|mengan[oa]|zutan[oa]|perengan[oa]|juan\s+del\s+pueblo|juan\s+nadie|"
+_PLACEHOLDER_NAME = re.compile(r"(?i:consumidor\s+final|fulan[oa]|mengan[oa]|zutan[oa]|perengan[oa]|juan\s+del\s+pueblo|juan\s+nadie|"
                                r"john\s+doe|jane\s+doe|perico\s+de\s+los\s+palotes|juan\s+de\s+los\s+palotes)")
+
+
+# a receipt's products on a line with a price: "Tylenol Extra Strength 100ct   $12.99" (not people)
+_PRICE = re.compile(r"(?:[$€£]|S/\.?|Bs\.?|Q\.?|L\.?|C\$|RD\$|US\$)\s?\d|\d[.,]\d{2}\s*(?:€|\$)?\s*$", re.MULTILINE)
+# a business's name on a line: a legal form or a kind of shop, whose address, phone and ids follow it on the next lines
+# (not a shop's, a restaurant's or a "tienda"'s: a small business's phone and address are often its owner's own)
+_LEGAL_FORM = re.compile(r"(?i:\b(?:s\.\s?a\.?(?:\s?u\.|\s?c\.|\s?s\.|\s?de\s+c\.\s?v\.)?|c\.\s?a\.|s\.\s?r\.\s?l\.?|"
+                         r"s\.\s?l\.|ltda\.?|inc\.?|llc|e\.i\.r\.l\.|s\.a\.s\.?)(?![\w]))")
+_CHAIN = re.compile(r"(?i:\b(?:supermercados?|farmacias?|pharmacy|sucursal|corporaci[óo]n|hipermercado)\b)")
+_TITLE_WORDS = re.compile(r"^[\W\d]*(?:[A-ZÁÉÍÓÚÑ][\w'&.-]*[ \t\-–]+){1,3}")
+
+
+def _business_name(line: str) -> bool:
+    """A line that names a company by its legal form ("... S.A.", "LLC"), or a chain by its kind in a title-case or
+    capitals heading ("FARMACIA EL AMAL", "CVS Pharmacy #4821"), not "junto a la farmacia Cruz Azul"."""
+    return bool(_LEGAL_FORM.search(line)) or bool(_CHAIN.search(line)) and bool(_TITLE_WORDS.match(line))
+_BUSINESS_LINES = 4  # lines after a business's name that hold its address, phone and ids
+_SHORT_LINE = 80  # characters of a receipt's or an invoice's header line
+_ROW = re.compile(r"\t|\s\|\s|;")
+_DATA_OF = re.compile(r"(?i:\bdatos\s+de|\bcuenta\s+de\s+cobro|\bc\.?c\.?\b|\bc[ée]dula|\bdni\b|\bdebe\s+a\b)")
+
+
+def _business_line(text: str, position: int) -> bool:
+    """Whether `position` is on a business's name line or within the `_BUSINESS_LINES` after it (a receipt's or an
+    invoice's header), with no one's data on its own line ("Cliente: ...", "mi ...")."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end == -1 else line_end
+    if line_end - line_start > _SHORT_LINE or _SOMEONES_LINE.search(text, line_start, line_end) or \
+            _SOMEONES_LABEL.search(text, line_start, position):
+        return False
+    start = line_start
+    # a row of a table is its own: "Ferretería El Güegüense S.A.<tab>J0310000123456" says nothing of the next row
+    lines = 1 if _ROW.search(text, line_start, line_end) else _BUSINESS_LINES + 1
+    for _ in range(lines):
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end == -1 else line_end
+        if line_end - start > _SHORT_LINE or not text[start:line_end].strip():
+            return False  # a paragraph or a blank line: not in a receipt's header
+        if _business_name(text[start:line_end]):
+            return True
+        if _SOMEONES_LINE.search(text, start, line_end) or _SOMEONES_LABEL.search(text, start, line_end) or \
+                _DATA_OF.search(text, start, line_end):
+            return False  # "DATOS DEL DESTINATARIO", "Cliente: ...": someone's data from here on
+        if start == 0:
+            return False
+        start = text.rfind("\n", 0, start - 1) + 1
+    return False
+
+
+def business_data(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without a business's own data: the address, phone, tax id and numbers in a receipt's or an invoice's
+    header (a line naming a company by its legal form or a chain by its kind, and the lines after it); product names
+    read as people on a line with a price."""
+    from corpus600m.filters.pii_people import is_given_name
+
+    out = []
+    for s in spans:
+        value = text[s.start:s.end]
+        if s.entity_type not in ("PERSON", "EMAIL_ADDRESS", "DATE_OF_BIRTH"):
+            if _business_line(text, s.start):
+                continue
+        elif s.entity_type == "PERSON":
+            line_start = text.rfind("\n", 0, s.start) + 1
+            line_end = text.find("\n", s.end)
+            line = text[line_start:len(text) if line_end == -1 else line_end]
+            if len(line) <= _SHORT_LINE and _PRICE.search(line) and not is_given_name(value.split()[0]):
+                continue
+        out.append(s)
+    return out
 
 
 def placeholders_and_offices(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:

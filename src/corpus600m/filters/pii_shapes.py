@@ -254,7 +254,8 @@ def _labelled_code_plausible(value: str) -> bool:
     thousands: 4+ digits, at most 24 characters."""
     v = value.strip()
     return (len(_digits(v)) >= 4 and _registry_plausible(v) and _not_thousands(v)
-            and not re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d+[.,]\d{2}", v))
+            and not re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d+[.,]\d{2}|"
+                                 r"\d{8}T\d{4,6}Z?", v))  # (an iCalendar time: "20250314T170000")
 
 
 # how card numbers are grouped: 4-4-4(-4)(-1..4) (Visa, Mastercard, 19-digit cards), 4-6-4/5 (Amex, Diners)
@@ -376,8 +377,12 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
                                    r"(?![\w.])", 0.7)],
           [], trigger="at", flags=CASE_SENSITIVE, name="CbuAliasRecognizer"),
         # a masked number still shows its last digits ("XXX-XX-9135", "**** **** **** 4821", "xxxx-1234")
-        S("MASKED_NUMBER", [_p("masked", r"(?<![\w*•])(?:(?:[X*•]{2,4}|x{2,4}(?=[\s\-.]))[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
+        S("MASKED_NUMBER", [_p("masked", r"(?<![\w*•])(?:(?:X{2,4}|x{2,4}(?=[\s\-.]))[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
           [], trigger="upper", flags=CASE_SENSITIVE, name="MaskedNumberRecognizer"),
+        # ... and a card's number masked by stars: its last digits alone are no one's, so it counts only beside other
+        # personal data (`pii.anchored`): a shop's receipt prints "VISA ************1187"
+        S("MASKED_CARD", [_p("stars", r"(?<![\w*•])(?:[*•]{2,4}[\s\-.]?){1,4}\d{3,4}" + NA, 0.6)],
+          [], trigger="upper", flags=CASE_SENSITIVE, name="MaskedCardRecognizer"),
         # 7-13 digits (one run or dotted/dashed groups, not thousands) right after an id word
         S("NATIONAL_ID", [_p("id number:ctx", NB + r"\d(?:[.\-\s]?\d){6,12}(?:-[\dkK])?" + NA, 0.45)],
           ID_WORDS, plausible=lambda v: _not_thousands(v) and _not_years(v), name="IdNumberRecognizer", max_score=0.6,
