@@ -600,6 +600,16 @@ MORE_PERSONAL_FORMS = [
     ("a person's id in the row after a company's in a table",
      "Cliente\tCédula\tTel\nFerretería El Güegüense S.A.\tJ0310000123456\t2266-4410\nMarvin Ortega\t001-031289-0045B\t5712-9034",
      ["001-031289-0045B"], "NI_CEDULA"),
+    ("a name after a kinship word with an article", "Te manda saludos el compadre Refugio Macías; fui con mi ñaño Byron.",
+     ["Refugio Macías", "Byron"], "PERSON"),
+    ("a chat export's senders", "[22/09/23, 20:01] Gustavo Pintos: Arrancamos.\n[22/09/23, 20:02] Tía Chela: ok",
+     ["Gustavo Pintos", "Chela"], "PERSON"),
+    ("a name in capitals after a bank's salutation", "BNB: Sr(a) JHOSELIN MAMANI QUISPE, se debito Bs 150,00 de su cta.",
+     ["JHOSELIN MAMANI QUISPE"], "PERSON"),
+    ("an id under its header in a table aligned with spaces",
+     "  A                       B              C\n1 Empleado                Cédula         Salario\n"
+     "2 Dairo Mosquera Asprilla 1.128.440.917  1.800.000\n3 Ruth Stella Bermúdez    43.558.201     2.300.000",
+     ["43.558.201"], "NATIONAL_ID"),
     ("people's names in a column whose header names them", "| Paciente | Cama |\n|---|---|\n| Papo Ruiz | 12 |\n| Yamileth Araúz | 14 |",
      ["Papo Ruiz", "Yamileth Araúz"], "PERSON"),
 ]

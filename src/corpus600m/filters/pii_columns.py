@@ -140,12 +140,12 @@ _TOKEN = re.compile(r"\S+")
 
 def _aligned_values(text: str):
     """(header, start, end) for the numbers of tables aligned with spaces (a spreadsheet pasted as text): a block of
-    2+ consecutive lines with 2+ gaps of 2+ spaces, whose header line names a column; a number belongs to the header
+    2+ consecutive lines with gaps of 2+ spaces, whose header line (3+ cells) names a column; a number belongs to the header
     cell that starts at or before it ("1 Empleado   Cédula" over "2 Dairo Mosquera 1.128.440.917")."""
     offset, block = 0, []
     lines = []
     for line in text.split("\n") + [""]:
-        if len(_ALIGNED_GAP.findall(line)) >= 2:
+        if _ALIGNED_GAP.search(line):
             block.append((offset, line))
         else:
             if len(block) >= 2:
@@ -155,7 +155,7 @@ def _aligned_values(text: str):
     for block in lines:
         for h, (_, header_line) in enumerate(block):
             cells = [(m.start(), m.group()) for m in _ALIGNED_CELL.finditer(header_line)]
-            if any(column_type(cell) for _, cell in cells):
+            if len(cells) >= 3 and any(column_type(cell) for _, cell in cells):
                 break
         else:
             continue

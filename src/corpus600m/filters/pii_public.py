@@ -54,6 +54,8 @@ _SOMEONES_LINE = _any_of([
     r"mi", r"mis", r"su", r"sus", r"tu", r"tus", r"soy", r"me\s+llamo", r"cliente", r"paciente", r"contacto\s+de",
     r"titular", r"hij[oa]", r"espos[oa]", r"herman[oa]", r"mam[áa]", r"pap[áa]", r"t[íi][oa]"])
 _DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
+# a title or a salutation right before a name: someone's, whatever item it is in ("BNB: Sr(a) JHOSELIN MAMANI")
+_SALUTED = re.compile(r"(?i:\b(?:estimad[oa]|apreciad[oa]|sr|sra|srta|señor|señora|don|doña|dr|dra)(?:\(a\))?\.?\s*:?\s*)$")
 _ITEM_NUMBERS = frozenset({"NATIONAL_ID", "REGISTRY_ID"})
 
 
@@ -133,7 +135,8 @@ def public_directory(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             # a label says what the value is: "Línea Mujeres: 55 5658 1111" (not "La línea fija del estudio es ...")
             labelled = label.rstrip().endswith(":") or span.entity_type == "PERSON" and label_end != span.start
             if labelled and SERVICE.search(label) and not _SOMEONES_LINE.search(label) or _directory_item(text, span.start) \
-                    or _institution_item(text, span.start, commas=span.entity_type == "PHONE_NUMBER"):
+                    or _institution_item(text, span.start, commas=span.entity_type == "PHONE_NUMBER") \
+                    and not (span.entity_type == "PERSON" and _SALUTED.search(text, max(0, span.start - 20), span.start)):
                 continue
         # a bare number in such an item is the service's, whatever shape it has ("| PGN – denuncias | 1546 |")
         elif span.entity_type in _ITEM_NUMBERS and _institution_item(text, span.start):
@@ -262,7 +265,7 @@ def business_data(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         if s.entity_type not in ("PERSON", "EMAIL_ADDRESS", "DATE_OF_BIRTH"):
             if _business_line(text, s.start):
                 continue
-        elif s.entity_type == "PERSON":
+        elif s.entity_type == "PERSON" and not _SALUTED.search(text, max(0, s.start - 20), s.start):
             line_start = text.rfind("\n", 0, s.start) + 1
             line_end = text.find("\n", s.end)
             line = text[line_start:len(text) if line_end == -1 else line_end]

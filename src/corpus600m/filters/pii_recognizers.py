@@ -414,8 +414,9 @@ NAME_CUE = (
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\ble\s+habla|\ble\s+saluda|\bcontact(?:ar|a|e|en)\s+con|"
     r"\bcomun[íi]c(?:ar|a|e|en)(?:se|te)?\s+con|\bavis(?:ar|a|e|en)(?:le)?\s+a|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
     r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|"
-    r"\b(?:mis?|sus?|tus?)\s+(?:vecin[oa]|herman[oa]s?|niet[oa]s?|sobrin[oa]s?|"
+    r"\b(?:mis?|sus?|tus?|nuestr[oa]|el|la|querid[oa])\s+(?:vecin[oa]|herman[oa]s?|niet[oa]s?|sobrin[oa]s?|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]s?|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
+    r"abuelit[oa]|ñañ[oa]|compadre|comadre|cuñad[oa]|suegr[oa]|padrino|madrina|ahijad[oa]|enfermer[oa]|"
     r"compañer[oa]|doctor[a]?|profesor[a]?)|\b(?:sr|sra|srta|dr|dra|lic|licda|ing|arq|prof|profa|mtro|mtra|abg|"
     r"abog|dña|d)\.|\b(?:don|doña|señor|señora|señorita|seño|ña|profe|maestr[oa]|profesor[a]?|licenciad[oa]))"
 )

@@ -56,7 +56,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "upper": r"[A-ZÑ&]{2,4}[\s\-]?\d{2}|[*•]{2,}[\s\-.]?\d{3}|xx+[\s\-.](?:xx+[\s\-.])*\d{3}|(?i:termina\w*\s+en|[úu]ltimos\s+(?:4|cuatro))\W{0,3}\d{4}",
     # a cue right before a capitalized word, or a known first name followed by another capitalized word (the
     # two ways PersonRecognizer scores a candidate); "profesor", "parte" or "Rosa" alone no longer trigger it
-    "name": _dfa_friendly(rf"(?i:{NAME_CUE})[\s\"'«]*[{UPPER}]|(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es|\bt[íi][oa]|\bseño|\bdoña|\bdon|\bña|\bprofe|\bprim[oa]|\bcuñad[oa]|\bcomadre|\bcompadre|\bmadrina|\bpadrino|\babuelit[oa]|\bsobrin[oa])\s+[{LOWER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
+    "name": _dfa_friendly(rf"(?i:{NAME_CUE})[\s\"'«]*[{UPPER}]|(?i:estimad[oa]|apreciad[oa]|sr|sra|srta|señor|señora)"
+                          rf"(?:\(a\))?\.?\s*:?[ \t]+[{UPPER}]{{2,}}[ \t]+[{UPPER}]{{2,}}|(?i:\bsoy|\bme\s+llamo|\bmi\s+nombre\s+es|\bt[íi][oa]|\bseño|\bdoña|\bdon|\bña|\bprofe|\bprim[oa]|\bcuñad[oa]|\bcomadre|\bcompadre|\bmadrina|\bpadrino|\babuelit[oa]|\bsobrin[oa])\s+[{LOWER}]|\b(?:{'|'.join(sorted(set(FIRST_NAMES), key=len, reverse=True))})"
                           rf"\s+(?:{PARTICLE}\s+)?[{UPPER}]"),
     # the opening of StreetAddressRecognizer's pattern: a street type, then a capitalized word or a number
     # ... or an address word, or "Name 123, Place" (an address with no street type, closed by its town)
