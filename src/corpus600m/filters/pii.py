@@ -202,14 +202,32 @@ _ADDRESS_OPENING = re.compile(r"(?i:calle|c/|avenida|av\.|avda\.|carrera|cra\.|p
                               r"apt\.|casa|piso|dpto|depto|departamento|bloque|torre|manzana|mz|lote|lt)\b")
 
 
+# what locates a house after its address: "..., al lao del colmado de Chucho", "..., frente al play", "..., casa
+# esquinera portón negro", "..., la del portón azul" (up to the next comma, period or line)
+_ADDRESS_TAIL = re.compile(r",?[ \t]+(?:(?i:al\s+lado|al\s+lao|a\s+la\s+par|frente|enfrente|junto|cerca|detr[áa]s|diagonal|"
+                           r"contiguo|pegad[oa])\s+(?:de(?:l)?|a(?:l)?)\b|(?i:casa|port[óo]n|la\s+del|la\s+de\s+(?:la|el)|"
+                           r"el\s+apartamento|apto\.?)\b)[^,.;:\n]{1,40}")
+_TAIL_SEGMENTS = 2
+
+
 def addresses_with_their_estate(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """Each address that opens with its street or unit runs back over the estate or building named before it."""
+    """Each address that opens with its street or unit runs back over the estate or building named before it, and
+    on over the landmarks and the house's looks written after it (`_ADDRESS_TAIL`)."""
     out = []
     for span in spans:
         if span.entity_type == "STREET_ADDRESS" and _ADDRESS_OPENING.match(text, span.start):
             match = _ESTATE_BEFORE.search(text, max(0, span.start - 90), span.start)
             if match and all(o is span or o.end <= match.start(1) or o.start >= span.start for o in spans):
                 span = PiiSpan(span.entity_type, match.start(1), span.end, span.score)
+        if span.entity_type == "STREET_ADDRESS":
+            end = span.end
+            for _ in range(_TAIL_SEGMENTS):
+                tail = _ADDRESS_TAIL.match(text, end)
+                if not tail or any(o is not span and end <= o.start < tail.end() for o in spans):
+                    break
+                end = tail.end()
+            if end != span.end:
+                span = PiiSpan(span.entity_type, span.start, end, span.score)
         out.append(span)
     return out
 

@@ -621,7 +621,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                   r"(?:\s+\d{1,5}(?!\d|[.,]\d))?"
                   r"|\s*,?\s*s/n|[ \t]*,?[ \t]*(?i:km\.?)[ \t]*\d{1,4}(?:[.,]\d{1,3})?")
         extra = (r"(?:\s*,?\s*(?i:piso|planta|dpto\.?|depto\.?|dto\.?|departamento|apto\.?|apt\.?|apartamento|interior|"
-                 r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|"
+                 r"int\.|puerta|esc\.?|escalera|bloque|torre|casa|oficina|of\.|edif\.?|edificio|local|lote|lt\.|mz\.?|mzna\.?|mza\.?|"
                  r"manzana|bodega|etapa|conjunto|bloque|sector|villa|block|pb|p\.b\.|ap\.)\s*[\w°º\-]+"
                  r"|\s*,?\s*\d{1,2}[rnt]\.?\s+\d{1,2}[aª]\.?(?!\w)|\s*,?\s*(?i:km\.?)\s*\d{1,4}(?:[.,]\d{1,3})?"
                  # an ordinal stage or section of a housing estate: "9na etapa", "2da. sección"
