@@ -340,11 +340,13 @@ PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev":
             "handwritten-dev4": "pii_handwritten_dev4.jsonl", "handwritten-dev5": "pii_handwritten_dev5.jsonl",
             "handwritten-dev6": "pii_handwritten_dev6.jsonl", "handwritten-dev7": "pii_handwritten_dev7.jsonl",
             "handwritten-dev8": "pii_handwritten_dev8.jsonl", "handwritten-dev9": "pii_handwritten_dev9.jsonl",
+            "handwritten-dev10": "pii_handwritten_dev10.jsonl", "handwritten-dev11": "pii_handwritten_dev11.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl",
             "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl",
             "handwritten6": "pii_handwritten_test6.jsonl", "handwritten7": "pii_handwritten_test7.jsonl",
-            "handwritten8": "pii_handwritten_test8.jsonl", "handwritten9": "pii_handwritten_test9.jsonl"}
+            "handwritten8": "pii_handwritten_test8.jsonl", "handwritten9": "pii_handwritten_test9.jsonl",
+            "handwritten10": "pii_handwritten_test10.jsonl", "handwritten11": "pii_handwritten_test11.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

@@ -610,6 +610,11 @@ MORE_PERSONAL_FORMS = [
      "  A                       B              C\n1 Empleado                Cédula         Salario\n"
      "2 Dairo Mosquera Asprilla 1.128.440.917  1.800.000\n3 Ruth Stella Bermúdez    43.558.201     2.300.000",
      ["43.558.201"], "NATIONAL_ID"),
+    ("given names alone after an article or a preposition, beside an address",
+     "carpool: recogemos a Nerea en el Vedado y al muchacho Edwin frente al Coppelia. Dudas: 5 281 4433.",
+     ["Nerea", "Edwin"], "PERSON"),
+    ("an address running on over its landmark", "Mi mamá vive en el barrio Los Mina, calle 8 #45, al lao del colmado "
+     "de Chucho. Su cel 809 555 1234.", ["calle 8 #45, al lao del colmado de Chucho"], "STREET_ADDRESS"),
     ("people's names in a column whose header names them", "| Paciente | Cama |\n|---|---|\n| Papo Ruiz | 12 |\n| Yamileth Araúz | 14 |",
      ["Papo Ruiz", "Yamileth Araúz"], "PERSON"),
 ]

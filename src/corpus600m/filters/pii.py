@@ -348,6 +348,10 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         from corpus600m.filters.pii_people import names_in_forms
 
         spans = spans + names_in_forms(text, spans)
+    if spans:
+        from corpus600m.filters.pii_people import lone_given_names
+
+        spans = spans + lone_given_names(text, spans)
     if any(s.entity_type in ("PERSON", "DATE_OF_BIRTH") for s in spans):
         from corpus600m.filters.pii_people import decide_people, names_in_academic_work
 

@@ -390,6 +390,40 @@ _MONTHS = frozenset(MONTHS)
 _DATE_OF_MONTH = re.compile(r"\b\d{1,2}\s+de\s+$")
 
 
+# a given name alone after an article or a preposition, as people write those they know: "recogemos a Yadiel",
+# "el muchacho Edwin", "gracias a Yokasta", "la Wara", "paso a por Nerea"
+_LONE_NAME = re.compile(rf"\b(?:el|la|al|a|por|y|con|para|muchach[oa]|señor|señora|niñ[oa]|lleva|llama)\s+"
+                        rf"([{UPPER}][{LOWER}]{{2,}})\b(?![ \t]+(?:(?:de(?:l)?|la)[ \t]+)?[{UPPER}])")
+
+
+# given names that are also words, places, feasts or virtues ("la Paz", "a Victoria", "por Mercedes", "con Esperanza")
+_NAMES_THAT_ARE_WORDS = frozenset(_fold(w) for w in (
+    "Rosa Luz Paz Sol Pilar Mercedes Dolores Victoria Rosario Soledad Concepción Trinidad Asunción Esperanza Consuelo "
+    "Amparo Socorro Remedios Blanca Clara Alba Aurora Estrella Cruz Jesús Ángeles Guadalupe Florida Santiago Salvador "
+    "Belén Fe Caridad Milagros Natividad Reyes Leal Amado Feliz Modesto Honorio Inocencio Prudencio Ventura Bienvenido "
+    "Fortunato Lucero Perla Cielo Paloma Flor Azucena Violeta Margarita Jazmín Celeste Marina Montserrat Lourdes "
+    "Fátima Carmen Nieves Gloria Patria Libertad Mar Cristo Domingo Lunes Martes Abril Mayo Junio Julio Agosto "
+    "Diciembre Navidad Pascual Primitivo Severo Clemente Constante Justo Benigno Casto Placido Urbano Moreno Blanco "
+    "Castillo León Sierra Vega Rivera Cuba Colón Bolívar Sucre Lima Santa San").split())
+
+
+def lone_given_names(text: str, spans: list) -> list:
+    """PERSON spans (0.6) for given names written alone (`_LONE_NAME`), in a text that holds someone's data (a phone,
+    an id, an address, a name shown personal) or a first-person introduction; not a word of the language ("Rosa",
+    "Luz", "Victoria" are also words and places) nor a place by what surrounds it."""
+    from corpus600m.filters.pii import PiiSpan
+
+    if not (any(s.entity_type != "PERSON" or s.score >= 0.8 for s in spans) or _PERSONAL_SENTENCE.search(text)):
+        return []
+    found = []
+    for match in _LONE_NAME.finditer(text):
+        word = match.group(1)
+        if is_given_name(word) and _fold(word) not in _NAMES_THAT_ARE_WORDS and word not in NOT_NAMES_COMMON \
+                and not _place_or_date(text, match.start(1), match.end(1)):
+            found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.6))
+    return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
+
+
 def names_in_forms(text: str, spans: list) -> list:
     """PERSON spans that the NER model and the patterns do not give: surname-first names of forms and a lone given
     name right before a phone number or an e-mail address (added at 0.8: the contact data beside them is what
