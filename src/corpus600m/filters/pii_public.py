@@ -84,7 +84,7 @@ _ITEM_HEAD = re.compile(r"[\s|*\-•#>\d.)\]\"'{:,–]*(?:\"?[A-Za-z_]{1,20}\"?\
 _ITEM_LENGTH = 160  # characters from an item's start to a value in it: a directory's items are short
 _COMMA_ITEM_LENGTH = 60  # ... and an item between commas ("..., Hospital Roosevelt PBX 2321-7400")
 # an acronym that names an organization: not a word of text written in capitals ("URB VILLA CAROLINA", "FROM: DAVID")
-_ACRONYM_NAME = re.compile(_ACRONYM.pattern + r"(?=\s*(?:[(–\-|:]|[A-Z]?[a-záéíóúñ]))")
+_ACRONYM_NAME = re.compile(_ACRONYM.pattern + r"(?=\s*(?:[(|:]|[A-Z]?[a-záéíóúñ])|\s+[–\-]\s)")  # (not "LIC-5571": a code)
 # ... and the labels of someone's data in a shipping label or a form
 _SOMEONES_LABEL = _any_of([r"remitente", r"destinatari[oa]", r"nombres?", r"apellidos?", r"c[ée]dula", r"ced", r"dni",
                            r"documento", r"ship\s+to", r"enviar\s+a", r"from", r"to"])
