@@ -91,8 +91,9 @@ _SOMEONES_LABEL = _any_of([r"remitente", r"destinatari[oa]", r"nombres?", r"apel
 
 
 def _item_start(text: str, position: int, separators: tuple[str, ...]) -> int:
-    return max(text.rfind(sep, 0, position) + len(sep) if text.rfind(sep, 0, position) != -1 else 0
-               for sep in separators)
+    """Where the item holding `position` starts: right after the last of `separators` before it (or the text's start)."""
+    starts = (text.rfind(sep, 0, position) for sep in separators)
+    return max((found + len(sep) if found != -1 else 0) for found, sep in zip(starts, separators, strict=True))
 
 
 def _institution_item(text: str, position: int, commas: bool = True) -> bool:
