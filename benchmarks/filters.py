@@ -333,20 +333,25 @@ def value_left(value: str, kind: str, text: str) -> bool:
     return sum(w in present for w in words) / len(words) >= 0.5
 
 
-# the PII sets: Faker values in two disjoint sets of templates (dev, test), and a test set written by hand by a
-# helper session that never saw the recognizers (handwritten: 18+ countries, as people type their data)
+# the PII sets: Faker values in two disjoint sets of templates (dev, test), Mimesis values in two more (mimesis-dev,
+# mimesis), and pairs written by hand by helper sessions that never saw the recognizers (handwritten-devN /
+# handwrittenN: 22 countries, as people type their data); tests/data/filters/eval/README.md says where each comes from
 PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev": "pii_handwritten_dev.jsonl",
             "handwritten-dev2": "pii_handwritten_dev2.jsonl", "handwritten-dev3": "pii_handwritten_dev3.jsonl",
             "handwritten-dev4": "pii_handwritten_dev4.jsonl", "handwritten-dev5": "pii_handwritten_dev5.jsonl",
             "handwritten-dev6": "pii_handwritten_dev6.jsonl", "handwritten-dev7": "pii_handwritten_dev7.jsonl",
             "handwritten-dev8": "pii_handwritten_dev8.jsonl", "handwritten-dev9": "pii_handwritten_dev9.jsonl",
             "handwritten-dev10": "pii_handwritten_dev10.jsonl", "handwritten-dev11": "pii_handwritten_dev11.jsonl",
+            "handwritten-dev12": "pii_handwritten_dev12.jsonl", "handwritten-dev13": "pii_handwritten_dev13.jsonl",
+            "mimesis-dev": "pii_mimesis_dev.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl",
             "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl",
             "handwritten6": "pii_handwritten_test6.jsonl", "handwritten7": "pii_handwritten_test7.jsonl",
             "handwritten8": "pii_handwritten_test8.jsonl", "handwritten9": "pii_handwritten_test9.jsonl",
-            "handwritten10": "pii_handwritten_test10.jsonl", "handwritten11": "pii_handwritten_test11.jsonl"}
+            "handwritten10": "pii_handwritten_test10.jsonl", "handwritten11": "pii_handwritten_test11.jsonl",
+            "handwritten12": "pii_handwritten_test12.jsonl", "handwritten13": "pii_handwritten_test13.jsonl",
+            "mimesis": "pii_mimesis_test.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

@@ -845,3 +845,15 @@ def test_a_phone_someone_calls_theirs_beside_an_institution_is_still_redacted():
 def test_a_phone_in_a_text_that_names_a_cafe_or_a_market_is_still_redacted():
     text = "La cosecha de café terminó y el mercado abrió el domingo. Pasame un mensaje al +54 9 11 1753-0980 y arreglamos."
     assert any(s.entity_type == "PHONE_NUMBER" for s in detect_pii(text))
+
+
+def test_an_institutions_phone_does_not_make_the_names_of_history_around_it_personal_but_a_party_label_does():
+    text = ("La plaza Morazán recuerda a Francisco Morazán, presidente de la República Federal de Centroamérica en "
+            "1830. El Museo Nacional de Historia, frente a la plaza, abre de martes a sábado; informes al 2222-8431.")
+    assert [s for s in detect_pii(text) if s.entity_type == "PERSON"] == []
+    # a name between the institution and the address makes the address someone's ("Demandado: ..., <address>")
+    summons = ("TRIBUNAL SUPERIOR DE JUSTICIA. Caso 2023-CV-0412. Demandada: Karla Orellana Bonilla, Avenida Juan "
+               "Pablo II 3310, apto 4B, Ciudad de Panamá.")
+    found = {(s.entity_type, summons[s.start:s.end]) for s in detect_pii(summons)}
+    assert any(kind == "PERSON" and "Orellana" in value for kind, value in found), found
+    assert any(kind == "STREET_ADDRESS" for kind, _ in found), found

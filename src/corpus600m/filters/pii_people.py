@@ -519,6 +519,7 @@ def decide_people(text: str, spans: list) -> list:
       one); without a given name it is more likely a place or a work ("Boca Chica", "Lloret de Mar") -> dropped.
     """
     from corpus600m.filters.pii import MIN_SCORE, UNANCHORED, PiiSpan
+    from corpus600m.filters.pii_public import institution_contact
 
     spans = _decide_dates_of_birth(text, spans)
     # a death notice is about a private person: its dates and "restos" are not an encyclopedia's
@@ -528,6 +529,10 @@ def decide_people(text: str, spans: list) -> list:
     # make a name personal
     others = [s for s in spans if s.entity_type != "PERSON" and s.entity_type not in UNANCHORED]
     addresses = [s for s in others if s.entity_type == "STREET_ADDRESS"]
+    # an institution's phone or address ("El Museo de Arte, en el 299 de la avenida De Diego; información al ...")
+    # does not make the names around it personal: they are judged as if it were not there
+    others = [s for s in others if s.entity_type not in ("PHONE_NUMBER", "STREET_ADDRESS")
+              or not institution_contact(text, s, spans)]
     out = []
     for span in spans:
         if span.entity_type != "PERSON":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from corpus600m.filters.pii import PiiSpan
+from corpus600m.filters.pii_recognizers import PARTY_LABEL
 
 
 def _any_of(words: list[str], *, stem: bool = False) -> re.Pattern:
@@ -53,6 +54,8 @@ SERVICE = _any_of(_PUBLIC_BODIES + [
 _SOMEONES_LINE = _any_of([
     r"mi", r"mis", r"su", r"sus", r"tu", r"tus", r"soy", r"me\s+llamo", r"cliente", r"paciente", r"contacto\s+de",
     r"titular", r"hij[oa]", r"espos[oa]", r"herman[oa]", r"mam[áa]", r"pap[áa]", r"t[íi][oa]"])
+# ... or names a party to a lawsuit or a contract ("TRIBUNAL ... Demandada: Karla Orellana, Av. ...")
+_PARTY = re.compile(PARTY_LABEL, re.IGNORECASE)
 _DIRECTORY_TYPES = frozenset({"PHONE_NUMBER", "STREET_ADDRESS", "PERSON"})
 # a title or a salutation right before a name: someone's, whatever item it is in ("BNB: Sr(a) JHOSELIN MAMANI")
 _SALUTED = re.compile(r"(?i:\b(?:estimad[oa]|apreciad[oa]|sr|sra|srta|señor|señora|don|doña|dr|dra)(?:\(a\))?\.?\s*:?\s*)$")
@@ -71,7 +74,8 @@ def _directory_item(text: str, position: int) -> bool:
     colon = line.find(":")
     # the service heads the line ("- Cruz Roja (ambulancias): 065"), not a word somewhere before the colon
     head = _LINE_HEAD.match(line).end()
-    return 0 < colon and len(line) <= 250 and bool(SERVICE.match(line, head, colon)) and not _SOMEONES_LINE.search(line)
+    return 0 < colon and len(line) <= 250 and bool(SERVICE.match(line, head, colon)) and not _SOMEONES_LINE.search(line) \
+        and not _PARTY.search(line)
 
 
 # where an item of a list, a row of a table or an object of pasted data begins: "Hospital Roosevelt PBX 2321-7400",
@@ -113,7 +117,8 @@ def _institution_item(text: str, position: int, commas: bool = True) -> bool:
                 and (SERVICE.match(head) or _INSTITUTION.match(head)
                      or item_start == start and _ACRONYM_NAME.match(head)) \
                 and not _SOMEONES_LINE.search(text, item_start, position) \
-                and not _SOMEONES_LABEL.search(text, item_start, position):
+                and not _SOMEONES_LABEL.search(text, item_start, position) \
+                and not _PARTY.search(text, item_start, position):
             return True
     return False
 
@@ -151,10 +156,37 @@ _PUBLIC_CONTACTS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER"})
 _CALL_ME = (r"(?:ll[áa]ma|escr[íi]be|escrib[íi]|m[áa]nda|p[áa]sa|av[íi]sa|contact[áa]|textea|marca)"
             r"(?:me|nos|l[eao]s?)")
 _SOMEONES_PHONE = _any_of([r"mi", r"mis", r"tu", r"tus", _CALL_ME, r"whats?app", r"wsp", r"cel", r"celular", r"m[óo]vil",
-                           r"mensaje"])
+                           r"mensaje", r"este\s+n[úu]mero", r"me\s+(?:l[oa]s?\s+)?(?:manda|env[íi]a|pasa)"])
 # ... and, with `SERVICE`, the public bodies and services whose phone a text about them gives (not shops and cafés:
 # a small business's phone is often its owner's mobile)
 _PHONE_INSTITUTION = _any_of([r"agencia", _CONTACT_CENTRE])
+
+
+def institution_contact(text: str, s: PiiSpan, people: list[PiiSpan] = ()) -> bool:
+    """Whether the address or phone `s` is an institution's, by what is written around it alone (see
+    `public_addresses`): an institution or a service named before it, and no one living, receiving or delivering
+    there, nor calling the phone theirs, nor one of `people` named between the institution and it ("TRIBUNAL ...
+    Demandado: Luis Vega Rosado, 45 Calle Betances" is Luis's address)."""
+    # someone living, receiving or delivering there: in the 150 characters before it or in its own line
+    line_end = text.find("\n", s.end)
+    if _SOMEONE_THERE.search(text, max(0, s.start - 150), len(text) if line_end == -1 else line_end):
+        return False
+    if s.entity_type == "STREET_ADDRESS":
+        window = max(0, s.start - 200)
+        named = [m.start() for m in _INSTITUTION.finditer(text, window, s.start)]
+        there = _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start])
+        if there:
+            named.append(max(0, s.start - 80) + there.start())
+    else:
+        window = max(0, s.start - 100)
+        if _SOMEONES_PHONE.search(text, window, s.start):
+            return False
+        named = [m.start() for pattern in (_PHONE_INSTITUTION, SERVICE, _ACRONYM)
+                 for m in pattern.finditer(text, window, s.start)]
+    if not named:
+        return False
+    last = max(named)
+    return not any(p.entity_type == "PERSON" and last < p.start < s.start for p in people)
 
 
 def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -166,19 +198,7 @@ def public_addresses(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     if not (_INSTITUTION.search(text) or _ACRONYM.search(text)):
         return spans
 
-    def public(s: PiiSpan) -> bool:
-        # someone living, receiving or delivering there: in the 150 characters before it or in its own line
-        line_end = text.find("\n", s.end)
-        if _SOMEONE_THERE.search(text, max(0, s.start - 150), len(text) if line_end == -1 else line_end):
-            return False
-        if s.entity_type == "STREET_ADDRESS":
-            return bool(_INSTITUTION.search(text, max(0, s.start - 200), s.start)
-                        or _ACRONYM_THERE.search(text[max(0, s.start - 80):s.start]))
-        before = text[max(0, s.start - 100):s.start]
-        return not _SOMEONES_PHONE.search(before) and bool(
-            _PHONE_INSTITUTION.search(before) or SERVICE.search(before) or _ACRONYM.search(before))
-
-    return [s for s in spans if s.entity_type not in _PUBLIC_CONTACTS or not public(s)]
+    return [s for s in spans if s.entity_type not in _PUBLIC_CONTACTS or not institution_contact(text, s)]
 
 
 # e-mail accounts of an office, not of a person ("comunicacion@ccss.sa.cr", "noreply@imm.gub.uy", "info@museo.org"),

@@ -404,6 +404,11 @@ PUBLIC_FIGURES = (
 )
 
 
+# the parties of a lawsuit, a contract or a policy, labelled with a colon ("Demandado: Luis Vega Rosado")
+PARTY_LABEL = (
+    r"\b(?:demandad[oa]|demandante|imputad[oa]|acusad[oa]|denunciante|denunciad[oa]|causante|c[óo]nyuge|"
+    r"arrendador[a]?|arrendatari[oa]|comprador[a]?|vendedor[a]?|otorgante|compareciente|beneficiari[oa]|asegurad[oa]|"
+    r"afiliad[oa]|deudor[a]?|codeudor[a]?|fiador[a]?|avalista|apoderad[oa]|poderdante|testigo)\s*:")
 # What introduces a person's name: "me llamo", "Sra.", "mi vecina", "atentamente"... (case-insensitive)
 NAME_CUE = (
     r"(?:\bme\s+llamo|\bmi\s+nombre\s+es|\bse\s+llama|\bsu\s+nombre\s+es|\bnombre(?:\s+completo)?\s*:|"
@@ -414,6 +419,7 @@ NAME_CUE = (
     r"\bhabl(?:ar|a|e)\s+con|\bpregunt(?:ar|a|e)\s+por|\ble\s+habla|\ble\s+saluda|\bcontact(?:ar|a|e|en)\s+con|"
     r"\bcomun[íi]c(?:ar|a|e|en)(?:se|te)?\s+con|\bavis(?:ar|a|e|en)(?:le)?\s+a|\bpaciente:?|\bcliente:?|\balumn[oa]:?|\btitular:?|"
     r"\bsolicitante:?|\bremitente:?|\bdestinatari[oa]:?|\bde\s+parte\s+de|\bsoy(?:\s+(?:la|el))?|"
+    rf"{PARTY_LABEL}|"
     r"\b(?:mis?|sus?|tus?|nuestr[oa]|el|la|querid[oa])\s+(?:vecin[oa]|herman[oa]s?|niet[oa]s?|sobrin[oa]s?|"
     r"prim[oa]|t[íi][oa]|amig[oa]|jef[ea]|espos[oa]|novi[oa]|hij[oa]s?|madre|padre|mam[áa]|pap[áa]|abuel[oa]|"
     r"abuelit[oa]|ñañ[oa]|compadre|comadre|cuñad[oa]|suegr[oa]|padrino|madrina|ahijad[oa]|enfermer[oa]|"
