@@ -857,3 +857,31 @@ def test_an_institutions_phone_does_not_make_the_names_of_history_around_it_pers
     found = {(s.entity_type, summons[s.start:s.end]) for s in detect_pii(summons)}
     assert any(kind == "PERSON" and "Orellana" in value for kind, value in found), found
     assert any(kind == "STREET_ADDRESS" for kind, _ in found), found
+
+
+@pytest.mark.parametrize("text,date", [
+    ("- **Fecha de nacimiento:** 03/07/1988\n- **DNI:** 27.456.118", "03/07/1988"),  # a Markdown label
+    ("| Campo | Dato |\n|---|---|\n| Fecha de nacimiento | 30/10/1976 |\n| RUC | 10456789012 |", "30/10/1976"),  # a cell
+    ("Datos: Wilmer Cáceres, nacido el 19-oct-1990, cel 0987 654 321", "19-oct-1990"),  # month abbreviated
+    ("Inscripción: Nayeli Torres, nacida 4 feb 2011, CURP pendiente, tel 55 1234 9876", "4 feb 2011"),
+    ("Pasajero: RIVAS/OMAR, DOB 21MAR1984, pasaporte G31882745", "21MAR1984"),  # as airlines write it
+    ("Applicant: Brenda Solís, born Nov 8 1979, phone (305) 555-0143", "Nov 8 1979"),
+    ("Paciente Olga Paz, fecha de nac 1949-12-02, historia clínica 55810", "1949-12-02"),  # ISO
+    ("Fecha de nacimiento (según la cédula): 11/11/2001, celular 8888-1234", "11/11/2001"),  # a note in brackets
+])
+def test_a_date_of_birth_is_redacted_in_the_forms_people_and_forms_write_it(text, date):
+    assert any(s.entity_type == "DATE_OF_BIRTH" and text[s.start:s.end] == date for s in detect_pii(text)), \
+        [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_a_public_figures_birth_date_is_still_kept_but_the_dates_own_year_does_not_make_it_public():
+    public = "Shakira nació el 2 de febrero de 1977 en Barranquilla y es cantante."
+    assert [s for s in detect_pii(public) if s.entity_type == "DATE_OF_BIRTH"] == []
+    own = "Applicant: Brenda Solís, born Nov 8 1979."
+    assert any(s.entity_type == "DATE_OF_BIRTH" for s in detect_pii(own))
+
+
+def test_a_social_security_number_with_spaces_and_an_itin_are_redacted():
+    text = "Mis datos para el lease: SSN 561 23 8894; mi esposo no tiene SSN, tiene ITIN 912-78-4561."
+    found = {text[s.start:s.end] for s in detect_pii(text)}
+    assert {"561 23 8894", "912-78-4561"} <= found, found

@@ -174,6 +174,11 @@ def valid_mx_clabe(value: str) -> bool:
 
 
 def valid_us_ssn(value: str) -> bool:
-    """US Social Security number (Spanish speakers in the US and Puerto Rico): no all-zero group, no 666/9xx."""
+    """US Social Security number (Spanish speakers in the US and Puerto Rico): no all-zero group, no 666; a 9xx
+    number is an ITIN (the IRS's taxpayer number for those without an SSN), whose middle group is 50-65, 70-88,
+    90-92 or 94-99."""
     raw = _digits(value)
-    return len(raw) == 9 and raw[:3] not in {"000", "666"} and raw[0] != "9" and raw[3:5] != "00" and raw[5:] != "0000"
+    if len(raw) != 9 or raw[:3] in {"000", "666"} or raw[3:5] == "00" or raw[5:] == "0000":
+        return False
+    middle = int(raw[3:5])
+    return raw[0] != "9" or 50 <= middle <= 65 or 70 <= middle <= 88 or 90 <= middle <= 92 or 94 <= middle

@@ -286,7 +286,8 @@ def _decide_dates_of_birth(text: str, spans: list) -> list:
         if span.entity_type == "DATE_OF_BIRTH" and not _OWN_BIRTH.search(text[max(0, span.start - 40):span.start]) \
                 and not _NAME_CUE_ANYWHERE.search(_sentence(text, span.start, span.end)) \
                 and not any(abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in personal_data) \
-                and _ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.end + 150):
+                and (_ENCYCLOPEDIC.search(text, max(0, span.start - 150), span.start)
+                     or _ENCYCLOPEDIC.search(text, span.end, span.end + 150)):  # (the date's own year says nothing)
             continue
         out.append(span)
     return out

@@ -175,8 +175,9 @@ def national_id_recognizers() -> list[SpanishPatternRecognizer]:
         # 0.4: with its context word it outscores a phone-shaped reading of "8-123-4567" (0.7)
         R("PA_CEDULA", [_p("cedula:ctx", r"\b(?:[1-9]|1[0-3]|PE|E|N|[1-9]?AV|[1-9]?PI)-\d{1,4}-\d{1,6}" + NA, 0.4)],
           ["cédula", "cedula"]),
-        R("US_SSN", [_p("ssn", NB + r"\d{3}-\d{2}-\d{4}" + NA, 0.5)], ["ssn", "seguro social", "social security"],
-          validator=valid_us_ssn),
+        R("US_SSN", [_p("ssn", NB + r"\d{3}-\d{2}-\d{4}" + NA, 0.5),
+                     _p("ssn spaced:ctx", NB + r"\d{3}\s\d{2}\s\d{4}" + NA, 0.3)],
+          ["ssn", "seguro social", "social security", "itin", "tax id"], validator=valid_us_ssn),
         # at least 6 digits (not a year after "DNI ... caduca en 2030"); no check-digit suffix: ids written
         # "1.234.567-2" have a validator of their own (UY_CI, CL_RUT) and a wrong check digit is not reported
         R("NATIONAL_ID", [_p("id:ctx", NB + r"(?:[1-9]\d{0,2}(?:[.\s]?\d{3}){2,3}|[1-9]\d{2}[.\s]?\d{3})" + NA, 0.3)],
@@ -810,19 +811,35 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
 
 
 class DateOfBirthRecognizer(SpanishPatternRecognizer):
-    """Dates of birth: a date right after 'nací el', 'fecha de nacimiento', 'nacido el'..."""
+    """Dates of birth: a date right after 'nací el', 'fecha de nacimiento', 'nacido el', 'born', 'DOB'..., in any of
+    the ways forms and people write it ("14/02/1995", "1958/03/22", "23-ago-1998", "29 ene 2008", "15 de marzo de
+    1990", "Sept 3 1979", "14FEB1991"), also across a Markdown label or a table's cell ("**Fecha de nacimiento:**
+    14/02/1995", "| Fecha de nacimiento | 12/11/1995 |")."""
+
+    MONTHS = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    # Spanish and English month names and their abbreviations ("ene", "ago", "sept", "Jan", "Aug", "Dec")
+    MONTH_WORD = (r"(?:ene(?:ro)?|feb(?:rero)?|mar(?:zo)?|abr(?:il)?|may(?:o)?|jun(?:io)?|jul(?:io)?|ago(?:sto)?|"
+                  r"sep(?:t(?:iembre)?)?|set(?:iembre)?|oct(?:ubre)?|nov(?:iembre)?|dic(?:iembre)?|"
+                  r"jan(?:uary)?|february|march|apr(?:il)?|june|july|aug(?:ust)?|september|october|november|"
+                  r"dec(?:ember)?)\.?")
 
     def __init__(self):
-        months = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
-        cue = (r"(?:nac[íi]\s+el|nacid[oa](?:\s+el)?|naci[óo]\s+el|fecha\s+de\s+nac(?:imiento|\.)?\s*:?|f\.\s?nac\.?\s*:?|"
-               r"\bnac\.?\s*:?|"
-               r"cumpleaños\s*(?:es\s+el|:)?|nacimiento\s*:)")
+        months = self.MONTHS
+        month = self.MONTH_WORD
+        cue = (r"(?:nac[íi](?:\s+el)?|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nac(?:imiento|\.)?|"
+               r"f\.?\s?(?:de\s+)?nac\.?|\bnac\.?|cumpleaños\s*(?:es\s+el)?|nacimiento|\bborn(?:\s+on)?|"
+               r"date\s+of\s+birth|\bdob\b|\bd\.o\.b\.?)")
+        # what may stand between the cue and the date: a note in brackets, a colon, Markdown's bold, a table's bar
+        between = r"(?:\s*\([^)\n]{0,30}\))?[\s:*|_=\-–\"']{0,8}"
+        dates = (rf"\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{4}}[/.\-]\d{{1,2}}[/.\-]\d{{1,2}}"
+                 rf"|\d{{1,2}}\s+de\s+(?:{months})(?:\s+de(?:l)?\s+\d{{4}})?"
+                 rf"|\d{{1,2}}(?:[/.\-]|\s+|(?=[A-Za-z])){month}(?:[/.\-]|\s+|(?<=[A-Za-z])(?=\d))(?:de\s+)?\d{{2,4}}"
+                 rf"|{month}\s+\d{{1,2}},?\s+\d{{4}}"
+                 # as deeds write it: "veintitrés (23) de mayo de dos mil doce (2012)"
+                 rf"|[a-záéíóúñ]+\s+\(\d{{1,2}}\)\s+de\s+(?:{months})\s+de(?:l)?\s+[a-záéíóúñ ]{{3,40}}\(\d{{4}}\)")
         super().__init__("DATE_OF_BIRTH", [
             # ... also after a birthplace: "Lugar y fecha de nacimiento: Ebebiyín, 3 de mayo de 1995"
-            _p("dob", rf"{cue}\s*(?:[A-ZÁÉÍÓÚÑ][^\d\n,:;]{{1,30}},\s*)?(?P<pii>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+de\s+(?:{months})"
-                      rf"(?:\s+de(?:l)?\s+\d{{4}})?"
-                      # as deeds write it: "veintitrés (23) de mayo de dos mil doce (2012)"
-                      rf"|[a-záéíóúñ]+\s+\(\d{{1,2}}\)\s+de\s+(?:{months})\s+de(?:l)?\s+[a-záéíóúñ ]{{3,40}}\(\d{{4}}\))", 0.85),
+            _p("dob", rf"{cue}{between}(?:[A-ZÁÉÍÓÚÑ][^\d\n,:;|]{{1,30}},\s*)?(?P<pii>{dates})(?!\d)", 0.85),
         ], [], trigger="dob", name="DateOfBirthRecognizer")
 
 

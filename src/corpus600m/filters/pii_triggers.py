@@ -68,7 +68,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}|📍"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
-    "dob": r"(?i:nac[íi]\s+el|nacid[oa]|(?:^|\W)nac(?:\W|$)|naci[óo]\s+el|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños)",
+    "dob": r"(?i:nac[íi]|nacid[oa]|(?:^|\W)nac(?:\W|$)|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños|born|birth|"
+           r"(?:^|\W)d\.?o\.?b(?:\W|$))",
 }
 
 
@@ -110,7 +111,7 @@ _OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de
 # the ones with a digit in them: only searched in texts with digits
 _DIGIT_ADDRESS_TRIGGER = re.compile(rf"\bHC-?\d|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
 _ANY_DIGIT = re.compile(r"\d")
-_DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac".split())
+_DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac born birth dob".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
 _FIRST_NAME_SET = frozenset(FIRST_NAMES)
