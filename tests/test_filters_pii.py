@@ -885,3 +885,28 @@ def test_a_social_security_number_with_spaces_and_an_itin_are_redacted():
     text = "Mis datos para el lease: SSN 561 23 8894; mi esposo no tiene SSN, tiene ITIN 912-78-4561."
     found = {text[s.start:s.end] for s in detect_pii(text)}
     assert {"561 23 8894", "912-78-4561"} <= found, found
+
+
+@pytest.mark.parametrize("why,text,value", [
+    ("a vCard's TEL line (its field names are no organization's acronym)",
+     "BEGIN:VCARD\nVERSION:3.0\nN:Paredes;Lucía;;;\nFN:Lucía Paredes\nTEL;TYPE=CELL:+54 9 351 448-2270\nEND:VCARD",
+     "+54 9 351 448-2270"),
+    ("a DNI typed in lower case after its word", "Rellena el alta: Marta Gil, dni 47291835k, nº afiliación pendiente",
+     "47291835k"),
+    ("a phone grouped by dots like thousands, after its word", "Soy Iván Sanz y mi móvil es 655.302.118, llámame",
+     "655.302.118"),
+    ("a date of birth in brackets with a two-digit year",
+     "Me piden nombre (Irene Lago), DNI (50111222Y) y fecha de nacimiento (9 de marzo del 91).", "9 de marzo del 91"),
+    ("a numbered column of a CSV", "nombre,tel,nombre_2,fecha_nacimiento_2\nRaúl Vera,611223344,Eva Vera,1983-04-22",
+     "1983-04-22"),
+    ("a US driver's licence after its words", "Applicant Nora Quiroz, TX driver license 40172235, cel (915) 555-0188",
+     "40172235"),
+])
+def test_structured_values_in_forms_seen_in_the_mimesis_and_pair_12_dev_sets(why, text, value):
+    assert any(text[s.start:s.end] == value for s in detect_pii(text)), \
+        (why, [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)])
+
+
+def test_a_number_grouped_like_thousands_without_a_phones_word_is_not_a_phone():
+    text = "El censo contó 655.302.118 cabezas de ganado en la región."
+    assert detect_pii(text) == []

@@ -49,7 +49,7 @@ _NAME_KEYS = frozenset("nombre|nombres|name|full name|nombre completo|apellido|a
 def column_type(header: str) -> str | None:
     """The entity that a column or key holds, by its header: "Cédula" -> NATIONAL_ID, "fecha_nac" -> DATE_OF_BIRTH,
     "Cel" -> PHONE_NUMBER, "Paciente" -> PERSON, "nombre" -> NAME (a person's only beside other personal data)."""
-    key = _key(header)
+    key = " ".join(re.sub(r"\d+", " ", _key(header)).split())  # a numbered column: "tel1", "fecha_nacimiento_2"
     if not key or len(key) > 30:
         return None
     words = key.split()

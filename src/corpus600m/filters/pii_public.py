@@ -35,7 +35,10 @@ _INSTITUTION = _any_of(_PUBLIC_BODIES + [
 # ... or an organization named by its acronym, said to be at the address ("El CNR está en ...", "la sede de la FWC
 # queda en ...")
 _ACRONYM = re.compile(r"\b(?!(?:DNI|NIF|NIE|RUT|RUN|NIT|RUC|RIF|CUIT|CUIL|CURP|RFC|DPI|DUI|DIP|NSS|SSN|CBU|CVU|IBAN|"
-                      r"CLABE|NIS|NIC|PIN|CP|II|III|IV|VI|VII|VIII|IX|XI|XII)\b)[A-Z]{2,6}\b")
+                      r"CLABE|NIS|NIC|PIN|CP|II|III|IV|VI|VII|VIII|IX|XI|XII|"
+                      # a vCard's or a form's field names ("TEL;TYPE=CELL:", "EMAIL;TYPE=HOME:")
+                      r"TEL|CEL|CELL|FAX|HOME|WORK|TYPE|VOICE|PREF|EMAIL|ADR|ORG|BDAY|NOTE|URL|UID|MOBILE|SMS|WSP)\b)"
+                      r"[A-Z]{2,6}\b")
 _ACRONYM_THERE = re.compile(_ACRONYM.pattern + r"[^.\n]{0,25}?\b(?:est[áa]|queda|se\s+encuentra|ubicad[oa])\b[^.\n]{0,25}$")
 _SOMEONE_THERE = _any_of([
     r"viv[oe]", r"viven", r"vivimos", r"resid[eo]", r"domicili", r"mi\s+casa", r"su\s+casa",

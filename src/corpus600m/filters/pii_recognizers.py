@@ -217,6 +217,9 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
                               r"\brut\b|\brun\b|\bcuit|\bcuil|documento|\bc\.i\.|\bnif|\bnie\b|pasaporte|\bcurp|\brfc)"
                               r"[^\d\n,;]{0,20}$", re.I)
     _GROUPING = re.compile(r"[\s\-()]")
+    # a phone's own word right before a number: it is a phone even when grouped like thousands
+    _PHONE_WORD_BEFORE = re.compile(r"(?:\btel[ée]fono|\btel\.?|\btlf|\btfno|\bm[óo]vil|\bcel(?:ular)?|\bwhats?app|\bwsp|"
+                                    r"\bfijo|\bfono)\b[^\d\n]{0,15}$", re.I)
     _CURRENCY_BEFORE = re.compile(r"(?:[$€£]|usd|eur|mxn|s/\.?|bs\.?|q)\s*$", re.I)
 
     def __init__(self):
@@ -280,7 +283,9 @@ class PhoneNumberRecognizer(SpanishPatternRecognizer):
             if candidate.startswith("(") and ")" not in candidate:
                 candidate, start = candidate[1:], start + 1
             end = start + len(candidate)
-            if (self._THOUSANDS.search(candidate) or self._DATE.match(candidate) or self._YEARS.match(candidate)
+            thousands = self._THOUSANDS.search(candidate) and not self._PHONE_WORD_BEFORE.search(
+                text[max(0, start - 30):start])  # "mi móvil es 918.141.902": grouped by dots, still a phone
+            if (thousands or self._DATE.match(candidate) or self._YEARS.match(candidate)
                     or self._UNIT_AFTER.match(text[end:end + 12]) or self._CURRENCY_BEFORE.search(text[max(0, start - 5):start])):
                 continue
             # (both looks stay within the 40 characters that `pii._digit_windows` keeps before a number)
@@ -830,9 +835,9 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
                r"f\.?\s?(?:de\s+)?nac\.?|\bnac\.?|cumpleaños\s*(?:es\s+el)?|nacimiento|\bborn(?:\s+on)?|"
                r"date\s+of\s+birth|\bdob\b|\bd\.o\.b\.?)")
         # what may stand between the cue and the date: a note in brackets, a colon, Markdown's bold, a table's bar
-        between = r"(?:\s*\([^)\n]{0,30}\))?[\s:*|_=\-–\"']{0,8}"
+        between = r"(?:\s*\([^)\n\d]{0,30}\))?[\s:*|_=\-–\"'(]{0,8}"
         dates = (rf"\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{4}}[/.\-]\d{{1,2}}[/.\-]\d{{1,2}}"
-                 rf"|\d{{1,2}}\s+de\s+(?:{months})(?:\s+de(?:l)?\s+\d{{4}})?"
+                 rf"|\d{{1,2}}\s+de\s+(?:{months})(?:\s+de(?:l)?\s+(?:\d{{4}}|\d{{2}}(?!\d)))?"
                  rf"|\d{{1,2}}(?:[/.\-]|\s+|(?=[A-Za-z])){month}(?:[/.\-]|\s+|(?<=[A-Za-z])(?=\d))(?:de\s+)?\d{{2,4}}"
                  rf"|{month}\s+\d{{1,2}},?\s+\d{{4}}"
                  # as deeds write it: "veintitrés (23) de mayo de dos mil doce (2012)"

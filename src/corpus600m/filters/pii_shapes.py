@@ -195,6 +195,7 @@ _CODED_ID_LABEL = (r"(?i:\b(?:n[úu]mero\s+de\s+(?:empleado|trabajador|legajo|al
                    r"socio|carn[ée]t?)|c[óo]digo\s+de\s+(?:empleado|trabajador|alumno|estudiante|afiliad[oa])|legajo|"
                    r"autogenerado|rif|carn[ée]t?\s+(?:de\s+)?(?:estudiante|alumno|afiliad[oa])|id\s+de\s+empleado|"
                    r"licencia(?:\s+de\s+(?:conducir|manejo|conductor))?|medicare|medicaid|chasis|vin|"
+                   r"(?:[A-Z]{2}\s+)?driver'?s?\s+licen[cs]e|(?:id|n[úu]mero)\s+de\s+miembro|member\s+id|"
                    r"n[úu]mero\s+de\s+(?:chasis|motor|serie\s+del\s+veh[íi]culo))"
                    r"(?:\s+(?:n[°º.]|nro\.?|no\.))?\s*(?:es\s+(?:el\s+)?|:\s*)?)")
 
@@ -204,7 +205,7 @@ _REGISTRY_LABEL = (r"(?i:\b(?:(?:clave|referencia|c[óo]digo|ficha|n[úu]mero|c[
                    r"finca|matr[íi]cula\s+inmobiliaria|folio(?:\s+real|\s+de\s+matr[íi]cula)?|partida(?:\s+registral)?|"
                    r"predio|soci[oa]|asociad[oa]|p[óo]liza|tarjeta\s+sanitaria|historia\s+cl[íi]nica|imei|"
                    r"(?:n[úu]mero\s+de\s+|no\.\s+de\s+)?expediente(?:\s+cl[íi]nico|\s+m[ée]dico)?)"
-                   r"(?:\s+(?:n\.?\s?[°º]|n[°º.]|nro\.?|n[úu]mero|no\.))?\s*:?\s*(?:es\s+(?:el\s+)?)?)")
+                   r"(?:\s+(?:n\.?\s?[°º]|n[°º.]|nro\.?|n[úu]mero|no\.))?\s*:?\s*(?:es\s+(?:el\s+|la\s+)?)?)")
 
 
 def _registry_plausible(value: str) -> bool:
@@ -299,9 +300,12 @@ def shape_recognizers() -> list[SpanishPatternRecognizer]:
                       _p("cuit plain:ctx", NB + r"(?:2[0347]|3[034])\d{9}" + NA, 0.45)],
           ["cuit", "cuil", "c.u.i.t", "c.u.i.l"], check=valid_ar_cuit, name="CuitShapeRecognizer"),
         # Spain's DNI/NIE with a wrong letter: 8 digits glued to a capital letter, X/Y/Z + 7 digits + letter
-        S("ES_NIF", [_p("nif shape", NB + r"\d{8}-?[A-Z]" + NA, 0.6)], ["dni", "nif", "d.n.i", "documento"],
+        # ... and typed in lower case after its word ("dni 05432198m")
+        S("ES_NIF", [_p("nif shape", NB + r"\d{8}-?[A-Z]" + NA, 0.6),
+                     _p("nif lower:ctx", NB + r"\d{8}-?[a-z]" + NA, 0.5)], ["dni", "nif", "d.n.i", "documento"],
           flags=CASE_SENSITIVE, name="NifShapeRecognizer"),
-        S("ES_NIE", [_p("nie shape", r"\b[XYZ]-?\d{7}-?[A-Z]" + NA, 0.6)], ["nie", "extranjero", "residencia"],
+        S("ES_NIE", [_p("nie shape", r"\b[XYZ]-?\d{7}-?[A-Z]" + NA, 0.6),
+                     _p("nie lower:ctx", r"\b[xyzXYZ]-?\d{7}-?[a-zA-Z]" + NA, 0.5)], ["nie", "extranjero", "residencia"],
           flags=CASE_SENSITIVE, name="NieShapeRecognizer"),
         # Mexico's voter key (clave de elector of the INE credential): 6 letters, birth date, H/M, 3 digits
         S("MX_INE", [_p("clave de elector", r"\b[A-Z]{6}\d{8}[HM]\d{3}\b", 0.8)], ["elector", "ine", "credencial"],
