@@ -335,3 +335,23 @@ def test_cli_quiet_shows_no_progress_bar(tmp_path: Path, data_dir: Path):
     assert shown.returncode == quiet.returncode == 0, quiet.stderr
     assert "filtering in.jsonl" in shown.stderr and "filtering" not in quiet.stderr
     assert "kept:" in quiet.stdout  # the summary still prints
+
+
+def test_a_placeholder_is_a_leftover_unless_a_template_a_forms_fields_or_a_signature_was_asked_for():
+    from corpus600m.filters.quality import quality_issues
+
+    def leftover(instruction: str, output: str) -> bool:
+        return any(code == "quality:template_leftover" for code, _ in quality_issues(instruction, None, output))
+
+    # a generated answer that forgot to fill in what it was given
+    assert leftover("Escribe un saludo de cumpleaños para mi tía Carmen.", "¡Feliz cumpleaños, [NOMBRE DE LA TÍA]! Que "
+                    "pases un día precioso rodeada de los tuyos.")
+    assert leftover("Resume el texto.", "{instruction}")
+    # ... but a template asked for, a form's fields described, a letter left for its signer are answers
+    assert not leftover("Hazme una plantilla de invitación con espacios para llenar.", "Te invitamos a la boda de "
+                        "[NOMBRE DE LA NOVIA] y [NOMBRE DEL NOVIO], el [DÍA] de [MES].")
+    assert not leftover("¿Qué me piden para la beca?", "El formulario de la beca te pedirá datos como [Nombres], "
+                        "[Número de documento] y [Correo]; ten a mano tu último boletín de notas.")
+    assert not leftover("Redacta una referencia laboral para Ana, que trabajó 3 años con nosotros.", "A quien "
+                        "corresponda: Ana trabajó con nosotros tres años con esmero y honradez.\nAtentamente,\n"
+                        "[Nombre y firma]")

@@ -34,6 +34,18 @@ BOILERPLATE = re.compile(
 )
 TEMPLATE_LEFTOVER = re.compile(r"\{\{?\s*(?:instruction|input|output|pais|país|variedad|tema|topic)\s*\}?\}|"
                                r"\[(?:INSERTAR|INSERT|TU NOMBRE|NOMBRE)[^\]]*\]|<\|im_(?:start|end)\|>", re.IGNORECASE)
+# ... but a placeholder in brackets is what was asked for when the instruction asks for a template or a form to fill
+# in ("hazme una plantilla de invitación", "un modelo de carta genérica, para llenar"), or the answer opens as one
+# ("Modelo genérico:", "Aquí tiene una plantilla"); `{instruction}` and chat tokens never are
+_BRACKET_PLACEHOLDER = re.compile(r"^\[", re.IGNORECASE)
+TEMPLATE_REQUEST = re.compile(r"\bplantilla|\bmodelo\b|\bformato\b|\bformulario|\bgen[ée]ric[oa]|\btemplate|"
+                              r"\bespacios?\s+(?:en\s+blanco|para)|\bpara\s+(?:llenar|rellenar|completar)|"
+                              r"\bcampos?\s+(?:vac[íi]os|para)|\bejemplo\s+de\s+c[óo]mo", re.IGNORECASE)
+# ... or the text right before it describes a form's fields ("el formulario te pedirá datos como: [Nombres]", "dejar
+# los campos así: Nombre: [NOMBRE COMPLETO]") or closes a letter for its signer to sign ("Atentamente,\n[Nombre y
+# firma]": the user's own name, which the request did not give)
+_FORM_OR_SIGNATURE_BEFORE = re.compile(r"\bformularios?\b|\bcampos\b|\bplantilla|\bmodelo\b|\batentamente|\bcordialmente|"
+                                       r"\bsaludos|\bcon\s+(?:aprecio|cari[ñn]o|gratitud)|\bfirma", re.IGNORECASE)
 TRANSLATION_TASK = re.compile(r"\btradu[cz]|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
                               r"gallego|euskera|portugu[ée]s|alem[áa]n|italiano|quechua|guaran[íi])\b", re.IGNORECASE)
 # (not the lines forms leave to fill in or sign, "____", nor rules "-----", "=====", "....."
@@ -193,8 +205,12 @@ def quality_issues(instruction: str, input_text: str | None, output: str, *, con
         issues.append(("quality:instruction_equals_output", "the output repeats the instruction"))
     elif len(norm_output) > 20 and norm_output in norm_instruction:
         issues.append(("quality:instruction_equals_output", "the output is a piece of the instruction"))
+    template_asked = bool(TEMPLATE_REQUEST.search(instruction) or TEMPLATE_REQUEST.search(output[:200]))
     for name, value in (("instruction", instruction), ("input", input_text or ""), ("output", output)):
         leftover = TEMPLATE_LEFTOVER.search(value)
+        if leftover and name != "instruction" and _BRACKET_PLACEHOLDER.match(leftover.group(0)) and (
+                template_asked or _FORM_OR_SIGNATURE_BEFORE.search(value, max(0, leftover.start() - 150), leftover.start())):
+            leftover = None
         if leftover:
             issues.append(("quality:template_leftover", f"{name}: '{leftover.group(0)}'"))
     if field_langs:
