@@ -910,3 +910,16 @@ def test_structured_values_in_forms_seen_in_the_mimesis_and_pair_12_dev_sets(why
 def test_a_number_grouped_like_thousands_without_a_phones_word_is_not_a_phone():
     text = "El censo contó 655.302.118 cabezas de ganado en la región."
     assert detect_pii(text) == []
+
+
+def test_a_vcards_structured_name_and_phone_are_redacted():
+    text = "BEGIN:VCARD\nVERSION:3.0\nN:Arteaga;Yoselin;;;\nFN:Yoselin Arteaga\nTEL;TYPE=CELL:+52 33 1408 7725\nEND:VCARD"
+    found = {text[s.start:s.end] for s in detect_pii(text)}
+    assert {"Arteaga", "Yoselin", "+52 33 1408 7725"} <= found, found
+
+
+def test_a_given_name_greeted_in_a_text_with_someones_data_is_redacted():
+    text = "Alta en el club: Santiago Ferro, tel 611 902 337.\nMensaje: ¡Bienvenido al club de ajedrez, Santi! Te esperamos."
+    assert any(text[s.start:s.end] == "Santi" for s in detect_pii(text))
+    greeting = "¡Bienvenido al club de ajedrez, Santi! Te esperamos el martes."  # no one's data in it
+    assert [s for s in detect_pii(greeting) if s.entity_type == "PERSON"] == []

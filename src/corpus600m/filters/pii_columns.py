@@ -180,6 +180,17 @@ def _sql_values(text: str):
             position = _BETWEEN_ROWS.match(text, row.end()).end()
 
 
+# a vCard's structured name, "N:Vila;Martín;;;": its surname and its given names
+_VCARD_N = re.compile(r"^N(?:;[^:\n]*)?:([^;\n]*);([^;\n]*)", re.MULTILINE)
+
+
+def _vcard_names(text: str):
+    for match in _VCARD_N.finditer(text):
+        for group in (1, 2):
+            if match.end(group) > match.start(group):
+                yield "nombre", match.start(group), match.end(group)
+
+
 def might_have_columns(text: str) -> bool:
     """A cheap test: a key-value pair, a delimited line or an INSERT."""
     return ("\n" in text and ("," in text or "|" in text or ";" in text or "\t" in text or "   " in text)) \
@@ -190,7 +201,7 @@ def column_values(text: str) -> list[PiiSpan]:
     """Values that their column's header or their key names as personal data: ids, phones, dates of birth and
     people's names (a "nombre" column's only in a text with another personal column)."""
     found: list[tuple[str, int, int]] = []
-    for source in (_table_values(text), _sql_values(text), _aligned_values(text),
+    for source in (_table_values(text), _sql_values(text), _aligned_values(text), _vcard_names(text),
                    ((m.group(1), m.start(2), m.end(2)) for m in _KEYED.finditer(text))):
         for header, start, end in source:
             entity = column_type(header)

@@ -396,6 +396,11 @@ _DATE_OF_MONTH = re.compile(r"\b\d{1,2}\s+de\s+$")
 _LONE_NAME = re.compile(rf"\b(?:el|la|al|a|por|y|con|para|muchach[oa]|señor|señora|niñ[oa]|lleva|llama)\s+"
                         rf"([{UPPER}][{LOWER}]{{2,}})\b(?![ \t]+(?:(?:de(?:l)?|la)[ \t]+)?[{UPPER}])")
 
+# ... or called by it in a greeting: "Hola, Guillermina.", "¡Bienvenido a la academia, Santi!", "Gracias, Nerea,"
+_VOCATIVE = re.compile(rf"(?i:\b(?:hola|buen(?:os|as)\s+(?:d[íi]as|tardes|noches)|bienvenid[oa]s?\b[^,.!?¡¿\n]{{0,40}}|gracias|"
+                       rf"felicidades|feliz\s+cumplea[ñn]os|enhorabuena|saludos|chao|chau|adi[óo]s))\s*,\s*"
+                       rf"([{UPPER}][{LOWER}]{{2,}})(?=\s*[!.,?:;\n])")
+
 
 # given names that are also words, places, feasts or virtues ("la Paz", "a Victoria", "por Mercedes", "con Esperanza")
 _NAMES_THAT_ARE_WORDS = frozenset(_fold(w) for w in (
@@ -409,7 +414,7 @@ _NAMES_THAT_ARE_WORDS = frozenset(_fold(w) for w in (
 
 
 def lone_given_names(text: str, spans: list) -> list:
-    """PERSON spans (0.6) for given names written alone (`_LONE_NAME`), in a text that holds someone's data (a phone,
+    """PERSON spans (0.6) for given names written alone (`_LONE_NAME`, `_VOCATIVE`), in a text that holds someone's data (a phone,
     an id, an address, a name shown personal) or a first-person introduction; not a word of the language ("Rosa",
     "Luz", "Victoria" are also words and places) nor a place by what surrounds it."""
     from corpus600m.filters.pii import PiiSpan
@@ -417,9 +422,14 @@ def lone_given_names(text: str, spans: list) -> list:
     if not (any(s.entity_type != "PERSON" or s.score >= 0.8 for s in spans) or _PERSONAL_SENTENCE.search(text)):
         return []
     found = []
-    for match in _LONE_NAME.finditer(text):
+    from corpus600m.filters.pii_recognizers import _unknown_word
+
+    vocatives = {m.start(1) for m in _VOCATIVE.finditer(text)}
+    for match in (*_LONE_NAME.finditer(text), *_VOCATIVE.finditer(text)):
         word = match.group(1)
-        if is_given_name(word) and _fold(word) not in _NAMES_THAT_ARE_WORDS and word not in NOT_NAMES_COMMON \
+        # a word greeted that the language does not have is a name too ("Hola, Guillermina", not "Hola, Equipo")
+        known = is_given_name(word) or match.start(1) in vocatives and _unknown_word(word)
+        if known and _fold(word) not in _NAMES_THAT_ARE_WORDS and word not in NOT_NAMES_COMMON \
                 and not _place_or_date(text, match.start(1), match.end(1)):
             found.append(PiiSpan("PERSON", match.start(1), match.end(1), 0.6))
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]

@@ -37,7 +37,8 @@ _INSTITUTION = _any_of(_PUBLIC_BODIES + [
 _ACRONYM = re.compile(r"\b(?!(?:DNI|NIF|NIE|RUT|RUN|NIT|RUC|RIF|CUIT|CUIL|CURP|RFC|DPI|DUI|DIP|NSS|SSN|CBU|CVU|IBAN|"
                       r"CLABE|NIS|NIC|PIN|CP|II|III|IV|VI|VII|VIII|IX|XI|XII|"
                       # a vCard's or a form's field names ("TEL;TYPE=CELL:", "EMAIL;TYPE=HOME:")
-                      r"TEL|CEL|CELL|FAX|HOME|WORK|TYPE|VOICE|PREF|EMAIL|ADR|ORG|BDAY|NOTE|URL|UID|MOBILE|SMS|WSP)\b)"
+                      r"TEL|CEL|CELL|FAX|HOME|WORK|TYPE|VOICE|PREF|EMAIL|ADR|ORG|BDAY|NOTE|URL|UID|MOBILE|SMS|WSP|BEGIN|END|"
+                      r"VCARD|VERSION|FN)\b)"
                       r"[A-Z]{2,6}\b")
 _ACRONYM_THERE = re.compile(_ACRONYM.pattern + r"[^.\n]{0,25}?\b(?:est[áa]|queda|se\s+encuentra|ubicad[oa])\b[^.\n]{0,25}$")
 _SOMEONE_THERE = _any_of([
