@@ -923,3 +923,16 @@ def test_a_given_name_greeted_in_a_text_with_someones_data_is_redacted():
     assert any(text[s.start:s.end] == "Santi" for s in detect_pii(text))
     greeting = "¡Bienvenido al club de ajedrez, Santi! Te esperamos el martes."  # no one's data in it
     assert [s for s in detect_pii(greeting) if s.entity_type == "PERSON"] == []
+
+
+@pytest.mark.parametrize("text,address", [
+    ("Para el mensajero: C/ Bravo Murillo 212, portal 3, escalera A, 4.º dcha., 28020 Madrid. Recibe Lola Sanz.",
+     "C/ Bravo Murillo 212, portal 3, escalera A, 4.º dcha., 28020 Madrid"),  # the door's parts, postal code, town
+    ("Nuestra casa: Av. Arce N° 2631, entre calles 6 y 7, Sopocachi. Escribir a Ana Mamani, CI 4829310 LP.",
+     "Av. Arce N° 2631, entre calles 6 y 7"),  # the streets it is between
+    ("Mandalo a Lavalle 1440, B° Centro, Córdoba. Recibe Tomás Ibarra, cel 351 644 2210.",
+     "Lavalle 1440, B° Centro, Córdoba"),  # a barrio written B°
+])
+def test_an_address_runs_on_over_its_doors_parts_the_streets_it_is_between_and_its_town(text, address):
+    found = [text[s.start:s.end].rstrip(". ") for s in detect_pii(text) if s.entity_type == "STREET_ADDRESS"]
+    assert address in found, found

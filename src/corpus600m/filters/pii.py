@@ -204,10 +204,19 @@ _ADDRESS_OPENING = re.compile(r"(?i:calle|c/|avenida|av\.|avda\.|carrera|cra\.|p
 
 # what locates a house after its address: "..., al lao del colmado de Chucho", "..., frente al play", "..., casa
 # esquinera portón negro", "..., la del portón azul" (up to the next comma, period or line)
-_ADDRESS_TAIL = re.compile(r",?[ \t]+(?:(?i:al\s+lado|al\s+lao|a\s+la\s+par|frente|enfrente|junto|cerca|detr[áa]s|diagonal|"
-                           r"contiguo|pegad[oa])\s+(?:de(?:l)?|a(?:l)?)\b|(?i:casa|port[óo]n|la\s+del|la\s+de\s+(?:la|el)|"
-                           r"el\s+apartamento|apto\.?)\b)[^,.;:\n]{1,40}")
-_TAIL_SEGMENTS = 2
+_ADDRESS_TAIL = re.compile(
+    r",?[ \t]+(?:(?i:al\s+lado|al\s+lao|a\s+la\s+par|frente|enfrente|junto|cerca|detr[áa]s|diagonal|"
+    r"contiguo|pegad[oa])\s+(?:de(?:l)?|a(?:l)?)\b|(?i:casa|port[óo]n|la\s+del|la\s+de\s+(?:la|el)|"
+    r"el\s+apartamento|apto\.?)\b)[^,.;:\n]{1,40}"
+    # the door's own parts: "portal 2, escalera B, 3.º izq.", "interior 4 apto 302", "bloque D, casa 1421", "7mo C"
+    r"|,?[ \t]+\(?(?i:portal|escalera|esc|piso|planta|puerta|pta|bloque|blq|torre|interior|int|apartamento|apto|apt|"
+    r"departamento|depto|dpto|dto|lote|lt|mz|manzana|local|oficina|of)\.?[ \t]*[\w°ºª\-]{1,5}\b\.?\)?"
+    r"|,?[ \t]+\d{1,2}[ \t]*(?:\.?[°ºª]|mo|vo|to|ro|do|er|no)\.?[ \t]*(?:(?i:izq|izda|dcha|der|dto|depto)\.?|[A-H]\b)"
+    # the streets it is between ("(entre Salguero y Medrano)", "entre calles 14 y 15"), its postal code and its town
+    r"|,?[ \t]+\(?(?i:entre|esquina|esq\.)[^,.;:()\n]{2,45}\)?"
+    r"|,?[ \t]+(?:(?i:c\.?\s?p\.?)[ \t]*)?\d{4,5}[ \t]+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:[ \t]+[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)?"
+    r"|,[ \t]+(?:B°|(?i:barrio|col\.|colonia|urb\.|sector|zona))[ \t]+[^,.;:\n]{2,30}")
+_TAIL_SEGMENTS = 5
 
 
 def addresses_with_their_estate(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:

@@ -638,6 +638,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                  r"|\s*,?\s*\d{1,2}[rnt]\.?\s+\d{1,2}[aª]\.?(?!\w)|\s*,?\s*(?i:km\.?)\s*\d{1,4}(?:[.,]\d{1,3})?"
                  # an ordinal stage or section of a housing estate: "9na etapa", "2da. sección"
                  r"|\s*,?\s*\d{1,2}(?:na|ra|da|ta|va|ma|a|ª|º|°)\.?\s+(?i:etapa|sector|secci[óo]n)\b"
+                 # a floor and a door as Buenos Aires writes them, "7mo C", and the streets it is between in brackets
+                 r"|\s*,?\s*\d{1,2}(?:mo|vo|to|ro|do|er|no)\.?\s*[A-H]\b|\s*\((?i:entre|esq\.|esquina)\s+[^()\n]{2,45}\)"
                  # where it stands: "entre 12 y 14" (Cuba), "esq. Rivera", "casi Dr. Montero" (Paraguay), "3º izq."
                  rf"|\s+x\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?|\s*,?\s*(?i:zona)\s+\d{{1,2}}"
                  rf"|\s*,?\s*(?i:entre|e/)\s*[\w.]+\s+y\s+[\w.]+|\s*,?\s*(?i:esq(?:\.|uina))\s+(?:con\s+)?[{UPPER}\d][\w.]*"
@@ -655,7 +657,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                       rf"(?!{_NOT_A_PLACE})[{UPPER}][\w.'’]*){{0,4}}"
                       r"(?:[ \t]+(?i:c\.?\s?p\.?\s*)?\d{4,6}(?:-\d{4})?)?(?:[ \t]+capital\b)?")
         # a locality word may open a segment: "barrio Chapinero", "comuna de Maipú", "Col. Roma Sur", "Ens. Ozama"
-        locality = (r"(?i:barrio|bº|bo\.|poblado(?:\s+de)?|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
+        locality = (r"(?i:barrio|bº|b°|bo\.|poblado(?:\s+de)?|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|comuna\s+de|colonia|col\.|urb\.|urbanizaci[óo]n|sector|distrito|municipio|"
                     r"provincia\s+de|depto\.|departamento\s+de|estado\s+de|ciudad\s+de|ens\.|ensanche|reparto|villa|"
                     r"poblaci[óo]n|pobl\.|residencial|fraccionamiento|fracc\.|aldea|caser[íi]o|cant[óo]n|vereda|"
                     r"corregimiento|alcald[íi]a|delegaci[óo]n|a\.\s?h\.|asentamiento\s+humano|ranchería|cdla\.|"
