@@ -936,3 +936,10 @@ def test_a_given_name_greeted_in_a_text_with_someones_data_is_redacted():
 def test_an_address_runs_on_over_its_doors_parts_the_streets_it_is_between_and_its_town(text, address):
     found = [text[s.start:s.end].rstrip(". ") for s in detect_pii(text) if s.entity_type == "STREET_ADDRESS"]
     assert address in found, found
+
+
+def test_a_guest_lists_invitado_column_holds_people():
+    text = "Confirmados:\n| Invitado | Personas | Teléfono |\n|---|---|---|\n| Yaritza Colón | 2 | 787 555 0190 |\n" \
+           "| Nelson Arce | 1 | 787 555 0133 |"
+    found = {text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"}
+    assert {"Yaritza Colón", "Nelson Arce"} <= found, found

@@ -355,3 +355,19 @@ def test_a_placeholder_is_a_leftover_unless_a_template_a_forms_fields_or_a_signa
     assert not leftover("Redacta una referencia laboral para Ana, que trabajó 3 años con nosotros.", "A quien "
                         "corresponda: Ana trabajó con nosotros tres años con esmero y honradez.\nAtentamente,\n"
                         "[Nombre y firma]")
+
+
+def test_a_translation_asked_with_an_accent_and_a_table_of_names_are_not_mixed_language():
+    from corpus600m.filters.quality import quality_issues
+
+    def mixed(instruction: str, output: str, langs: dict) -> bool:
+        return any(code == "quality:mixed_language" for code, _ in quality_issues(instruction, None, output,
+                                                                                  field_langs=langs))
+
+    assert not mixed("Tradúceme al inglés: la plaza lleva el nombre del prócer.", "The square is named after the hero.",
+                     {"instruction": ("es", 0.9), "output": ("en", 0.9)})
+    table = "| Alumno | DNI |\n|---|---|\n| Ccori Huillca | 41827364 |\n| Quispe Mamani | 40123987 |"
+    assert not mixed("Pasa a tabla esta lista de alumnos.", table, {"instruction": ("es", 0.9), "output": ("qu", 0.8)})
+    # prose in another language is still mixed
+    assert mixed("Escribe un saludo para la clase.", "Hello everyone, welcome to the class!",
+                 {"instruction": ("es", 0.9), "output": ("en", 0.9)})

@@ -38,7 +38,8 @@ _PERSON_KEYS = frozenset(
     "cliente|paciente|empleado|empleada|colaborador|colaboradora|propietario|propietaria|alumno|alumna|estudiante|"
     "titular|afiliado|afiliada|socio|socia|pasajero|pasajera|huesped|responsable|beneficiario|beneficiaria|"
     "destinatario|destinataria|remitente|conductor|conductora|inquilino|inquilina|apoderado|tutor|participante|"
-    "inscrito|inscrita|asistente|trabajador|trabajadora".split("|"))
+    "inscrito|inscrita|asistente|trabajador|trabajadora|invitado|invitada|padre|madre|apoderada|acudiente|"
+    "contacto|vecino|vecina|jugador|jugadora|miembro|integrante|voluntario|voluntaria|guest|student|patient".split("|"))
 # a row's own number ("ID", "Código", "No. libreta"): someone's only beside other personal data (`pii.anchored`)
 _ROW_ID_KEYS = frozenset("id|codigo|cod|code|no|nro|numero|num|libreta|no libreta|ficha|legajo|socio|id cliente|"
                          "codigo cliente|customer id|client id|user id|id usuario|usuario id".split("|"))

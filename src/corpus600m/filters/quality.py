@@ -46,7 +46,8 @@ TEMPLATE_REQUEST = re.compile(r"\bplantilla|\bmodelo\b|\bformato\b|\bformulario|
 # firma]": the user's own name, which the request did not give)
 _FORM_OR_SIGNATURE_BEFORE = re.compile(r"\bformularios?\b|\bcampos\b|\bplantilla|\bmodelo\b|\batentamente|\bcordialmente|"
                                        r"\bsaludos|\bcon\s+(?:aprecio|cari[ñn]o|gratitud)|\bfirma", re.IGNORECASE)
-TRANSLATION_TASK = re.compile(r"\btradu[cz]|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
+_TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
+TRANSLATION_TASK = re.compile(r"\btrad[uú][cz]|\b(?:al|en)\s+espa[ñn]ol\b|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
                               r"gallego|euskera|portugu[ée]s|alem[áa]n|italiano|quechua|guaran[íi])\b", re.IGNORECASE)
 # (not the lines forms leave to fill in or sign, "____", nor rules "-----", "=====", "....."
 CHAR_RUN = re.compile(r"([^_\-=.*~#·─━])\1{24,}")
@@ -214,7 +215,10 @@ def quality_issues(instruction: str, input_text: str | None, output: str, *, con
         if leftover:
             issues.append(("quality:template_leftover", f"{name}: '{leftover.group(0)}'"))
     if field_langs:
-        confident = {f: lang for f, (lang, score) in field_langs.items() if lang != "und" and score >= 0.6}
+        # (a table of names, codes and numbers has no language to tell: "| Ccori Huillca | 41827364 |" reads as Quechua)
+        fields = {"instruction": instruction, "input": input_text or "", "output": output}
+        confident = {f: lang for f, (lang, score) in field_langs.items() if lang != "und" and score >= 0.6
+                     and len(_TABLE_ROW.findall(fields.get(f, ""))) < 3}
         if len(set(confident.values())) > 1 and not TRANSLATION_TASK.search(instruction):
             detail = ", ".join(f"{f}={lang}" for f, lang in confident.items())
             issues.append(("quality:mixed_language", detail))
