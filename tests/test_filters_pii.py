@@ -943,3 +943,13 @@ def test_a_guest_lists_invitado_column_holds_people():
            "| Nelson Arce | 1 | 787 555 0133 |"
     found = {text[s.start:s.end] for s in detect_pii(text) if s.entity_type == "PERSON"}
     assert {"Yaritza Colón", "Nelson Arce"} <= found, found
+
+
+def test_the_date_of_birth_trigger_wants_whole_words():
+    from corpus600m.filters.pii_triggers import triggered_groups
+
+    assert "dob" not in triggered_groups("La selección nacional jugó en el estadio internacional de la nación.")
+    assert "dob" in triggered_groups("Nací el 3 de mayo de 1990 en Cuenca.")
+    assert "dob" in triggered_groups("Applicant born Nov 8 1979.")
+    texts = ["La selección nacional jugó.", "Nací el 3/5/1990.", "born Nov 8 1979", "Mi cumpleaños es el 4/4/2001."]
+    assert [("dob" in g) for g in triggered_groups_batch(texts)] == [("dob" in triggered_groups(t)) for t in texts]

@@ -68,8 +68,9 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}|📍"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
-    "dob": r"(?i:nac[íi]|nacid[oa]|(?:^|\W)nac(?:\W|$)|nacimiento|f\.\s?nac|fecha\s+de\s+nac|cumpleaños|born|birth|"
-           r"(?:^|\W)d\.?o\.?b(?:\W|$))",
+    # (whole words: "nací", "nació", not "nacional")
+    "dob": r"(?i:nac[íi](?:\W|$)|naci[óo](?:\W|$)|nacid[oa]|(?:^|\W)nac(?:\W|$)|nacimiento|f\.\s?nac|fecha\s+de\s+nac|"
+           r"cumpleaños|(?:^|\W)born(?:\W|$)|birth|(?:^|\W)d\.?o\.?b(?:\W|$))",
 }
 
 
