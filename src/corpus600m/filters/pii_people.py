@@ -414,8 +414,8 @@ _NAMES_THAT_ARE_WORDS = frozenset(_fold(w) for w in (
 
 
 def lone_given_names(text: str, spans: list) -> list:
-    """PERSON spans (0.6) for given names written alone (`_LONE_NAME`, `_VOCATIVE`), in a text that holds someone's data (a phone,
-    an id, an address, a name shown personal) or a first-person introduction; not a word of the language ("Rosa",
+    """PERSON spans (0.6) for given names written alone (`_LONE_NAME`, `_VOCATIVE`), in a text that holds someone's
+    data (a phone, an id, an address, a name shown personal) or a first-person introduction; not a word of the language ("Rosa",
     "Luz", "Victoria" are also words and places) nor a place by what surrounds it."""
     from corpus600m.filters.pii import PiiSpan
 
@@ -424,8 +424,9 @@ def lone_given_names(text: str, spans: list) -> list:
     found = []
     from corpus600m.filters.pii_recognizers import _unknown_word
 
-    vocatives = {m.start(1) for m in _VOCATIVE.finditer(text)}
-    for match in (*_LONE_NAME.finditer(text), *_VOCATIVE.finditer(text)):
+    greeted = list(_VOCATIVE.finditer(text))
+    vocatives = {m.start(1) for m in greeted}
+    for match in (*_LONE_NAME.finditer(text), *greeted):
         word = match.group(1)
         # a word greeted that the language does not have is a name too ("Hola, Guillermina", not "Hola, Equipo")
         known = is_given_name(word) or match.start(1) in vocatives and _unknown_word(word)

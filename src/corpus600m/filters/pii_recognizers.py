@@ -823,7 +823,6 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
     1990", "Sept 3 1979", "14FEB1991"), also across a Markdown label or a table's cell ("**Fecha de nacimiento:**
     14/02/1995", "| Fecha de nacimiento | 12/11/1995 |")."""
 
-    MONTHS = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
     # Spanish and English month names and their abbreviations ("ene", "ago", "sept", "Jan", "Aug", "Dec")
     MONTH_WORD = (r"(?:ene(?:ro)?|feb(?:rero)?|mar(?:zo)?|abr(?:il)?|may(?:o)?|jun(?:io)?|jul(?:io)?|ago(?:sto)?|"
                   r"sep(?:t(?:iembre)?)?|set(?:iembre)?|oct(?:ubre)?|nov(?:iembre)?|dic(?:iembre)?|"
@@ -831,7 +830,9 @@ class DateOfBirthRecognizer(SpanishPatternRecognizer):
                   r"dec(?:ember)?)\.?")
 
     def __init__(self):
-        months = self.MONTHS
+        from corpus600m.filters.pii_people import MONTHS
+
+        months = "|".join(MONTHS)
         month = self.MONTH_WORD
         cue = (r"(?:nac[íi](?:\s+el)?|nacid[oa](?:\s+el)?|naci[óo](?:\s+el)?|fecha\s+de\s+nac(?:imiento|\.)?|"
                r"f\.?\s?(?:de\s+)?nac\.?|\bnac\.?|cumpleaños\s*(?:es\s+el)?|nacimiento|\bborn(?:\s+on)?|"

@@ -37,7 +37,6 @@ TEMPLATE_LEFTOVER = re.compile(r"\{\{?\s*(?:instruction|input|output|pais|país|
 # ... but a placeholder in brackets is what was asked for when the instruction asks for a template or a form to fill
 # in ("hazme una plantilla de invitación", "un modelo de carta genérica, para llenar"), or the answer opens as one
 # ("Modelo genérico:", "Aquí tiene una plantilla"); `{instruction}` and chat tokens never are
-_BRACKET_PLACEHOLDER = re.compile(r"^\[", re.IGNORECASE)
 TEMPLATE_REQUEST = re.compile(r"\bplantilla|\bmodelo\b|\bformato\b|\bformulario|\bgen[ée]ric[oa]|\btemplate|"
                               r"\bespacios?\s+(?:en\s+blanco|para)|\bpara\s+(?:llenar|rellenar|completar)|"
                               r"\bcampos?\s+(?:vac[íi]os|para)|\bejemplo\s+de\s+c[óo]mo", re.IGNORECASE)
@@ -209,7 +208,7 @@ def quality_issues(instruction: str, input_text: str | None, output: str, *, con
     template_asked = bool(TEMPLATE_REQUEST.search(instruction) or TEMPLATE_REQUEST.search(output[:200]))
     for name, value in (("instruction", instruction), ("input", input_text or ""), ("output", output)):
         leftover = TEMPLATE_LEFTOVER.search(value)
-        if leftover and name != "instruction" and _BRACKET_PLACEHOLDER.match(leftover.group(0)) and (
+        if leftover and name != "instruction" and leftover.group(0).startswith("[") and (
                 template_asked or _FORM_OR_SIGNATURE_BEFORE.search(value, max(0, leftover.start() - 150), leftover.start())):
             leftover = None
         if leftover:
