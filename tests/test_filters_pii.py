@@ -631,6 +631,7 @@ def test_more_personal_forms(why, text, values, entity):
 
 
 NOT_PERSONAL = [
+    "El bache está en la Ave. Luis Muñoz Rivera esq. Calle Ponce de León, San Juan; asignado a Obras Públicas.",
     "El Obelisco está en la Av. 9 de Julio, frente al Teatro Colón.",
     "La misa es en la capilla San Roque y luego vamos al barrio San Vicente.",
     "Subimos por la Av. Francisco de Miranda hasta el Castillo San Cristóbal.",
@@ -953,3 +954,44 @@ def test_the_date_of_birth_trigger_wants_whole_words():
     assert "dob" in triggered_groups("Applicant born Nov 8 1979.")
     texts = ["La selección nacional jugó.", "Nací el 3/5/1990.", "born Nov 8 1979", "Mi cumpleaños es el 4/4/2001."]
     assert [("dob" in g) for g in triggered_groups_batch(texts)] == [("dob" in triggered_groups(t)) for t in texts]
+
+
+# numbers as an OCR scan or a voice transcription writes them (`pii_transcribed`): one case per form
+TRANSCRIBED_FORMS = [
+    ("an id with O for 0 and l for 1 after an OCR-spoiled C.I.",
+     "CERTIFlCADO MEDlCO\nCertifico que el Sr. Wilmer Chicaiza, con C.l. l7O9843261, fue atendido.", "l7O9843261"),
+    ("an OCR-spoiled date of birth", "ACTA DE NAClMlENTO\nNombre: Rosa Pech\nFecha de nacimiento: l4/O8/l99O",
+     "l4/O8/l99O"),
+    ("an OCR-spoiled DNI after an OCR-spoiled DNI", "SOLlCITUD\nNombre: Marta Gil\nDNl: 4829l736-K", "4829l736-K"),
+    ("a dictated id as one cardinal number", "Me confirma el DNI, veintitrés millones cuatrocientos cuarenta y un mil "
+     "ochocientos siete, gracias", "veintitrés millones cuatrocientos cuarenta y un mil ochocientos siete"),
+    ("a dictated id mixing digits and scale words", "a nombre de Eulogio Benítez, mi cédula 3 millones 804 mil 552, "
+     "gracias", "3 millones 804 mil 552"),
+    ("a phone dictated in groups", "anote el número de doña Chela, tres uno cinco, cuatro cuarenta y ocho, veintidós "
+     "diez, y llámela", "tres uno cinco, cuatro cuarenta y ocho, veintidós diez"),
+    ("a phone dictated in words and digits", "y mi celular cero nueve ochenta y uno 447 302, por favor",
+     "cero nueve ochenta y uno 447 302"),
+    ("an id dictated with its dashes", "su identidad es la cero ocho cero uno guion 1987 guion cero dos tres cuatro "
+     "cinco, correcto", "cero ocho cero uno guion 1987 guion cero dos tres cuatro cinco"),
+    ("a RUT's check character after a spoken dash", "me llamo Ana Soto, mi rut es 15.672.349 guion k, gracias",
+     "15.672.349 guion k"),
+]
+
+
+@pytest.mark.parametrize("why,text,value", TRANSCRIBED_FORMS, ids=[f[0] for f in TRANSCRIBED_FORMS])
+def test_numbers_spoiled_by_ocr_or_spelled_by_a_dictation_are_redacted_as_written(why, text, value):
+    spans = detect_pii(text)
+    assert detect_pii(text, groups=triggered_groups_batch([text])[0]) == spans  # the batch prefilter lets it through
+    start = text.index(value)
+    assert any(s.entity_type != "PERSON" and s.start <= start and s.end >= start + len(value) for s in spans), \
+        [(s.entity_type, text[s.start:s.end]) for s in spans]
+
+
+@pytest.mark.parametrize("text", [
+    "En 1810 la villa tenía dos mil quinientos habitantes y tres o cuatro iglesias; el 2O de mayo hubo cabildo.",
+    "La receta pide dos tazas de harina, tres huevos y cuatro cucharadas de azúcar; hornear 25 minutos a 180 °C.",
+    'MOVIL_ES = re.compile(r"^(?:\\+34|0034)?\\s?[67](?:\\s?\\d){8}$")',
+    "2025-07-04 11:03:22 INFO 311 ticket=PR-311-88412 estado=ABIERTO\n2025-07-04 11:05:40 INFO asignado=Obras",
+])
+def test_spelled_numbers_code_and_time_stamps_are_not_pii(text):
+    assert detect_pii(text) == []

@@ -308,7 +308,6 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
     beside other personal data). A check digit raises a score; it does not gate a finding.
     `groups`: the text's trigger groups when already computed for a whole batch (`triggered_groups_batch`).
     """
-    from corpus600m.filters.pii_columns import column_values, might_have_columns
     from corpus600m.filters.pii_triggers import triggered_groups
 
     if not text:
@@ -317,6 +316,26 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         groups = triggered_groups(text)
     if not groups:
         return []
+    spans = _detect(text, min_score, groups)
+    if "transcribed" in groups:
+        # numbers an OCR scan spoiled or a dictation spelled out: found in the text with them in digits, and
+        # mapped back onto the numbers as written (`pii_transcribed`)
+        from corpus600m.filters.pii_transcribed import rewrite, to_original
+
+        rewritten = rewrite(text)
+        if rewritten is not None:
+            alt, pieces = rewritten
+            found = [PiiSpan(s.entity_type, to_original(s.start, pieces, end=False),
+                             to_original(s.end, pieces, end=True), s.score)
+                     for s in _detect(alt, min_score, triggered_groups(alt))]
+            spans = _resolve_overlaps(spans + found, text)
+    return spans
+
+
+def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
+    """`detect_pii` on the text as written."""
+    from corpus600m.filters.pii_columns import column_values, might_have_columns
+
     lower = text.lower()
     spans: list[PiiSpan] = []
     windows = _digit_windows(text) if "digits" in groups else None
@@ -399,7 +418,25 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
         from corpus600m.filters.pii_people import dates_beside_ids
 
         spans = anchored(spans + dates_beside_ids(text, spans))
-    return _resolve_overlaps([s for s in spans if s.score >= min_score], text)
+    if spans and _DATETIME.search(text):
+        # a log's time stamp ("2025-07-04 11:03:22") is no phone, and no address's number
+        stamps = [m.span() for m in _DATETIME.finditer(text)]
+        spans = [s for s in spans if s.entity_type == "PERSON" or not any(s.start < e and b < s.end for b, e in stamps)]
+    return _resolve_overlaps([_within_paragraph(text, s) for s in spans if s.score >= min_score], text)
+
+
+_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?|T\d{2})")
+
+
+def _within_paragraph(text: str, span: PiiSpan) -> PiiSpan:
+    """An address does not run over a blank line ("... del municipio\n\n2025-07-04"): its longer side is kept."""
+    if span.entity_type != "STREET_ADDRESS" or "\n\n" not in text[span.start:span.end]:
+        return span
+    cut = text.index("\n\n", span.start)
+    after = cut + len(text[cut:span.end]) - len(text[cut:span.end].lstrip())
+    if cut - span.start >= span.end - after:
+        return PiiSpan(span.entity_type, span.start, cut, span.score)
+    return PiiSpan(span.entity_type, after, span.end, span.score)
 
 
 def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> dict[str, list[PiiSpan]]:

@@ -354,7 +354,7 @@ _CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 # a name right after a place or an institution is that place's name ("Av. Francisco de Miranda", "barrio San
 # Vicente", "la estatua de Morazán", "Colegio Juan XXIII"); a saint's name is a place's or a church's
 _PLACE_BEFORE = re.compile(
-    r"(?i:\b(?:calle|c/|avenida|avda\.?|av\.|bulevar|bvar\.|boulevard|blvd\.?|paseo|plaza|plazuela|parque|jard[íi]n|"
+    r"(?i:\b(?:calles?|c/|avenida|avda\.?|av\.|ave\.|esq\.|esquina|alameda|diagonal|transversal|malec[óo]n|calzada|bulevar|bvar\.|boulevard|blvd\.?|paseo|plaza|plazuela|parque|jard[íi]n|"
     r"barrio|bo\.|colonia|col\.|comunidad|urbanizaci[óo]n|urb\.|residencial|reparto|vereda|aldea|caser[íi]o|"
     r"parroquia|cant[óo]n|distrito|provincia|departamento|municipio|estado|ciudad|pueblo|villa|capilla|iglesia|"
     r"templo|catedral|bas[íi]lica|santuario|convento|escuela|colegio|liceo|instituto|universidad|hospital|"

@@ -15,6 +15,7 @@ from corpus600m.filters.pii_recognizers import (
     STREET_TYPE,
     UPPER,
 )
+from corpus600m.filters.pii_transcribed import TRIGGER as TRANSCRIBED_TRIGGER
 
 # words that open a settlement, a rural address or a district (the addresses that start without a street type)
 SETTLEMENT_WORDS = (r"bo\.|poblado|comunidad|parroquia|comarca|paraje|secci[óo]n|aa\.\s?hh\.|aldea|caser[íi]o|vereda|cant[óo]n|ranchería|cdla\.|ciudadela|residencial|urb\.|urbanizaci[óo]n|"
@@ -68,6 +69,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}|📍"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
     "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
+    # numbers an OCR scan spoiled or a dictation spelled out (`pii_transcribed.rewrite`)
+    "transcribed": TRANSCRIBED_TRIGGER,
     # (whole words: "nací", "nació", not "nacional")
     "dob": r"(?i:nac[íi](?:\W|$)|naci[óo](?:\W|$)|nacid[oa]|(?:^|\W)nac(?:\W|$)|nacimiento|f\.\s?nac|fecha\s+de\s+nac|"
            r"cumpleaños|(?:^|\W)born(?:\W|$)|birth|(?:^|\W)d\.?o\.?b(?:\W|$))",
@@ -112,6 +115,7 @@ _OTHER_ADDRESS_TRIGGER = re.compile(rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de
 # the ones with a digit in them: only searched in texts with digits
 _DIGIT_ADDRESS_TRIGGER = re.compile(rf"\bHC-?\d|\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}")
 _ANY_DIGIT = re.compile(r"\d")
+_TRANSCRIBED_TRIGGER = re.compile(TRIGGER_PATTERNS["transcribed"])
 _DOB_CUES = frozenset("nací naci nacido nacida nació nacio nacimiento cumpleaños nac born birth dob".split())
 _SOCIAL = ("facebook.", "instagram.", "twitter.", "linkedin.", "tiktok.", "github.", "youtube.", "wa.me/", "t.me/",
            "x.com/", "fb.com/", "threads.")
@@ -147,6 +151,8 @@ def triggered_groups(text: str) -> set[str]:
         groups.add("caps")
     if lower_words & _DOB_CUES:
         groups.add("dob")
+    if _TRANSCRIBED_TRIGGER.search(text):
+        groups.add("transcribed")
     return groups
 
 
