@@ -995,3 +995,35 @@ def test_numbers_spoiled_by_ocr_or_spelled_by_a_dictation_are_redacted_as_writte
 ])
 def test_spelled_numbers_code_and_time_stamps_are_not_pii(text):
     assert detect_pii(text) == []
+
+
+def test_a_things_number_alone_is_kept_and_beside_someones_data_is_redacted():
+    from corpus600m.filters.pii import propagate_findings
+
+    alone = ("el tracking de Andreani es 360002145871230 pero no figura nada, y la guía 4821937705 tampoco",
+             "Entrá a la web de Andreani con el número 360002145871230 y, si no aparece, reclamá.")
+    spans = {"instruction": detect_pii(alone[0]), "output": detect_pii(alone[1])}
+    assert spans["instruction"] == []
+    assert propagate_findings(dict(zip(("instruction", "output"), alone, strict=True)), spans) == \
+        {"instruction": [], "output": []}  # the tracking number repeated without its word is still one
+    beside = "Nro. de operación: 18452237\nA: Rosmery Quispe Q.\nCelular: 987 654 321\nMonto: S/ 50.00"
+    found = [beside[s.start:s.end] for s in detect_pii(beside)]
+    assert {"18452237", "Rosmery Quispe", "987 654 321"} <= set(found)  # the operation's number leads to her
+
+
+@pytest.mark.parametrize("text", [
+    "mi tutora quiere que cite a Fray Luis de León o a Unamuno, que queda bien",
+    "pon espacios y que mencione a César Chávez o a Dolores Huerta",
+    "el profe citaba a Gabo y a Gabriela Mistral, ponle algo así",
+    "si puedes mete una frase de Juan Pablo Duarte al final",
+    "La Paz, [fecha]\n\nSeñor\nAlcalde Municipal\nGobierno Autónomo Municipal de La Paz",
+    "Señores\nEmpresa Nacional de Energía Eléctrica (ENEE)\nAtención al Cliente\nPresente",
+    "Para facturar al público en general usa el RFC genérico XAXX010101000.",
+])
+def test_cited_public_figures_offices_and_generic_ids_are_not_pii(text):
+    assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_a_private_person_cited_in_a_letter_is_still_a_name():
+    text = "que cite a mi vecina Rosa Quispe en la carta"
+    assert any(text[s.start:s.end] == "Rosa Quispe" for s in detect_pii(text))

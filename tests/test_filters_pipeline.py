@@ -355,6 +355,15 @@ def test_a_placeholder_is_a_leftover_unless_a_template_a_forms_fields_or_a_signa
     assert not leftover("Redacta una referencia laboral para Ana, que trabajó 3 años con nosotros.", "A quien "
                         "corresponda: Ana trabajó con nosotros tres años con esmero y honradez.\nAtentamente,\n"
                         "[Nombre y firma]")
+    # ... or blanks asked for in other words, and a letter's own blanks after its salutation or "Yo,"
+    assert not leftover("Redáctame una queja para la alcaldía, deja espacios para mi nombre y mi CI.", "La Paz, "
+                        "[fecha]\n\nSeñor Alcalde:\nYo, [NOMBRE COMPLETO], con CI [NÚMERO], me dirijo a usted...")
+    assert not leftover("Hazme un cartel de perro perdido, pero deja huecos para el nombre del perro.",
+                        "PERRO PERDIDO\nNombre: [NOMBRE DEL PERRO]\nSe perdió cerca de la catedral.")
+    assert not leftover("Escribe la queja, todavía no pongas mi nombre.", "Estimados compañeros:\nLes escribo por los "
+                        "apagones del barrio.\n[NOMBRE Y APELLIDOS]")
+    assert not leftover("Necesito una carta para el dueño de la casa que alquilo por el techo.", "Guayaquil, 3 de "
+                        "mayo\n\nSeñor ingeniero\n[NOMBRE]\nPresente.\n\nLe escribo por las goteras del techo.")
 
 
 def test_a_translation_asked_with_an_accent_and_a_table_of_names_are_not_mixed_language():

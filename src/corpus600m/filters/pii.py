@@ -404,12 +404,13 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
         public_addresses,
         public_directory,
         quoted_examples,
+        things_numbers,
     )
 
     if spans and (SERVICE.search(text) or _ACRONYM.search(text)):
         spans = public_directory(text, spans)
     if spans:
-        spans = business_data(text, placeholders_and_offices(text, spans))
+        spans = things_numbers(text, business_data(text, placeholders_and_offices(text, spans)))
     if spans and EXAMPLE_WORD.search(text):
         spans = quoted_examples(text, spans)
     if any(s.entity_type in ("STREET_ADDRESS", "PHONE_NUMBER") for s in spans):
@@ -449,10 +450,13 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
 
         if public_record([t for t in texts.values() if t]):  # names only, in a record about a work or history
             return {name: [] for name in spans}
-    from corpus600m.filters.pii_public import historical_record
+    from corpus600m.filters.pii_public import historical_record, things_values
 
     if any(spans.values()) and historical_record(texts, spans):
         return {name: [] for name in spans}
+    if exempt := things_values(texts, spans):  # a tracking number repeated in the answer is one still
+        spans = {name: [s for s in found if not (texts[name] and texts[name][s.start:s.end] in exempt)]
+                 for name, found in spans.items()}
     found = {(span.entity_type, text[span.start:span.end]) for name, text in texts.items() if text
              for span in spans[name]}
     found = {(kind, value) for kind, value in found if len(value.strip()) >= 3}

@@ -475,6 +475,24 @@ _CONTACT_WORDS = frozenset("tel tel. teléfono telefono cel celular móvil movil
 # a name inside a quoted title ("Resume «Pedro Páramo»") names a work
 _QUOTED = re.compile(r"«[^»\n]{1,80}»|“[^”\n]{1,80}”|\"[^\"\n]{1,80}\"")
 # titles and kinship words: a cue that a name is personal unless the text is about a work or history ("don Quijote")
+# a name quoted, cited or celebrated as an author or a public figure is: "que cite a Fray Luis de León", "una frase
+# de Juan Pablo Duarte", "que mencione a César Chávez o a Dolores Huerta", "el natalicio de Víctor Jara"
+_CITED = re.compile(r"(?i:\b(?:cit(?:e|ar|aba|a|ó|o|en)|mencion(?:e|ar|a|en|ó)|nombr(?:e|ar))\s+(?:a|al)\s+|"
+                    r"\b(?:frases?|palabras|citas?|versos?|poemas?|canciones|obras?|pensamiento|legado|natalicio|"
+                    r"ideario)\s+(?:c[ée]lebres?\s+|famos[ao]s?\s+)?(?:de|del)\s+|\bcomo\s+(?:dijo|dec[íi]a|escribi[óo])\s+)")
+# what may stand between the cue and the name: other names cited with it ("a Gabo y a ", "a César Chávez o a ")
+_CITED_BETWEEN = re.compile(rf"(?:[{UPPER}][\w'’.]*\s+|(?:de|del|la|las|los|y|o|e|a)\s+|,\s*)*")
+
+
+def _cited(text: str, start: int) -> bool:
+    """Whether the name at `start` is cited, quoted or celebrated as an author's or a public figure's."""
+    window = text[max(0, start - 90):start]
+    last = None
+    for last in _CITED.finditer(window):
+        pass
+    return last is not None and _CITED_BETWEEN.fullmatch(window, last.end()) is not None
+
+
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:don|doña|señor|señora|sr|sra|srta|dr|dra|d|dña)\.?\s*)$")
 
 
@@ -578,6 +596,8 @@ def decide_people(text: str, spans: list) -> list:
         if not (near_data or first_person) and any(m.start() < span.start and span.end < m.end()
                                                    for m in _QUOTED.finditer(text)):
             continue  # "Resume «Pedro Páramo»": the title of a work
+        if not near_data and _cited(text, span.start):
+            continue  # an author or a public figure cited ("que cite a Fray Luis de León o a Unamuno")
         if cue or near_data or first_person:
             out.append(PiiSpan(span.entity_type, span.start, span.end, max(span.score, 0.8)))
             continue

@@ -300,6 +300,51 @@ def business_data(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+# a thing's number right before it: a parcel's tracking, an order's, an invoice's ("el tracking de Andreani es
+# 3600...", "guía 7712...", "factura 001-002-...", "timbrado 1623...", "pedido #48812")
+_THING_NUMBER_BEFORE = re.compile(
+    r"(?i:\b(?:tracking|seguimiento|gu[íi]a|pedido|orden|factura|boleta|timbrado|ticket|folio|consecutivo|"
+    r"localizador|reserva|comprobante|transacci[óo]n|operaci[óo]n|referencia|ref|isbn|issn|sku|ean|serie|lote|"
+    r"env[íi]o|remito|albar[áa]n|cotizaci[óo]n|presupuesto|ticket)"
+    r"(?:\s+(?:de|del)\s+(?:la\s+|el\s+)?[\w.&\-]+(?:\s+[A-Z][\w.&\-]*)?)?"
+    r"\s*(?:n[°º.o]\.?\s*|#\s*|nro\.?\s*|no\.\s*|:\s*|es\s+(?:el\s+|la\s+)?)?\s*)$")
+_NOT_THINGS = frozenset({"PERSON", "EMAIL_ADDRESS", "STREET_ADDRESS", "DATE_OF_BIRTH", "IP_ADDRESS", "URL_PERSONAL",
+                         "SOCIAL_HANDLE"})
+
+
+def things_numbers(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` without the numbers that their words say are a thing's (a tracking, an order, an invoice, an ISBN),
+    when nothing else found in the text is someone's: beside someone's data an order's or a transfer's number is
+    theirs too (it leads to them). A company's tax id stays: the team's probes count it as data to redact."""
+    things = [s for s in spans if s.entity_type not in _NOT_THINGS and thing_number(text, s.start)]
+    return spans if not things or len(things) < len(spans) else []
+
+
+def thing_number(text: str, start: int) -> bool:
+    """Whether the words right before `start` say the number there is a thing's."""
+    return bool(_THING_NUMBER_BEFORE.search(text, max(0, start - 60), start))
+
+
+def things_values(texts: dict[str, str | None], spans: dict[str, list[PiiSpan]]) -> set[str]:
+    """The values found in a record that its words call a thing's number in some place (the tracking number
+    repeated in the answer is still the tracking number), when everything found in it is such a number."""
+    found = {text[s.start:s.end] for name, text in texts.items() if text for s in spans[name]}
+    things = set()
+    for value in {text[s.start:s.end] for name, text in texts.items() if text for s in spans[name]
+                  if s.entity_type not in _NOT_THINGS}:
+        for text in texts.values():
+            start = text.find(value) if text else -1
+            while start != -1 and value not in things:
+                if thing_number(text, start):
+                    things.add(value)
+                start = text.find(value, start + 1)
+    return things if found <= things else set()
+
+
+# ids published for anyone's use: Mexico's generic RFCs (SAT: the public at large, foreigners)
+_GENERIC_IDS = frozenset({"XAXX010101000", "XEXX010101000"})
+
+
 def placeholders_and_offices(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """`spans` without what is no one's: an office's e-mail account or a placeholder's, a number of zeros after its
     area code ("787-000-0000"), a name that stands for anyone, and a "name" that is an institution's ("Cruz Roja
@@ -311,9 +356,9 @@ def placeholders_and_offices(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                                                  and not _FREE_MAIL.search(value)
                                                  and not _MY_MAIL.search(text, max(0, s.start - 40), s.start)):
             continue
-        if s.entity_type in ("PHONE_NUMBER", "NATIONAL_ID"):
+        if s.entity_type not in _NOT_THINGS:
             digits = "".join(ch for ch in value if ch.isdigit())
-            if len(digits) >= 7 and set(digits[-7:]) == {"0"}:
+            if len(digits) >= 7 and set(digits[-7:]) == {"0"} or value.upper() in _GENERIC_IDS:
                 continue
         if s.entity_type == "PERSON" and (_PLACEHOLDER_NAME.match(value) or SERVICE.search(value)):
             continue

@@ -434,6 +434,10 @@ NAME_CUE = (
 )
 
 
+# offices and a letter's "Presente" after "Señor": "Señor\nAlcalde Municipal", "Atención al Cliente\nPresente"
+OFFICE_WORDS = frozenset(
+    "Presente Alcalde Alcaldesa Gerente Gerencia Director Directora Rector Rectora Decano Decana Ministro Ministra "
+    "Gobernador Gobernadora Coordinador Coordinadora Módulo Oficina Atención Comité Comisión".split())
 # Capitalized words that start sentences, greet or close letters: never the first word of a name.
 NOT_NAMES_COMMON = frozenset(
     "Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En Atentamente Saludos "
@@ -441,7 +445,7 @@ NOT_NAMES_COMMON = frozenset(
     "Apreciada Cordialmente Besos Nombre Nombres Buenas Buenos Buen Gracias Bienvenido Bienvenida Bienvenidos Felicidades "
     "Escríbeme Escríbenos Llámame Llámanos Hola Adiós Chao Chau Oye Mira Vale Sí No Dr Dra Sr Sra Srta Ing Lic Inquilino "
     "Inquilina Domicilio Dirección Teléfono Correo Asistió Recordamos Puedes Ciudad Calle Avenida Señores Equipo "
-    "Departamento Querid Feliz Muchas Seguro Social Número Fecha Lugar Formulario".split())
+    "Departamento Querid Feliz Muchas Seguro Social Número Fecha Lugar Formulario".split()) | OFFICE_WORDS
 
 
 class PersonRecognizer(SpanishPatternRecognizer):
@@ -461,7 +465,7 @@ class PersonRecognizer(SpanishPatternRecognizer):
     CANDIDATE = re.compile(rf"\b{FULL_NAME}\b")
     NOT_NAMES = frozenset("Me Mi Se Soy Su Sus El La Los Las Un Una Hola Yo Tu Tú Es Con De Del Al Y O Por Para En "
                           "Atentamente Saludos Hablé Habla Contacta Pregunta Paciente Cliente Don Doña Señor Señora "
-                          "Estimado Estimada Querido Querida Apreciado Apreciada Cordialmente Besos Nombre Nombres".split())
+                          "Estimado Estimada Querido Querida Apreciado Apreciada Cordialmente Besos Nombre Nombres".split()) | OFFICE_WORDS
 
     def __init__(self):
         super().__init__("PERSON", [_p("capitalized words", rf"\b{FULL_NAME}\b", 0.35)], [], trigger="name",

@@ -39,12 +39,20 @@ TEMPLATE_LEFTOVER = re.compile(r"\{\{?\s*(?:instruction|input|output|pais|país|
 # ("Modelo genérico:", "Aquí tiene una plantilla"); `{instruction}` and chat tokens never are
 TEMPLATE_REQUEST = re.compile(r"\bplantilla|\bmodelo\b|\bformato\b|\bformulario|\bgen[ée]ric[oa]|\btemplate|"
                               r"\bespacios?\s+(?:en\s+blanco|para)|\bpara\s+(?:llenar|rellenar|completar)|"
-                              r"\bcampos?\s+(?:vac[íi]os|para)|\bejemplo\s+de\s+c[óo]mo", re.IGNORECASE)
+                              r"\bcampos?\s+(?:vac[íi]os|para)|\bejemplo\s+de\s+c[óo]mo|"
+                              # "con espacios", "deja huecos para el nombre", "sin nombres", "todavía no pongas mi nombre"
+                              r"\b(?:con|pon|pone|pong[aá]|dej[aáe]|dejar|dejes)\s+(?:los\s+|unos\s+)?(?:espacios|huecos)|"
+                              r"\bhuecos\s+para|\bsin\s+nombres|\bno\s+pongas\s+(?:mi|el|los|su)\s+nombre|\ben\s+blanco",
+                              re.IGNORECASE)
 # ... or the text right before it describes a form's fields ("el formulario te pedirá datos como: [Nombres]", "dejar
 # los campos así: Nombre: [NOMBRE COMPLETO]") or closes a letter for its signer to sign ("Atentamente,\n[Nombre y
 # firma]": the user's own name, which the request did not give)
 _FORM_OR_SIGNATURE_BEFORE = re.compile(r"\bformularios?\b|\bcampos\b|\bplantilla|\bmodelo\b|\batentamente|\bcordialmente|"
-                                       r"\bsaludos|\bcon\s+(?:aprecio|cari[ñn]o|gratitud)|\bfirma", re.IGNORECASE)
+                                       r"\bsaludos|\bcon\s+(?:aprecio|cari[ñn]o|gratitud)|\bfirma|"
+                                       # a letter's or minutes' own blanks: "Señor ingeniero [NOMBRE]", "Yo, [NOMBRE
+                                       # COMPLETO]", "recomendar a [NOMBRE DEL ESTUDIANTE]", "Preside: [NOMBRE]"
+                                       r"\byo,|\bseñor(?:a|es)?\b|\bsr\.|\bsra\.|\bestimad[oa]s?\b|\bconsideraci[óo]n|"
+                                       r"\brecomendar\s+a\b|\bpreside|\bsecretari[oa]|\basunto|\bref\.", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"^\s*\|", re.MULTILINE)
 TRANSLATION_TASK = re.compile(r"\btrad[uú][cz]|\b(?:al|en)\s+espa[ñn]ol\b|\btranslat|\bversi[óo]n\s+en\s+\w+|\ben\s+(?:ingl[ée]s|franc[ée]s|catal[áa]n|"
                               r"gallego|euskera|portugu[ée]s|alem[áa]n|italiano|quechua|guaran[íi])\b", re.IGNORECASE)
