@@ -748,6 +748,13 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                       rf"|(?i:edif\.?|edificio|cond\.|condominio|torre|residencias)\s+[{UPPER}][\w'’]*"
                       rf"(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][\w'’]*)*)"
                       rf"(?:{unit_building}(?:{unit_segment}+|{place_segment})|{unit_segment}+){place}")
+        # a house by two of its parts, with no street named: "bloque 22 casa 1405", "torre 2, apto 1204", "Mz. F lote
+        # 12", "calle 5 casa 22", "5ta etapa mz 512 villa 7" (the second part: a unit word the address trigger knows)
+        unit_pair = (rf"(?<!\w)(?:\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:etapa)\s+)?(?i:bloque|blq\.?|torre|edificio|edif\.|mz\.?|manzana|etapa|"
+                     rf"sector|pasaje|pje\.?|calle|block|pabell[óo]n)\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d{{1,4}}[A-Za-z]?|[A-Z])"
+                     rf"(?:\s*,\s*|\s+)(?:(?i:mz\.?|manzana)\s*(?:\d{{1,4}}|[A-Z])(?:\s*,\s*|\s+))?"
+                     rf"(?i:casa|apto\.?|apt\.|apartamento|departamento|depto\.?|dpto\.?|lote|lt\.|villa|solar)"
+                     rf"\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*\d{{1,5}}(?:-?[A-Za-z])?(?!\w)")
         # Yucatán's crossings: "Calle 60 x 53 y 55 #498, Centro, Mérida"
         crossing = (rf"{STREET_TYPE}\s+\d{{1,3}}[A-Za-z]?\s+(?:x|por)\s+\d{{1,3}}[A-Za-z]?(?:\s+y\s+\d{{1,3}}[A-Za-z]?)?"
                     rf"(?:{number})?{extra}{place}")
@@ -775,6 +782,7 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             _p("street with building", with_building, 0.6),
             _p("ordinal street", ordinal_street, 0.65),
             _p("unit first", unit_first, 0.6),
+            _p("unit pair", unit_pair, 0.6),
             _p("crossing", crossing, 0.7),
             _p("us street", us_street, 0.65),
             _p("us street type", rf"\b\d{{2,6}}\s+(?:[NSEW]\.?\s+)?(?:[{UPPER}][\w'’]*|\d{{1,3}}(?:st|nd|rd|th))(?:\s+[{UPPER}][\w'’]*){{0,3}}"
@@ -802,6 +810,8 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
             "unit first": re.compile(r"(?i:\b(?:apartamento|apto|apt|ap|departamento|depto|dpto|casa|villa|local|oficina|"
                                      r"lote|lt|parcela|solar|mz|manzana|edif|edificio|cond|condominio|torre|residencias)\b)"
                                      r"[^,\n]{0,60},"),  # a segment after a comma follows the unit
+            "unit pair": re.compile(r"(?i:\b(?:casa|apto|apt|apartamento|departamento|depto|dpto|lote|lt|villa|solar)"
+                                    r"\.?\s*(?:#|n\.?\s?[º°o]\.?)?\s*\d)"),
             "crossing": re.compile(r"\d\s+(?:x|por)\s+\d"),
             "landmark:ctx": re.compile(r"(?i:\b(?:cerca|frente|junto|detr[áa]s|al\s+lado|cuadras?\s+de|a\s+la\s+par|enfrente|"
                                        r"contiguo|\d\s*(?:m|mts\.?|metros|varas|km)\s+de)\b)"),
