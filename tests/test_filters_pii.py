@@ -1027,3 +1027,28 @@ def test_cited_public_figures_offices_and_generic_ids_are_not_pii(text):
 def test_a_private_person_cited_in_a_letter_is_still_a_name():
     text = "que cite a mi vecina Rosa Quispe en la carta"
     assert any(text[s.start:s.end] == "Rosa Quispe" for s in detect_pii(text))
+
+
+@pytest.mark.parametrize("text,address", [
+    ("fue en la casa de doña Tencha, bloque 22 casa 1405. presidió Dunia Handal.", "bloque 22 casa 1405"),
+    ("el señor Abuchaibe, el de la torre 2, apto 1204, propuso cambiar la puerta.", "torre 2, apto 1204"),
+    ("vivo en la Alborada 5ta etapa mz 512 villa 7, Guayaquil. me llamo Jimmy Cedeño", "5ta etapa mz 512 villa 7"),
+    ("direccion Ciudad Peronia sector B-3 manzana 12 lote 7, Villa Nueva", "sector B-3 manzana 12 lote 7"),
+])
+def test_a_house_by_two_of_its_parts_with_no_street_is_an_address(text, address):
+    start = text.index(address)
+    assert any(s.entity_type == "STREET_ADDRESS" and s.start <= start and s.end >= start + len(address)
+               for s in detect_pii(text)), [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_two_parts_of_a_mall_or_a_hotel_are_no_address():
+    assert detect_pii("El hotel tiene 3 torres; la torre 2 tiene 14 pisos y el bloque 3 casa el gimnasio.") == []
+    assert detect_pii("La etapa 2 local 4 del centro comercial abre en mayo.") == []
+
+
+def test_names_after_their_role_in_a_meetings_minutes_and_a_surname_with_an_inner_capital():
+    minutes = ("redactame el acta de la asamblea de propietarios del PH Vista Bella. presidio Arcelio Archibold "
+               "McKenzie. la guardia del sabado le toca a Yoandri Pérez Lescay")
+    found = {minutes[s.start:s.end] for s in detect_pii(minutes) if s.entity_type == "PERSON"}
+    assert {"Arcelio Archibold McKenzie", "Yoandri Pérez Lescay"} <= found, found
+    assert detect_pii("El secretario general de la ONU António Guterres visitó Bogotá en 2023.") == []

@@ -51,8 +51,8 @@ def load_ner():
 
 
 # two or more capitalized words in a row: the only places a full name can be
-CAPS_RUN = re.compile(rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?"
-                      rf"[{UPPER}][{LOWER}]+(?:[\-'’][{UPPER}]?[{LOWER}]+)?)+")
+CAPS_RUN = re.compile(rf"[{UPPER}][{LOWER}]+(?:[\-'’]?[{UPPER}]?[{LOWER}]+)?(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?"
+                      rf"[{UPPER}][{LOWER}]+(?:[\-'’]?[{UPPER}]?[{LOWER}]+)?)+")  # (and "McKenzie", "MacGregor")
 WINDOW = 80  # characters of context the NER sees on each side of a run
 NER_SCORE = 0.45  # a PER entity of the model: redacted unless public (see `decide_people`)
 WEAK_SCORE = 0.35  # a capitalized run starting with a given name: redacted only with personal context
@@ -125,7 +125,7 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
         return results
 
 
-_NAME_TOKEN = re.compile(rf"[{UPPER}][{LOWER}àèìòùâêîôûãõ]+(?:[\-'’][{UPPER}]?[{LOWER}àèìòùâêîôûãõ]+)*,?")
+_NAME_TOKEN = re.compile(rf"[{UPPER}][{LOWER}àèìòùâêîôûãõ]+(?:[\-'’]?[{UPPER}]?[{LOWER}àèìòùâêîôûãõ]+)*,?")
 _PARTICLES = frozenset("de del la las los y da do dos van von".split())
 
 
@@ -216,6 +216,11 @@ _OBITUARY = re.compile(r"(?i:\besquela|\bsepelio|\bvelatorio|\bvelad[oa]s?\b|\bf
                        r"descanse\s+en\s+paz|\bcondolencias|\bp[ée]same|sensible\s+fallecimiento|le\s+sobreviven)")
 # the minutes, lists and invitations of a private body or a family: their "presidente", "secretaria" and guests hold
 # no public office ("Presidente Juan Chiluisa, secretaria Mayra Chicaiza" of a neighbourhood committee)
+# who did what at a neighbours' meeting: "presidió Iñaki Goikoetxea", "el tesorero Elvin Bernárdez", "le toca a
+# Yoandri Pérez" (only in the minutes of a private gathering: "el secretario general de la ONU" is public)
+_ROLE_BEFORE = re.compile(r"(?i:\b(?:presidi[óo]|presidid[oa]\s+por|preside:?|tesorer[oa]:?|secretari[oa](?:\s+general)?:?|"
+                          r"administrador[a]?:?|vocal:?|delegad[oa]:?|le\s+toca\s+a|a\s+cargo\s+de)"
+                          r"(?:\s+(?:el|la))?(?:\s+(?:señor|señora|sr\.|sra\.|don|doña))?\s*)$")
 _PRIVATE_GATHERING = re.compile(r"(?i:\bacta\s+de\s+(?:la\s+)?(?:reuni[óo]n|asamblea)|\basamblea\s+de\s+(?:vecinos|"
                                 r"copropietarios|socios|padres|moradores)|\bjunta\s+de\s+vecinos|\bcomit[ée]\s+"
                                 r"(?:barrial|de\s+vecinos|de\s+padres|pro)|\bmoradores\b|\bcopropietarios\b|\bconsorcio\b|"
@@ -563,6 +568,7 @@ def decide_people(text: str, spans: list) -> list:
     # does not make the names around it personal: they are judged as if it were not there
     others = [s for s in others if s.entity_type not in ("PHONE_NUMBER", "STREET_ADDRESS")
               or not institution_contact(text, s, spans)]
+    gathering = bool(_PRIVATE_GATHERING.search(text))
     out = []
     for span in spans:
         if span.entity_type != "PERSON":
@@ -586,7 +592,7 @@ def decide_people(text: str, spans: list) -> list:
         near_data = any(abs(o.start - span.end) < NEAR or abs(span.start - o.end) < NEAR for o in others)
         sentence = _sentence(text, span.start, span.end)
         first_person = bool(_PERSONAL_SENTENCE.search(sentence))
-        cue = bool(_CUE_BEFORE.search(before))
+        cue = bool(_CUE_BEFORE.search(before)) or bool(gathering and _ROLE_BEFORE.search(before))
         if cue and not near_data and not first_person and _TITLE_BEFORE.search(before) and (
                 encyclopedic.search(text, max(0, span.start - 150), span.end + 150)):
             cue = False  # "el escudero de don Quijote en la novela de Cervantes": a title in text about a work
