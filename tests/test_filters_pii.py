@@ -1052,3 +1052,20 @@ def test_names_after_their_role_in_a_meetings_minutes_and_a_surname_with_an_inne
     found = {minutes[s.start:s.end] for s in detect_pii(minutes) if s.entity_type == "PERSON"}
     assert {"Arcelio Archibold McKenzie", "Yoandri Pérez Lescay"} <= found, found
     assert detect_pii("El secretario general de la ONU António Guterres visitó Bogotá en 2023.") == []
+
+
+def test_an_amount_of_money_is_no_ones_number_and_a_things_number_alone_is_kept():
+    text = "Pedí un generador en una tienda online, precio 1.450.000 FCFA, envío a Malabo por DHL guía 4821937705."
+    assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_an_id_opening_a_list_line_before_a_name_and_its_reformatted_copy_are_redacted():
+    from corpus600m.filters.pii import propagate_findings
+
+    texts = {"instruction": "tengo la lista de socios en un txt asi:\n4.567.321 Ever Benítez\n3.908.112 Nidia Aquino\n"
+                            "y quiero sacar los puntos de la cedula",
+             "output": "Quedaría así:\n4567321,Ever Benítez\n3908112,Nidia Aquino"}
+    spans = propagate_findings(texts, {name: detect_pii(text) for name, text in texts.items()})
+    redacted = {name: {texts[name][s.start:s.end] for s in found} for name, found in spans.items()}
+    assert {"4.567.321", "3.908.112"} <= redacted["instruction"], redacted
+    assert {"4567321", "3908112"} <= redacted["output"], redacted

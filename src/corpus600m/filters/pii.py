@@ -191,6 +191,9 @@ _ID_AFTER_NAME = re.compile(r"[ \t]*[,;|\t–-][ \t]*(\d{1,3}(?:\.\d{3}){2,3}|\d
                             r"quetzales|córdobas|cordobas|balboas|bolívares|bolivares))")
 
 
+_ID_OPENING_NAMES_LINE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]\s*)?(\d{1,3}(?:\.\d{3}){2,3}|\d{7,11})[ \t]*[,;|\t–-]?[ \t]*$")
+
+
 # what an address that opens with its street or unit may have before it: the estate or building it is in ("–
 # Condado del Rey, calle 2da, casa 14", "en PH Bayside, piso 18, apto 18-B"), after a dash, a colon or "en"
 _UPPER_CHARS = "A-ZÁÉÍÓÚÑÜ"
@@ -249,6 +252,10 @@ def ids_beside_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             continue
         match = _ID_AFTER_NAME.match(text, span.end)
         if match and not text[max(0, match.start(1) - 1):match.start(1)] in ("$", "€"):
+            found.append(PiiSpan("NATIONAL_ID", match.start(1), match.end(1), 0.7))
+        # ... or right before it, opening a line of a list: "4.567.321 Rosa Benítez"
+        match = _ID_OPENING_NAMES_LINE.search(text, max(0, span.start - 20), span.start)
+        if match:
             found.append(PiiSpan("NATIONAL_ID", match.start(1), match.end(1), 0.7))
     return [f for f in found if all(f.end <= s.start or f.start >= s.end for s in spans)]
 
@@ -407,6 +414,10 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
         things_numbers,
     )
 
+    if spans:
+        # an amount of money is no one's number: "precio 1.450.000 FCFA", "Bs. 1.250,00", "US$ 12 500"
+        spans = [s for s in spans if not (_DIGITS_ONLY.fullmatch(text, s.start, s.end) and (
+            _CURRENCY_AFTER.match(text, s.end) or _CURRENCY_BEFORE.search(text, max(0, s.start - 12), s.start)))]
     if spans and (SERVICE.search(text) or _ACRONYM.search(text)):
         spans = public_directory(text, spans)
     if spans:
@@ -424,6 +435,13 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
         stamps = [m.span() for m in _DATETIME.finditer(text)]
         spans = [s for s in spans if s.entity_type == "PERSON" or not any(s.start < e and b < s.end for b, e in stamps)]
     return _resolve_overlaps([_within_paragraph(text, s) for s in spans if s.score >= min_score], text)
+
+
+_DIGITS_ONLY = re.compile(r"[\d.,\s']+")
+_CURRENCY_AFTER = re.compile(r"[ \t]?(?i:pesos|guaran[íi]es|gs\.|soles|colones|d[óo]lares|usd|eur|euros|€|lempiras|"
+                             r"quetzales|c[óo]rdobas|balboas|bol[íi]vares|fcfa|cfa|xaf|mxn|cop|clp|ars|pen|cup|uyu|pyg|"
+                             r"dop|gtq|hnl|nio|crc|bob|ves)(?![a-záéíóúñ])")
+_CURRENCY_BEFORE = re.compile(r"(?:[$€₡£]|(?i:us\$|rd\$|s/\.?|bs\.?|gs\.?|c\$|b/\.)|\b[QL]\.?)[ \t]?$")
 
 
 _DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?|T\d{2})")
@@ -462,6 +480,7 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
     found = {(kind, value) for kind, value in found if len(value.strip()) >= 3}
     if not found:
         return spans
+    found |= _reformatted(texts, found)
     from corpus600m.filters.pii_people import extend_name
 
     # the parts of a name alone only when something showed the name personal (a cue, contact data, an id...)
@@ -498,6 +517,24 @@ def propagate_findings(texts: dict[str, str | None], spans: dict[str, list[PiiSp
             field_spans += _surnames_after_titles(text, confirmed, field_spans)
         out[name] = sorted(field_spans, key=lambda s: s.start)
     return out
+
+
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\d(?:[ .\-/]?\d){6,18}(?![\w]|[.,]\d)")
+
+
+def _reformatted(texts: dict[str, str | None], found: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The numbers found written again with other separators ("4.567.321" as "4567321", "0801-1987-02345" as
+    "0801 1987 02345"): the same 7+ digits are the same person's number."""
+    digits = {}
+    for kind, value in found:
+        if kind not in ("PERSON", "STREET_ADDRESS", "EMAIL_ADDRESS", "DATE_OF_BIRTH"):
+            core = re.sub(r"\D", "", value)
+            if len(core) >= 7 and core == re.sub(r"[ .\-/]", "", value):
+                digits[core] = kind
+    if not digits:
+        return set()
+    return {(digits[core], m.group()) for text in texts.values() if text for m in _DIGIT_GROUPS.finditer(text)
+            if (core := re.sub(r"\D", "", m.group())) in digits and m.group() not in {v for _, v in found}}
 
 
 def address_street(address: str) -> str | None:
