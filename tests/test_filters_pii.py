@@ -1016,6 +1016,11 @@ def test_a_things_number_alone_is_kept_and_beside_someones_data_is_redacted():
     "pon espacios y que mencione a César Chávez o a Dolores Huerta",
     "el profe citaba a Gabo y a Gabriela Mistral, ponle algo así",
     "si puedes mete una frase de Juan Pablo Duarte al final",
+    "EPSAS cortará el agua en las calles Rosendo Gutiérrez, Belisario Salinas, Pedro Salazar y en la Av. 6 de Agosto.",
+    "durante los actos por el natalicio del patricio **Juan Pablo Duarte**, encontramos un celular",
+    "peregrinación a Isnotú para la misa en honor al Dr. José Gregorio Hernández, el médico de los pobres",
+    "rezamos por la causa de beatificación del **Siervo de Dios padre Félix Varela**.",
+    "Con motivo del aniversario del fallecimiento de **Eva Perón**, misa a las 19 en la parroquia.",
     "La Paz, [fecha]\n\nSeñor\nAlcalde Municipal\nGobierno Autónomo Municipal de La Paz",
     "Señores\nEmpresa Nacional de Energía Eléctrica (ENEE)\nAtención al Cliente\nPresente",
     "Para facturar al público en general usa el RFC genérico XAXX010101000.",
@@ -1024,9 +1029,11 @@ def test_cited_public_figures_offices_and_generic_ids_are_not_pii(text):
     assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
 
 
-def test_a_private_person_cited_in_a_letter_is_still_a_name():
-    text = "que cite a mi vecina Rosa Quispe en la carta"
-    assert any(text[s.start:s.end] == "Rosa Quispe" for s in detect_pii(text))
+@pytest.mark.parametrize("text,name", [("que cite a mi vecina Rosa Quispe en la carta", "Rosa Quispe"),
+                                       ("misa en memoria de mi abuela Rosa Quispe Mamani, que falleció el martes",
+                                        "Rosa Quispe Mamani")])
+def test_a_private_person_cited_or_remembered_is_still_a_name(text, name):
+    assert any(text[s.start:s.end] == name for s in detect_pii(text))
 
 
 @pytest.mark.parametrize("text,address", [

@@ -482,11 +482,17 @@ _QUOTED = re.compile(r"«[^»\n]{1,80}»|“[^”\n]{1,80}”|\"[^\"\n]{1,80}\""
 # titles and kinship words: a cue that a name is personal unless the text is about a work or history ("don Quijote")
 # a name quoted, cited or celebrated as an author or a public figure is: "que cite a Fray Luis de León", "una frase
 # de Juan Pablo Duarte", "que mencione a César Chávez o a Dolores Huerta", "el natalicio de Víctor Jara"
-_CITED = re.compile(r"(?i:\b(?:cit(?:e|ar|aba|a|ó|o|en)|mencion(?:e|ar|a|en|ó)|nombr(?:e|ar))\s+(?:a|al)\s+|"
+_CITED = re.compile(r"(?i:\b(?:cit(?:e|ar|aba|a|ó|o|en)|mencion(?:e|ar|a|en|ó)|nombr(?:e|ar)|recuerda)\s+(?:a|al)\s+|"
                     r"\b(?:frases?|palabras|citas?|versos?|poemas?|canciones|obras?|pensamiento|legado|natalicio|"
-                    r"ideario)\s+(?:c[ée]lebres?\s+|famos[ao]s?\s+)?(?:de|del)\s+|\bcomo\s+(?:dijo|dec[íi]a|escribi[óo])\s+)")
-# what may stand between the cue and the name: other names cited with it ("a Gabo y a ", "a César Chávez o a ")
-_CITED_BETWEEN = re.compile(rf"(?:[{UPPER}][\w'’.]*\s+|(?:de|del|la|las|los|y|o|e|a)\s+|,\s*)*")
+                    r"ideario|goles?|doblete|tierra\s+natal)\s+(?:c[ée]lebres?\s+|famos[ao]s?\s+)?(?:de|del)\s+|"
+                    r"\bcomo\s+(?:dijo|dec[íi]a|escribi[óo])\s+|\ben\s+honor\s+(?:a|al|de|del)\s+|"
+                    r"\baniversario\s+del?\s+(?:fallecimiento|natalicio|nacimiento|muerte)\s+de(?:l)?\s+|"
+                    r"\bcausa\s+(?:de\s+beatificaci[óo]n\s+)?de(?:l)?\s+|\bcalles\s+)")
+# what may stand between the cue and the name: other names cited with it ("a Gabo y a ", "a César Chávez o a "),
+# Markdown and quotes, and a public figure's title ("del patricio **Juan Pablo Duarte**", "del padre Félix Varela")
+_CITED_BETWEEN = re.compile(rf"(?:[{UPPER}][\w'’.]*\s*|(?:de|del|la|las|los|y|o|e|a|en)\s+|,\s*|[*_«»\"“”]+\s*|"
+                            r"(?i:patricio|pr[óo]cer|poeta|poetisa|escritor[a]?|padre|siervo\s+de\s+dios|beato|santo|"
+                            r"santa|san|fray|sor|monseñor|dr\.|doctor[a]?|general|presidente|maestro|libertador)\s+)*")
 
 
 def _cited(text: str, start: int) -> bool:
