@@ -1076,3 +1076,19 @@ def test_an_id_opening_a_list_line_before_a_name_and_its_reformatted_copy_are_re
     redacted = {name: {texts[name][s.start:s.end] for s in found} for name, found in spans.items()}
     assert {"4.567.321", "3.908.112"} <= redacted["instruction"], redacted
     assert {"4567321", "3908112"} <= redacted["output"], redacted
+
+
+@pytest.mark.parametrize("text", [
+    "ref;producto;marca;precio_eur;ean\nTX-4410;Tostadora 2 ranuras;Taurus;24,95;8412788031245\n"
+    "CF-220;Cafetera italiana;Bra;18,50;8414606472135",
+    '{"pais":"Honduras","fuente":"INE","anio":2023,"poblacion_estimada":9745149,"capital":"Tegucigalpa"}',
+    "Según datos del INE, Honduras tenía en 2023 una población estimada de 9 745 149 habitantes.",
+    "El proceso copió el padrón desde el Tribunal Electoral (3.104.221 registros) sin errores.",
+])
+def test_a_products_ean_column_a_populations_key_and_counts_of_things_are_not_ids(text):
+    assert detect_pii(text) == [], [(s.entity_type, text[s.start:s.end]) for s in detect_pii(text)]
+
+
+def test_an_orders_key_beside_a_customers_data_is_still_redacted():
+    text = '{"order":"PY-20931","cliente":{"nombre":"Ever Benítez","ci":"4.567.321","cel":"0981 447 302"}}'
+    assert "PY-20931" in {text[s.start:s.end] for s in detect_pii(text)}

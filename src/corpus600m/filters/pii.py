@@ -341,7 +341,7 @@ def detect_pii(text: str, *, min_score: float = MIN_SCORE, groups: set[str] | No
 
 def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
     """`detect_pii` on the text as written."""
-    from corpus600m.filters.pii_columns import column_values, might_have_columns
+    from corpus600m.filters.pii_columns import column_values, might_have_columns, thing_cells
 
     lower = text.lower()
     spans: list[PiiSpan] = []
@@ -400,6 +400,9 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
         # a value whose column header or key names it (a pasted table, JSON, a vCard, an INSERT), kept as its
         # header says even where its shape alone would not count
         spans = spans + column_values(text)
+        if things := thing_cells(text):  # ... and none in a product's EAN column or after a population's key
+            spans = [s for s in spans if s.entity_type == "PERSON" or not any(a <= s.start and s.end <= b
+                                                                               for a, b in things)]
     if deferred or unrun is not None:
         spans = spans + addresses_beside_personal_data(text, spans, deferred, unrun)
     from corpus600m.filters.pii_public import (
@@ -440,7 +443,11 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
 _DIGITS_ONLY = re.compile(r"[\d.,\s']+")
 _CURRENCY_AFTER = re.compile(r"[ \t]?(?i:pesos|guaran[íi]es|gs\.|soles|colones|d[óo]lares|usd|eur|euros|€|lempiras|"
                              r"quetzales|c[óo]rdobas|balboas|bol[íi]vares|fcfa|cfa|xaf|mxn|cop|clp|ars|pen|cup|uyu|pyg|"
-                             r"dop|gtq|hnl|nio|crc|bob|ves)(?![a-záéíóúñ])")
+                             r"dop|gtq|hnl|nio|crc|bob|ves|"
+                             # ... nor a count of things: "9 745 149 habitantes", "3.104.221 registros"
+                             r"habitantes|personas|registros|votos|visitas|visitantes|usuarios|alumnos|estudiantes|"
+                             r"afiliados|ejemplares|unidades|hect[áa]reas|toneladas|litros|barriles|dosis|casos|"
+                             r"viviendas|empleos|kil[óo]metros|km|metros)(?![a-záéíóúñ])")
 _CURRENCY_BEFORE = re.compile(r"(?:[$€₡£]|(?i:us\$|rd\$|s/\.?|bs\.?|gs\.?|c\$|b/\.)|\b[QL]\.?)[ \t]?$")
 
 

@@ -212,3 +212,23 @@ def column_values(text: str) -> list[PiiSpan]:
                 found.append((entity, start, start + len(value)))
     personal = any(e not in ("NAME", "REGISTRY_ID") for e, _, _ in found)
     return [PiiSpan("PERSON" if e == "NAME" else e, s, t, 0.7) for e, s, t in found if e != "NAME" or personal]
+
+
+# columns and keys that hold a product's number or a quantity: an EAN, a price, a population (an order's or a
+# transfer's number leads to its customer: `pii_public.things_numbers` keeps those only with no one's data around)
+_THING_KEYS = frozenset("ean|ean13|upc|gtin|isbn|issn|sku|barcode|codigo barras|cod barras|codigo de barras|modelo|"
+                        "precio|price|total|subtotal|monto|importe|cantidad|qty|poblacion|poblacion estimada|"
+                        "habitantes|registros|records|count|stock".split("|"))
+
+
+def thing_cells(text: str) -> list[tuple[int, int]]:
+    """The cells and values whose column header or key says they are a product's number or a quantity ("ean",
+    "poblacion_estimada"): no one's id, whatever their shape."""
+    cells = []
+    for source in (_table_values(text), ((m.group(1), m.start(2), m.end(2)) for m in _KEYED.finditer(text))):
+        for header, start, end in source:
+            key = " ".join(_key(header).split())
+            if key in _THING_KEYS:
+                cells.append((start, end))
+    return cells
+
