@@ -1092,3 +1092,11 @@ def test_a_products_ean_column_a_populations_key_and_counts_of_things_are_not_id
 def test_an_orders_key_beside_a_customers_data_is_still_redacted():
     text = '{"order":"PY-20931","cliente":{"nombre":"Ever Benítez","ci":"4.567.321","cel":"0981 447 302"}}'
     assert "PY-20931" in {text[s.start:s.end] for s in detect_pii(text)}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Mi tía Guadalupe 'Lupe' Orozco cumple 80 y su hija organiza la fiesta en su casa.", "Guadalupe 'Lupe' Orozco"),
+    ("mejorame la reseña: Walter «Cacho» Giménez me arregló el auto, cel 099 123 456", "Walter «Cacho» Giménez"),
+])
+def test_a_name_with_a_nickname_in_quotes_is_one_name(text, name):
+    assert name in {text[s.start:s.end] for s in detect_pii(text)}

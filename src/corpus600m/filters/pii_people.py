@@ -52,6 +52,7 @@ def load_ner():
 
 # two or more capitalized words in a row: the only places a full name can be
 CAPS_RUN = re.compile(rf"[{UPPER}][{LOWER}]+(?:[\-'’]?[{UPPER}]?[{LOWER}]+)?(?:\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?"
+                      rf"(?:[\"'«“‘][{UPPER}][{LOWER}]+[\"'»”’]\s+)?"  # a nickname in quotes: Walter «Cacho» Giménez
                       rf"[{UPPER}][{LOWER}]+(?:[\-'’]?[{UPPER}]?[{LOWER}]+)?)+")  # (and "McKenzie", "MacGregor")
 WINDOW = 80  # characters of context the NER sees on each side of a run
 NER_SCORE = 0.45  # a PER entity of the model: redacted unless public (see `decide_people`)
@@ -127,6 +128,7 @@ class NerPersonRecognizer(SpanishPatternRecognizer):
 
 _NAME_TOKEN = re.compile(rf"[{UPPER}][{LOWER}àèìòùâêîôûãõ]+(?:[\-'’]?[{UPPER}]?[{LOWER}àèìòùâêîôûãõ]+)*,?")
 _PARTICLES = frozenset("de del la las los y da do dos van von".split())
+_NICKNAME = re.compile(rf"[\"'«“‘][{UPPER}][{LOWER}]+[\"'»”’]")  # "«Cacho»" in "Walter «Cacho» Giménez"
 
 
 def _name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -137,7 +139,7 @@ def _name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         words = words[1:]
     # a name is capitalized words and particles: it ends before anything else ("| Av. 4", "N° 12", a line break)
     for k, w in enumerate(words):
-        if not (_NAME_TOKEN.fullmatch(w.group()) or w.group() in _PARTICLES) or (
+        if not (_NAME_TOKEN.fullmatch(w.group()) or w.group() in _PARTICLES or _NICKNAME.fullmatch(w.group())) or (
                 k and "\n" in text[start + words[k - 1].end():start + w.start()]):
             words = words[:k]
             break
@@ -301,7 +303,9 @@ def _decide_dates_of_birth(text: str, spans: list) -> list:
 # the words a name runs on with: particles, capitalized words, initials ("Franklin Manuel De los Santos",
 # "Osmany L. Fonseca Betancourt")
 _NAME_MORE = re.compile(rf"(?:[ \t]+(?:(?i:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|y)[ \t]+)?[{UPPER}][{LOWER}]+"
-                        rf"(?:-[{UPPER}][{LOWER}]+)?|[ \t]+[{UPPER}]\.)")  # on the same line only
+                        rf"(?:-[{UPPER}][{LOWER}]+)?|[ \t]+[{UPPER}]\."
+                        # a nickname in quotes before the surname: "Guadalupe 'Lupe' Orozco", "Walter «Cacho» Giménez"
+                        rf"|[ \t]+[\"'«“‘][{UPPER}][{LOWER}]+[\"'»”’](?=[ \t]+[{UPPER}][{LOWER}]))")  # on the same line only
 _MAX_NAME_WORDS = 7
 
 

@@ -68,7 +68,7 @@ TRIGGER_PATTERNS: dict[str, str] = {
                              rf"(?i:\b(?:{SETTLEMENT_WORDS}))\s+(?:(?i:de|del|de\s+la)\s+)?[{UPPER}]|(?i:domicilio\s+conocido)|\bHC-?\d|"
                              rf"\d(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:avenida|calle)\s+\d|{OPENINGS_WITHOUT_WORDS}|📍"),
     # two capitalized words in a row (`pii_people.CAPS_RUN` is the exact form): where the NER model may find a name
-    "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[{UPPER}][{LOWER}]",
+    "caps": rf"[{UPPER}][{LOWER}]+\s+(?:(?:de(?:l| la| los| las)?|y)\s+)?[\"'«“‘]?[{UPPER}][{LOWER}]",
     # numbers an OCR scan spoiled or a dictation spelled out (`pii_transcribed.rewrite`)
     "transcribed": TRANSCRIBED_TRIGGER,
     # (whole words: "nací", "nació", not "nacional")
