@@ -343,7 +343,8 @@ PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev":
             "handwritten-dev8": "pii_handwritten_dev8.jsonl", "handwritten-dev9": "pii_handwritten_dev9.jsonl",
             "handwritten-dev10": "pii_handwritten_dev10.jsonl", "handwritten-dev11": "pii_handwritten_dev11.jsonl",
             "handwritten-dev12": "pii_handwritten_dev12.jsonl", "handwritten-dev13": "pii_handwritten_dev13.jsonl",
-            "handwritten-dev14": "pii_handwritten_dev14.jsonl", "handwritten-dev15": "pii_handwritten_dev15.jsonl", "mimesis-dev": "pii_mimesis_dev.jsonl",
+            "handwritten-dev14": "pii_handwritten_dev14.jsonl", "handwritten-dev15": "pii_handwritten_dev15.jsonl",
+            "mimesis-dev": "pii_mimesis_dev.jsonl",
             "test": "pii_test.jsonl", "handwritten": "pii_handwritten_test.jsonl",
             "handwritten2": "pii_handwritten_test2.jsonl", "handwritten3": "pii_handwritten_test3.jsonl",
             "handwritten4": "pii_handwritten_test4.jsonl", "handwritten5": "pii_handwritten_test5.jsonl",
@@ -351,7 +352,8 @@ PII_SETS = {"dev": "pii_dev.jsonl", "dev2": "pii_dev2.jsonl", "handwritten-dev":
             "handwritten8": "pii_handwritten_test8.jsonl", "handwritten9": "pii_handwritten_test9.jsonl",
             "handwritten10": "pii_handwritten_test10.jsonl", "handwritten11": "pii_handwritten_test11.jsonl",
             "handwritten12": "pii_handwritten_test12.jsonl", "handwritten13": "pii_handwritten_test13.jsonl",
-            "handwritten14": "pii_handwritten_test14.jsonl", "handwritten15": "pii_handwritten_test15.jsonl", "mimesis": "pii_mimesis_test.jsonl"}
+            "handwritten14": "pii_handwritten_test14.jsonl", "handwritten15": "pii_handwritten_test15.jsonl",
+            "mimesis": "pii_mimesis_test.jsonl"}
 
 
 def run_eval(split: str, show: int = 0) -> None:

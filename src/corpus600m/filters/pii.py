@@ -420,7 +420,7 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
     if spans:
         # an amount of money is no one's number: "precio 1.450.000 FCFA", "Bs. 1.250,00", "US$ 12 500"
         spans = [s for s in spans if not (_DIGITS_ONLY.fullmatch(text, s.start, s.end) and (
-            _CURRENCY_AFTER.match(text, s.end) or _CURRENCY_BEFORE.search(text, max(0, s.start - 12), s.start)))]
+            _AMOUNT_AFTER.match(text, s.end) or _AMOUNT_BEFORE.search(text, max(0, s.start - 12), s.start)))]
     if spans and (SERVICE.search(text) or _ACRONYM.search(text)):
         spans = public_directory(text, spans)
     if spans:
@@ -441,14 +441,14 @@ def _detect(text: str, min_score: float, groups: set[str]) -> list[PiiSpan]:
 
 
 _DIGITS_ONLY = re.compile(r"[\d.,\s']+")
-_CURRENCY_AFTER = re.compile(r"[ \t]?(?i:pesos|guaran[íi]es|gs\.|soles|colones|d[óo]lares|usd|eur|euros|€|lempiras|"
+_AMOUNT_AFTER = re.compile(r"[ \t]?(?i:pesos|guaran[íi]es|gs\.|soles|colones|d[óo]lares|usd|eur|euros|€|lempiras|"
                              r"quetzales|c[óo]rdobas|balboas|bol[íi]vares|fcfa|cfa|xaf|mxn|cop|clp|ars|pen|cup|uyu|pyg|"
                              r"dop|gtq|hnl|nio|crc|bob|ves|"
                              # ... nor a count of things: "9 745 149 habitantes", "3.104.221 registros"
                              r"habitantes|personas|registros|votos|visitas|visitantes|usuarios|alumnos|estudiantes|"
                              r"afiliados|ejemplares|unidades|hect[áa]reas|toneladas|litros|barriles|dosis|casos|"
                              r"viviendas|empleos|kil[óo]metros|km|metros)(?![a-záéíóúñ])")
-_CURRENCY_BEFORE = re.compile(r"(?:[$€₡£]|(?i:us\$|rd\$|s/\.?|bs\.?|gs\.?|c\$|b/\.)|\b[QL]\.?)[ \t]?$")
+_AMOUNT_BEFORE = re.compile(r"(?:[$€₡£]|(?i:us\$|rd\$|s/\.?|bs\.?|gs\.?|c\$|b/\.)|\b[QL]\.?)[ \t]?$")
 
 
 _DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?|T\d{2})")

@@ -363,7 +363,8 @@ _CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 # a name right after a place or an institution is that place's name ("Av. Francisco de Miranda", "barrio San
 # Vicente", "la estatua de Morazán", "Colegio Juan XXIII"); a saint's name is a place's or a church's
 _PLACE_BEFORE = re.compile(
-    r"(?i:\b(?:calles?|c/|avenida|avda\.?|av\.|ave\.|esq\.|esquina|alameda|diagonal|transversal|malec[óo]n|calzada|bulevar|bvar\.|boulevard|blvd\.?|paseo|plaza|plazuela|parque|jard[íi]n|"
+    r"(?i:\b(?:calles?|c/|avenida|avda\.?|av\.|ave\.|esq\.|esquina|alameda|diagonal|transversal|malec[óo]n|calzada|"
+    r"bulevar|bvar\.|boulevard|blvd\.?|paseo|plaza|plazuela|parque|jard[íi]n|"
     r"barrio|bo\.|colonia|col\.|comunidad|urbanizaci[óo]n|urb\.|residencial|reparto|vereda|aldea|caser[íi]o|"
     r"parroquia|cant[óo]n|distrito|provincia|departamento|municipio|estado|ciudad|pueblo|villa|capilla|iglesia|"
     r"templo|catedral|bas[íi]lica|santuario|convento|escuela|colegio|liceo|instituto|universidad|hospital|"
@@ -483,7 +484,6 @@ _CONTACT_WORDS = frozenset("tel tel. teléfono telefono cel celular móvil movil
                            "contacto info informes informaciones consultas ventas oficina casa trabajo".split())
 # a name inside a quoted title ("Resume «Pedro Páramo»") names a work
 _QUOTED = re.compile(r"«[^»\n]{1,80}»|“[^”\n]{1,80}”|\"[^\"\n]{1,80}\"")
-# titles and kinship words: a cue that a name is personal unless the text is about a work or history ("don Quijote")
 # a name quoted, cited or celebrated as an author or a public figure is: "que cite a Fray Luis de León", "una frase
 # de Juan Pablo Duarte", "que mencione a César Chávez o a Dolores Huerta", "el natalicio de Víctor Jara"
 _CITED = re.compile(r"(?i:\b(?:cit(?:e|ar|aba|a|ó|o|en)|mencion(?:e|ar|a|en|ó)|nombr(?:e|ar)|recuerda)\s+(?:a|al)\s+|"
@@ -508,6 +508,7 @@ def _cited(text: str, start: int) -> bool:
     return last is not None and _CITED_BETWEEN.fullmatch(window, last.end()) is not None
 
 
+# titles and kinship words: a cue that a name is personal unless the text is about a work or history ("don Quijote")
 _TITLE_BEFORE = re.compile(r"(?i:\b(?:don|doña|señor|señora|sr|sra|srta|dr|dra|d|dña)\.?\s*)$")
 
 

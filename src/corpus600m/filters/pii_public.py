@@ -305,7 +305,7 @@ def business_data(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 _THING_NUMBER_BEFORE = re.compile(
     r"(?i:\b(?:tracking|seguimiento|gu[íi]a|pedido|orden|factura|boleta|timbrado|ticket|folio|consecutivo|"
     r"localizador|reserva|comprobante|transacci[óo]n|operaci[óo]n|referencia|ref|isbn|issn|sku|ean|serie|lote|"
-    r"env[íi]o|remito|albar[áa]n|cotizaci[óo]n|presupuesto|ticket)"
+    r"env[íi]o|remito|albar[áa]n|cotizaci[óo]n|presupuesto)"
     r"(?:\s+(?:de|del)\s+(?:la\s+|el\s+)?[\w.&\-]+(?:\s+[A-Z][\w.&\-]*)?)?"
     r"\s*(?:n[°º.o]\.?\s*|#\s*|nro\.?\s*|no\.\s*|:\s*|es\s+(?:el\s+|la\s+)?)?\s*)$")
 _NOT_THINGS = frozenset({"PERSON", "EMAIL_ADDRESS", "STREET_ADDRESS", "DATE_OF_BIRTH", "IP_ADDRESS", "URL_PERSONAL",

@@ -750,8 +750,9 @@ class StreetAddressRecognizer(SpanishPatternRecognizer):
                       rf"(?:{unit_building}(?:{unit_segment}+|{place_segment})|{unit_segment}+){place}")
         # a house by two of its parts, with no street named: "bloque 22 casa 1405", "torre 2, apto 1204", "Mz. F lote
         # 12", "calle 5 casa 22", "5ta etapa mz 512 villa 7" (the second part: a unit word the address trigger knows)
-        unit_pair = (rf"(?<!\w)(?:\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:etapa)\s+)?(?i:bloque|blq\.?|torre|edificio|edif\.|mz\.?|manzana|etapa|"
-                     rf"sector|pasaje|pje\.?|calle|block|pabell[óo]n)\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d{{1,4}}[A-Za-z]?|[A-Z](?:-?\d{{1,3}})?)"
+        unit_pair = (rf"(?<!\w)(?:\d{{1,2}}(?:a|ª|o|º|ra|da|ta)\.?\s+(?i:etapa)\s+)?"
+                     rf"(?i:bloque|blq\.?|torre|edificio|edif\.|mz\.?|manzana|etapa|sector|pasaje|pje\.?|calle|block|"
+                     rf"pabell[óo]n)\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*(?:\d{{1,4}}[A-Za-z]?|[A-Z](?:-?\d{{1,3}})?)"
                      rf"(?:\s*,\s*|\s+)(?:(?i:mz\.?|manzana)\s*(?:\d{{1,4}}|[A-Z])(?:\s*,\s*|\s+))?"
                      rf"(?i:casa|apto\.?|apt\.|apartamento|departamento|depto\.?|dpto\.?|lote|lt\.|villa|solar)"
                      rf"\s*(?:#|(?i:n\.?\s?[º°o]\.?))?\s*\d{{1,5}}(?:-?[A-Za-z])?(?!\w)")
