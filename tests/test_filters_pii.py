@@ -1100,3 +1100,13 @@ def test_an_orders_key_beside_a_customers_data_is_still_redacted():
 ])
 def test_a_name_with_a_nickname_in_quotes_is_one_name(text, name):
     assert name in {text[s.start:s.end] for s in detect_pii(text)}
+
+
+def test_ones_own_relative_named_in_a_record_about_history_is_still_a_private_name():
+    from corpus600m.filters.pii import propagate_findings
+
+    texts = {"instruction": "tarea de lengua e historia sobre Rubén Darío, dónde nació, obra más famosa. mi tío "
+                            "Francisco Darío Téllez dice que somos parientes",
+             "output": "Rubén Darío nació el 18 de enero de 1867 en Metapa. Obra más famosa: Azul... (1888)."}
+    spans = propagate_findings(texts, {name: detect_pii(text) for name, text in texts.items()})
+    assert "Francisco Darío Téllez" in {texts["instruction"][s.start:s.end] for s in spans["instruction"]}

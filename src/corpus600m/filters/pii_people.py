@@ -262,7 +262,14 @@ def public_record(texts: list[str]) -> bool:
     names in it are characters and public figures (`pii.propagate_findings` drops them when nothing else in the
     record is personal data)."""
     return any(_WORK_OR_HISTORY.search(t) for t in texts) and not any(
-        _PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) for t in texts)
+        _PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) or MY_KIN_NAMED.search(t) for t in texts)
+
+
+# one's own relative, neighbour or friend named: "mi tío Francisco Darío Téllez" in homework about Rubén Darío is a
+# private person, whatever the record is about
+MY_KIN_NAMED = re.compile(rf"(?i:\b(?:mis?|nuestr[oa]s?)\s+(?:t[íi][oa]|abuel[oa]|abuelit[oa]|herman[oa]|prim[oa]|"
+                          rf"vecin[oa]|sobrin[oa]|cuñad[oa]|suegr[oa]|hij[oa]|padre|madre|mam[áa]|pap[áa]|espos[oa]|"
+                          rf"novi[oa]|amig[oa]|compañer[oa]|bisabuel[oa]|nieto|nieta)s?)\s+[{UPPER}][{LOWER}]")
 _NEVER = re.compile(r"(?!)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 NEAR = 120  # characters within which other personal data makes a name personal

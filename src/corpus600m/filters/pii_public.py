@@ -377,12 +377,12 @@ def historical_record(texts: dict[str, str | None], spans: dict[str, list[PiiSpa
     """A record about someone born or dead a century ago (a school sheet on Bolívar, Martí's birthplace): names,
     dates of birth and addresses in it are history, not personal data, when nothing else is (no phone, e-mail,
     id...) and no one introduces themselves."""
-    from corpus600m.filters.pii_people import _OBITUARY, _PERSONAL_SENTENCE
+    from corpus600m.filters.pii_people import _OBITUARY, _PERSONAL_SENTENCE, MY_KIN_NAMED
 
     if any(s.entity_type not in _HISTORICAL_TYPES for found in spans.values() for s in found):
         return False
     values = [t for t in texts.values() if t]
-    if any(_PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) for t in values):
+    if any(_PERSONAL_SENTENCE.search(t) or _OBITUARY.search(t) or MY_KIN_NAMED.search(t) for t in values):
         return False
     births = [texts[name][s.start:s.end] for name, found in spans.items() for s in found
               if s.entity_type == "DATE_OF_BIRTH"]
